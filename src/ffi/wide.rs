@@ -1,0 +1,175 @@
+//! Conversions between C wide strings / `PyWideStringList` and [`WideString`].
+//!
+//! Every string and array handed to C is allocated with the raw domain
+//! ([`crate::mem`]), so `PyMem_RawFree` and `PyConfig_Clear` release it.
+
+use std::ptr;
+
+use crate::ffi::initconfig::PyWideStringList;
+use crate::mem;
+use crate::wstr::{WChar, WideString};
+
+/// Reads a NUL-terminated wide string.
+///
+/// # Safety
+/// `p` is non-NULL and points to a NUL-terminated `wchar_t` array.
+pub unsafe fn read_wstr(p: *const WChar) -> WideString {
+    let mut units = Vec::new();
+    let mut i = 0;
+    loop {
+        // SAFETY: the caller guarantees the array is readable up to its NUL.
+        let c = unsafe { *p.add(i) };
+        if c == 0 {
+            break;
+        }
+        units.push(c);
+        i += 1;
+    }
+    WideString::from_units(units)
+}
+
+/// Reads an optional wide string (NULL gives `None`).
+///
+/// # Safety
+/// `p` is NULL or satisfies [`read_wstr`]'s contract.
+pub unsafe fn read_opt_wstr(p: *const WChar) -> Option<WideString> {
+    // SAFETY: forwarded contract.
+    (!p.is_null()).then(|| unsafe { read_wstr(p) })
+}
+
+/// Copies `units` plus a NUL into a new raw block; NULL when memory is exhausted.
+pub fn alloc_units(units: &[WChar]) -> *mut WChar {
+    let Some(bytes) = (units.len() + 1).checked_mul(size_of::<WChar>()) else {
+        return ptr::null_mut();
+    };
+    let p = mem::raw_malloc(bytes).cast::<WChar>();
+    if !p.is_null() {
+        // SAFETY: `p` holds len + 1 units and does not overlap `units`.
+        unsafe {
+            ptr::copy_nonoverlapping(units.as_ptr(), p, units.len());
+            *p.add(units.len()) = 0;
+        }
+    }
+    p
+}
+
+/// Copies a string into a new raw block; `Err(())` when memory is exhausted.
+pub fn alloc_wstr(s: &WideString) -> Result<*mut WChar, ()> {
+    let p = alloc_units(s.units());
+    if p.is_null() { Err(()) } else { Ok(p) }
+}
+
+/// Copies an optional string (None gives NULL); `Err(())` when memory is exhausted.
+pub fn alloc_opt_wstr(s: &Option<WideString>) -> Result<*mut WChar, ()> {
+    match s {
+        None => Ok(ptr::null_mut()),
+        Some(s) => alloc_wstr(s),
+    }
+}
+
+/// Releases a string from [`alloc_wstr`] (or any raw block); NULL is a no-op.
+///
+/// # Safety
+/// `p` is NULL or a live raw block not used afterwards.
+pub unsafe fn free_wstr(p: *mut WChar) {
+    // SAFETY: forwarded contract.
+    unsafe { mem::raw_free(p.cast()) }
+}
+
+/// Why a `PyWideStringList` could not be read.
+#[derive(Debug, PartialEq, Eq)]
+pub enum BadList {
+    /// `length` is negative.
+    NegativeLength,
+    /// `length` > 0 with `items` NULL, or one of the items is NULL.
+    NullItem,
+}
+
+/// Reads `length` strings from a C array.
+///
+/// # Safety
+/// When `length > 0` and `items` is non-NULL, `items` points to `length`
+/// pointers, each NULL or a NUL-terminated wide string.
+pub unsafe fn read_array(length: isize, items: *const *mut WChar) -> Result<Vec<WideString>, BadList> {
+    if length < 0 {
+        return Err(BadList::NegativeLength);
+    }
+    if length == 0 {
+        return Ok(Vec::new());
+    }
+    if items.is_null() {
+        return Err(BadList::NullItem);
+    }
+    (0..length as usize)
+        .map(|i| {
+            // SAFETY: `i < length` and the caller guarantees the array's size.
+            let item = unsafe { *items.add(i) };
+            if item.is_null() {
+                Err(BadList::NullItem)
+            } else {
+                // SAFETY: non-NULL item, NUL-terminated by the caller's contract.
+                Ok(unsafe { read_wstr(item) })
+            }
+        })
+        .collect()
+}
+
+/// Reads a whole list.
+///
+/// # Safety
+/// `list` satisfies [`read_array`]'s contract for its own length and items.
+pub unsafe fn read_list(list: &PyWideStringList) -> Result<Vec<WideString>, BadList> {
+    // SAFETY: forwarded contract.
+    unsafe { read_array(list.length, list.items) }
+}
+
+/// Builds a new raw list holding copies of `strings`; `Err(())` when memory is
+/// exhausted (nothing is leaked then). An empty vector gives `{0, NULL}`.
+pub fn alloc_list(strings: &[WideString]) -> Result<PyWideStringList, ()> {
+    if strings.is_empty() {
+        return Ok(PyWideStringList::EMPTY);
+    }
+    let bytes = strings
+        .len()
+        .checked_mul(size_of::<*mut WChar>())
+        .ok_or(())?;
+    let items = mem::raw_malloc(bytes).cast::<*mut WChar>();
+    if items.is_null() {
+        return Err(());
+    }
+    for (i, s) in strings.iter().enumerate() {
+        match alloc_wstr(s) {
+            // SAFETY: `items` has room for `strings.len()` pointers.
+            Ok(p) => unsafe { *items.add(i) = p },
+            Err(()) => {
+                let partial = PyWideStringList {
+                    length: i as isize,
+                    items,
+                };
+                // SAFETY: the first `i` items were just allocated here.
+                unsafe { clear_list(&mut { partial }) };
+                return Err(());
+            }
+        }
+    }
+    Ok(PyWideStringList {
+        length: strings.len() as isize,
+        items,
+    })
+}
+
+/// Frees every item and the array, leaving `{0, NULL}`.
+///
+/// # Safety
+/// The list's items and array are NULL or live raw blocks owned by the list.
+pub unsafe fn clear_list(list: &mut PyWideStringList) {
+    if !list.items.is_null() {
+        for i in 0..list.length.max(0) as usize {
+            // SAFETY: the list owns `length` item pointers.
+            unsafe { free_wstr(*list.items.add(i)) };
+        }
+        // SAFETY: the array is a raw block owned by the list.
+        unsafe { mem::raw_free(list.items.cast()) };
+    }
+    *list = PyWideStringList::EMPTY;
+}

@@ -1,0 +1,86 @@
+//! The real process behind [`PreHost`]: environment variables and the C locale.
+
+use std::ffi::{CStr, CString};
+use std::os::unix::ffi::OsStrExt;
+
+use crate::config::preconfig::PreHost;
+use crate::locale::DecodeError;
+use crate::wstr::WideString;
+
+/// The current process.
+pub struct Process;
+
+/// Locales tried, in order, when coercing the C locale (PEP 538).
+const COERCION_TARGETS: &[&CStr] = &[c"C.UTF-8", c"C.utf8", c"UTF-8"];
+
+fn setlocale(category: libc::c_int, name: Option<&CStr>) -> Option<Vec<u8>> {
+    let arg = name.map_or(std::ptr::null(), CStr::as_ptr);
+    // SAFETY: `arg` is NULL or a NUL-terminated string; setlocale returns NULL
+    // or a NUL-terminated string that is copied before any other locale call.
+    let r = unsafe { libc::setlocale(category, arg) };
+    // SAFETY: see above.
+    (!r.is_null()).then(|| unsafe { CStr::from_ptr(r) }.to_bytes().to_vec())
+}
+
+fn write_stderr(text: &str) {
+    // SAFETY: writing a valid buffer to fd 2; failures are ignored like fprintf's.
+    unsafe { libc::write(2, text.as_ptr().cast(), text.len()) };
+}
+
+impl PreHost for Process {
+    fn getenv(&self, name: &str) -> Option<Vec<u8>> {
+        std::env::var_os(name).map(|v| v.as_bytes().to_vec())
+    }
+
+    fn lc_ctype(&self) -> Option<Vec<u8>> {
+        setlocale(libc::LC_CTYPE, None)
+    }
+
+    fn set_lc_ctype(&mut self, name: &[u8]) -> bool {
+        let Ok(name) = CString::new(name) else {
+            return false;
+        };
+        setlocale(libc::LC_CTYPE, Some(&name)).is_some()
+    }
+
+    fn coerce_legacy_locale(&mut self, warn: bool) -> bool {
+        let Some(old) = self.lc_ctype() else {
+            return false;
+        };
+        if self.getenv("LC_ALL").is_none_or(|v| v.is_empty()) {
+            for target in COERCION_TARGETS {
+                if setlocale(libc::LC_CTYPE, Some(target)).is_none() {
+                    continue;
+                }
+                // SAFETY: nl_langinfo returns NULL or a NUL-terminated string.
+                let codeset = unsafe { libc::nl_langinfo(libc::CODESET) };
+                // SAFETY: checked non-NULL first.
+                if codeset.is_null() || unsafe { *codeset } == 0 {
+                    continue;
+                }
+                setlocale(libc::LC_ALL, Some(c""));
+                // SAFETY: both strings are NUL-terminated.
+                if unsafe { libc::setenv(c"LC_CTYPE".as_ptr(), target.as_ptr(), 1) } != 0 {
+                    write_stderr("Error setting LC_CTYPE, skipping C locale coercion\n");
+                    return false;
+                }
+                if warn {
+                    write_stderr(&format!(
+                        "Python detected LC_CTYPE=C: LC_CTYPE coerced to {} (set another \
+                         locale or PYTHONCOERCECLOCALE=0 to disable this locale coercion \
+                         behavior).\n",
+                        target.to_string_lossy()
+                    ));
+                }
+                setlocale(libc::LC_ALL, Some(c""));
+                return true;
+            }
+        }
+        self.set_lc_ctype(&old);
+        false
+    }
+
+    fn decode_arg(&self, arg: &[u8], utf8_mode: bool) -> Result<WideString, DecodeError> {
+        super::decode_with(arg, utf8_mode)
+    }
+}
