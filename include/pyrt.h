@@ -859,7 +859,8 @@ void _PyConfig_InitCompatConfig(struct PyConfig *config);
 
 /*
  Releases every string and list held by `config` (with `PyMem_RawFree`),
- leaving them NULL / empty; integer members keep their values. Calling it
+ leaving them NULL / empty and `module_search_paths_set` 0; other integer
+ members keep their values. Calling it
  twice is harmless. NULL is ignored.
 
  # Safety
@@ -939,6 +940,42 @@ struct PyStatus PyConfig_SetWideStringList(struct PyConfig *config,
                                            struct PyWideStringList *list,
                                            Py_ssize_t length,
                                            wchar_t **items);
+
+/*
+ Pre-initializes Python from `src_config`: decides the memory allocator,
+ the locale (C-locale coercion) and UTF-8 mode, reading the environment
+ unless the config says not to. Only the first call has an effect; later
+ calls return success without reading their argument.
+
+ Errors: NULL gives "preinitialization config is NULL"; invalid
+ `PYTHONUTF8`, `-X utf8` or `PYTHONMALLOC` values give CPython's messages.
+
+ # Safety
+ `src_config` is NULL or points to an initialized `PyPreConfig`.
+ */
+struct PyStatus Py_PreInitialize(const struct PyPreConfig *src_config);
+
+/*
+ Like `Py_PreInitialize`, also scanning the byte-string command line for
+ `-E`, `-I` and `-X` options when `src_config->parse_argv` is set.
+
+ # Safety
+ `src_config` as for `Py_PreInitialize`; `argv` holds `argc` NUL-terminated strings.
+ */
+struct PyStatus Py_PreInitializeFromBytesArgs(const struct PyPreConfig *src_config,
+                                              Py_ssize_t argc,
+                                              char **argv);
+
+/*
+ Like `Py_PreInitialize`, also scanning the wide-string command line for
+ `-E`, `-I` and `-X` options when `src_config->parse_argv` is set.
+
+ # Safety
+ `src_config` as for `Py_PreInitialize`; `argv` holds `argc` NUL-terminated strings.
+ */
+struct PyStatus Py_PreInitializeFromArgs(const struct PyPreConfig *src_config,
+                                         Py_ssize_t argc,
+                                         wchar_t **argv);
 
 /*
  Allocates `size` bytes with the raw allocator (thread-safe, no GIL needed).

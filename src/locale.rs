@@ -292,7 +292,10 @@ mod tests {
     fn utf8_decode_escapes_each_bad_byte() {
         assert_eq!(decode_utf8_escape(b"a\xc3\xa9"), w(&[0x61, 0xE9]));
         assert_eq!(decode_utf8_escape(b"\xe2\x82"), w(&[0xDCE2, 0xDC82]));
-        assert_eq!(decode_utf8_escape(b"\xed\xa0\x80"), w(&[0xDCED, 0xDCA0, 0xDC80]));
+        assert_eq!(
+            decode_utf8_escape(b"\xed\xa0\x80"),
+            w(&[0xDCED, 0xDCA0, 0xDC80])
+        );
         assert_eq!(decode_utf8_escape(b"\xc0\x80"), w(&[0xDCC0, 0xDC80]));
         assert_eq!(decode_utf8_escape(b"\xf4\x90\x80\x80").len(), 4);
     }

@@ -101,3 +101,7 @@ mod tests {
         }
     }
 }
+
+/// An allocation failed: memory is exhausted (or the request was too large).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct NoMemory;

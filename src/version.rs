@@ -38,9 +38,18 @@ mod tests {
 
     #[test]
     fn python_h_matches_the_crate() {
-        assert_eq!(header_macro("PY_MAJOR_VERSION"), PY_MAJOR_VERSION.to_string());
-        assert_eq!(header_macro("PY_MINOR_VERSION"), PY_MINOR_VERSION.to_string());
-        assert_eq!(header_macro("PY_MICRO_VERSION"), PY_MICRO_VERSION.to_string());
+        assert_eq!(
+            header_macro("PY_MAJOR_VERSION"),
+            PY_MAJOR_VERSION.to_string()
+        );
+        assert_eq!(
+            header_macro("PY_MINOR_VERSION"),
+            PY_MINOR_VERSION.to_string()
+        );
+        assert_eq!(
+            header_macro("PY_MICRO_VERSION"),
+            PY_MICRO_VERSION.to_string()
+        );
         assert_eq!(header_macro("PY_VERSION"), format!("\"{PY_VERSION}\""));
         assert_eq!(
             header_macro("PY_VERSION_HEX"),

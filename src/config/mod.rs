@@ -292,7 +292,11 @@ mod tests {
         let (c, p, i) = (Config::compat(), Config::python(), Config::isolated());
         assert_eq!((c.site_import, p.site_import, i.site_import), (-1, 1, 1));
         assert_eq!(
-            (c.int_max_str_digits, p.int_max_str_digits, i.int_max_str_digits),
+            (
+                c.int_max_str_digits,
+                p.int_max_str_digits,
+                i.int_max_str_digits
+            ),
             (-1, -1, 4300)
         );
         assert_eq!((c.safe_path, p.safe_path, i.safe_path), (0, 0, 1));

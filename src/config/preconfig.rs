@@ -228,7 +228,9 @@ fn init_utf8_mode(pre: &mut PreConfig, cmd: &PreCmdline, host: &dyn PreHost) -> 
             None => 1,
             Some(v) if v == ['1' as i32] => 1,
             Some(v) if v == ['0' as i32] => 0,
-            Some(_) => return status_err!("preconfig_init_utf8_mode", "invalid -X utf8 option value"),
+            Some(_) => {
+                return status_err!("preconfig_init_utf8_mode", "invalid -X utf8 option value");
+            }
         };
         return Ok(());
     }
@@ -256,7 +258,10 @@ fn init_allocator(pre: &mut PreConfig, host: &dyn PreHost) -> PyResult<()> {
             match allocator::by_name(&name) {
                 Some(a) => pre.allocator = a,
                 None => {
-                    return status_err!("preconfig_init_allocator", "PYTHONMALLOC: unknown allocator");
+                    return status_err!(
+                        "preconfig_init_allocator",
+                        "PYTHONMALLOC: unknown allocator"
+                    );
                 }
             }
         }
@@ -422,7 +427,13 @@ mod tests {
         let mut host = fake(&[("PYTHONUTF8", "0")], "en_US.UTF-8");
         let mut pre = PreConfig::python();
         let argv: Vec<WideString> = ["py", "-X", "utf8"].iter().map(|s| (*s).into()).collect();
-        read(&mut pre, PreArgs::Wide(&argv), LegacyFlags::default(), &mut host).unwrap();
+        read(
+            &mut pre,
+            PreArgs::Wide(&argv),
+            LegacyFlags::default(),
+            &mut host,
+        )
+        .unwrap();
         assert_eq!(pre.utf8_mode, 1);
         assert_eq!(pre.coerce_c_locale, 0);
     }
@@ -432,7 +443,10 @@ mod tests {
         let mut host = fake(&[("PYTHONUTF8", "2")], "C.UTF-8");
         let mut pre = PreConfig::python();
         let err = read(&mut pre, PreArgs::None, LegacyFlags::default(), &mut host).unwrap_err();
-        assert_eq!(err.message(), Some("invalid PYTHONUTF8 environment variable value"));
+        assert_eq!(
+            err.message(),
+            Some("invalid PYTHONUTF8 environment variable value")
+        );
         let mut host = fake(&[("PYTHONMALLOC", "nope")], "C.UTF-8");
         let mut pre = PreConfig::python();
         let err = read(&mut pre, PreArgs::None, LegacyFlags::default(), &mut host).unwrap_err();
@@ -454,9 +468,15 @@ mod tests {
 
     #[test]
     fn isolated_ignores_env() {
-        let mut host = fake(&[("PYTHONUTF8", "1"), ("PYTHONMALLOC", "malloc")], "C.UTF-8");
+        let mut host = fake(
+            &[("PYTHONUTF8", "1"), ("PYTHONMALLOC", "malloc")],
+            "C.UTF-8",
+        );
         let mut pre = PreConfig::isolated();
         read(&mut pre, PreArgs::None, LegacyFlags::default(), &mut host).unwrap();
-        assert_eq!((pre.utf8_mode, pre.allocator, pre.use_environment), (0, 0, 0));
+        assert_eq!(
+            (pre.utf8_mode, pre.allocator, pre.use_environment),
+            (0, 0, 0)
+        );
     }
 }

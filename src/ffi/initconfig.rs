@@ -8,6 +8,7 @@ use crate::config::{Config, PreConfig};
 use crate::ffi::guard;
 use crate::ffi::types::Py_ssize_t;
 use crate::ffi::wide::{self, BadList};
+use crate::mem::NoMemory;
 use crate::runtime::{self, PreinitArgs};
 use crate::status::{NO_MEMORY_MSG, PyResult, Status};
 use crate::wstr::{WChar, WideString};
@@ -220,14 +221,18 @@ pub unsafe extern "C" fn PyWideStringList_Append(
 ///
 /// # Safety
 /// `list` is a consistent list whose array and items are raw blocks.
-unsafe fn list_insert(list: &mut PyWideStringList, index: isize, item: &WideString) -> PyResult<()> {
+unsafe fn list_insert(
+    list: &mut PyWideStringList,
+    index: isize,
+    item: &WideString,
+) -> PyResult<()> {
     const FUNC: &CStr = c"PyWideStringList_Insert";
     if list.length < 0 || (list.length > 0 && list.items.is_null()) {
         return Err(Status::error(FUNC, LIST_BAD));
     }
     let len = list.length as usize;
     let index = (index as usize).min(len);
-    let copy = wide::alloc_wstr(item).map_err(|()| Status::no_memory(FUNC))?;
+    let copy = wide::alloc_wstr(item).map_err(|NoMemory| Status::no_memory(FUNC))?;
     let bytes = (len + 1) * size_of::<*mut WChar>();
     // SAFETY: `items` is NULL or the list's raw array.
     let items = unsafe { crate::mem::raw_realloc(list.items.cast(), bytes) }.cast::<*mut WChar>();
@@ -526,25 +531,25 @@ macro_rules! impl_config_conversions {
     (int { $($i:ident),* } ulong { $($u:ident),* } wstr { $($s:ident),* } list { $($l:ident),* }) => {
         impl PyConfig {
             /// The struct an initializer writes for `model`, allocating its
-            /// strings and lists. `Err(())` when memory is exhausted (nothing leaks).
-            pub fn from_model(model: &Config) -> Result<PyConfig, ()> {
+            /// strings and lists. `Err(NoMemory)` when memory is exhausted (nothing leaks).
+            pub fn from_model(model: &Config) -> Result<PyConfig, NoMemory> {
                 let mut out = PyConfig {
                     $($i: model.$i,)*
                     $($u: model.$u as c_ulong,)*
                     $($s: ptr::null_mut(),)*
                     $($l: PyWideStringList::EMPTY,)*
                 };
-                let filled = (|| -> Result<(), ()> {
+                let filled = (|| -> Result<(), NoMemory> {
                     $(out.$s = wide::alloc_opt_wstr(&model.$s)?;)*
                     $(out.$l = wide::alloc_list(&model.$l)?;)*
                     Ok(())
                 })();
                 match filled {
                     Ok(()) => Ok(out),
-                    Err(()) => {
+                    Err(NoMemory) => {
                         // SAFETY: `out` owns exactly what was allocated so far.
                         unsafe { out.clear() };
-                        Err(())
+                        Err(NoMemory)
                     }
                 }
             }
@@ -565,8 +570,9 @@ macro_rules! impl_config_conversions {
                 })
             }
 
-            /// Frees every string and list member, leaving NULL and `{0, NULL}`;
-            /// integer members are left as they are.
+            /// Frees every string and list member, leaving NULL and `{0, NULL}`,
+            /// and resets `module_search_paths_set` (the list it vouches for is
+            /// gone); other integer members are left as they are.
             ///
             /// # Safety
             /// Every string and list member is NULL or a raw block owned by the struct.
@@ -578,6 +584,7 @@ macro_rules! impl_config_conversions {
                 )*
                 // SAFETY: forwarded contract.
                 $(unsafe { wide::clear_list(&mut self.$l) };)*
+                self.module_search_paths_set = 0;
             }
         }
     };
@@ -588,7 +595,7 @@ fn init_config(func: &'static CStr, config: *mut PyConfig, model: Config) {
     guard(func, || match PyConfig::from_model(&model) {
         Ok(raw) => write_to(config, raw),
         // The defaults hold no strings, so this cannot allocate; keep the branch honest.
-        Err(()) => crate::ffi::fatal_abort(func, "memory allocation failed"),
+        Err(NoMemory) => crate::ffi::fatal_abort(func, "memory allocation failed"),
     })
 }
 
@@ -625,7 +632,8 @@ pub unsafe extern "C" fn _PyConfig_InitCompatConfig(config: *mut PyConfig) {
 }
 
 /// Releases every string and list held by `config` (with `PyMem_RawFree`),
-/// leaving them NULL / empty; integer members keep their values. Calling it
+/// leaving them NULL / empty and `module_search_paths_set` 0; other integer
+/// members keep their values. Calling it
 /// twice is harmless. NULL is ignored.
 ///
 /// # Safety
@@ -662,8 +670,8 @@ fn preinit_for(func: &'static CStr, config: &PyConfig, args: PreinitArgs<'_>) ->
                 PreinitArgs::None
             } else {
                 // SAFETY: the config's own argv list is consistent (initializer contract).
-                let argv = unsafe { wide::read_list(&config.argv) }
-                    .map_err(|e| bad_list(func, e))?;
+                let argv =
+                    unsafe { wide::read_list(&config.argv) }.map_err(|e| bad_list(func, e))?;
                 return runtime::preinit_from_config(&fields, PreinitArgs::Wide(&argv));
             }
         }
@@ -712,7 +720,8 @@ pub unsafe extern "C" fn PyConfig_SetString(
 /// # Safety
 /// `slot` is valid and holds NULL or a raw-allocated string.
 unsafe fn replace_string(slot: *mut *mut WChar, value: &Option<WideString>) -> PyResult<()> {
-    let new = wide::alloc_opt_wstr(value).map_err(|()| Status::no_memory(c"PyConfig_SetString"))?;
+    let new =
+        wide::alloc_opt_wstr(value).map_err(|NoMemory| Status::no_memory(c"PyConfig_SetString"))?;
     // SAFETY: caller contract; the old string is owned by the slot.
     unsafe {
         wide::free_wstr(*slot);
@@ -778,7 +787,7 @@ unsafe fn replace_list(
     list: *mut PyWideStringList,
     strings: &[WideString],
 ) -> PyResult<()> {
-    let new = wide::alloc_list(strings).map_err(|()| Status::no_memory(func))?;
+    let new = wide::alloc_list(strings).map_err(|NoMemory| Status::no_memory(func))?;
     // SAFETY: caller contract.
     unsafe {
         wide::clear_list(&mut *list);

@@ -9,7 +9,7 @@ use std::mem::{align_of, offset_of, size_of};
 use static_assertions::const_assert_eq;
 
 use crate::ffi::initconfig::{PyConfig, PyPreConfig, PyStatus, PyWideStringList};
-use crate::ffi::pylifecycle::{PyInterpreterConfig, _inittab};
+use crate::ffi::pylifecycle::{_inittab, PyInterpreterConfig};
 use crate::ffi::pymem::{PyMemAllocatorEx, PyObjectArenaAllocator};
 
 macro_rules! layout {
@@ -65,7 +65,10 @@ layout!(PyObjectArenaAllocator, size 24, align 8, { ctx @ 0, alloc @ 8, free @ 1
 layout!(_inittab, size 16, align 8, { name @ 0, initfunc @ 8 });
 
 // Enumerations CPython declares as plain C enums are int-sized.
-const_assert_eq!(size_of::<crate::ffi::pymem::PyMemAllocatorDomain>(), size_of::<c_int>());
+const_assert_eq!(
+    size_of::<crate::ffi::pymem::PyMemAllocatorDomain>(),
+    size_of::<c_int>()
+);
 const_assert_eq!(size_of::<crate::ffi::pystate::PyGILState_STATE>(), 4);
 const_assert_eq!(size_of::<crate::wstr::WChar>(), 4);
 const_assert_eq!(size_of::<crate::ffi::types::Py_ssize_t>(), 8);

@@ -93,7 +93,10 @@ pub fn write_pre_globals(pre: &PreConfig) {
         set(addr_of_mut!(Py_IsolatedFlag), pre.isolated);
     }
     if pre.use_environment != -1 {
-        set(addr_of_mut!(Py_IgnoreEnvironmentFlag), (pre.use_environment == 0) as i32);
+        set(
+            addr_of_mut!(Py_IgnoreEnvironmentFlag),
+            (pre.use_environment == 0) as i32,
+        );
     }
     if pre.utf8_mode != -1 {
         set(addr_of_mut!(Py_UTF8Mode), pre.utf8_mode);

@@ -90,7 +90,9 @@ pub extern "C" fn PyMem_RawCalloc(nelem: usize, elsize: usize) -> *mut c_void {
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn PyMem_RawRealloc(ptr: *mut c_void, new_size: usize) -> *mut c_void {
     // SAFETY: forwarded contract.
-    guard(c"PyMem_RawRealloc", || unsafe { mem::raw_realloc(ptr, new_size) })
+    guard(c"PyMem_RawRealloc", || unsafe {
+        mem::raw_realloc(ptr, new_size)
+    })
 }
 
 /// Releases a raw block; NULL does nothing.
@@ -123,7 +125,9 @@ pub extern "C" fn PyMem_Calloc(nelem: usize, elsize: usize) -> *mut c_void {
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn PyMem_Realloc(ptr: *mut c_void, new_size: usize) -> *mut c_void {
     // SAFETY: forwarded contract.
-    guard(c"PyMem_Realloc", || unsafe { mem::raw_realloc(ptr, new_size) })
+    guard(c"PyMem_Realloc", || unsafe {
+        mem::raw_realloc(ptr, new_size)
+    })
 }
 
 /// Releases a block of the memory domain; NULL does nothing.

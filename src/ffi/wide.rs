@@ -6,7 +6,7 @@
 use std::ptr;
 
 use crate::ffi::initconfig::PyWideStringList;
-use crate::mem;
+use crate::mem::{self, NoMemory};
 use crate::wstr::{WChar, WideString};
 
 /// Reads a NUL-terminated wide string.
@@ -53,14 +53,14 @@ pub fn alloc_units(units: &[WChar]) -> *mut WChar {
     p
 }
 
-/// Copies a string into a new raw block; `Err(())` when memory is exhausted.
-pub fn alloc_wstr(s: &WideString) -> Result<*mut WChar, ()> {
+/// Copies a string into a new raw block; `Err(NoMemory)` when memory is exhausted.
+pub fn alloc_wstr(s: &WideString) -> Result<*mut WChar, NoMemory> {
     let p = alloc_units(s.units());
-    if p.is_null() { Err(()) } else { Ok(p) }
+    if p.is_null() { Err(NoMemory) } else { Ok(p) }
 }
 
-/// Copies an optional string (None gives NULL); `Err(())` when memory is exhausted.
-pub fn alloc_opt_wstr(s: &Option<WideString>) -> Result<*mut WChar, ()> {
+/// Copies an optional string (None gives NULL); `Err(NoMemory)` when memory is exhausted.
+pub fn alloc_opt_wstr(s: &Option<WideString>) -> Result<*mut WChar, NoMemory> {
     match s {
         None => Ok(ptr::null_mut()),
         Some(s) => alloc_wstr(s),
@@ -90,7 +90,10 @@ pub enum BadList {
 /// # Safety
 /// When `length > 0` and `items` is non-NULL, `items` points to `length`
 /// pointers, each NULL or a NUL-terminated wide string.
-pub unsafe fn read_array(length: isize, items: *const *mut WChar) -> Result<Vec<WideString>, BadList> {
+pub unsafe fn read_array(
+    length: isize,
+    items: *const *mut WChar,
+) -> Result<Vec<WideString>, BadList> {
     if length < 0 {
         return Err(BadList::NegativeLength);
     }
@@ -123,32 +126,32 @@ pub unsafe fn read_list(list: &PyWideStringList) -> Result<Vec<WideString>, BadL
     unsafe { read_array(list.length, list.items) }
 }
 
-/// Builds a new raw list holding copies of `strings`; `Err(())` when memory is
+/// Builds a new raw list holding copies of `strings`; `Err(NoMemory)` when memory is
 /// exhausted (nothing is leaked then). An empty vector gives `{0, NULL}`.
-pub fn alloc_list(strings: &[WideString]) -> Result<PyWideStringList, ()> {
+pub fn alloc_list(strings: &[WideString]) -> Result<PyWideStringList, NoMemory> {
     if strings.is_empty() {
         return Ok(PyWideStringList::EMPTY);
     }
     let bytes = strings
         .len()
         .checked_mul(size_of::<*mut WChar>())
-        .ok_or(())?;
+        .ok_or(NoMemory)?;
     let items = mem::raw_malloc(bytes).cast::<*mut WChar>();
     if items.is_null() {
-        return Err(());
+        return Err(NoMemory);
     }
     for (i, s) in strings.iter().enumerate() {
         match alloc_wstr(s) {
             // SAFETY: `items` has room for `strings.len()` pointers.
             Ok(p) => unsafe { *items.add(i) = p },
-            Err(()) => {
+            Err(NoMemory) => {
                 let partial = PyWideStringList {
                     length: i as isize,
                     items,
                 };
                 // SAFETY: the first `i` items were just allocated here.
                 unsafe { clear_list(&mut { partial }) };
-                return Err(());
+                return Err(NoMemory);
             }
         }
     }

@@ -109,7 +109,12 @@ pub fn preinitialize(src: &PreConfig, args: PreinitArgs<'_>) -> PyResult<()> {
     rt.preinitializing = true;
     let mut pre = *src;
     let mut host = host::Process;
-    preconfig::read(&mut pre, args, crate::ffi::pydebug::legacy_flags(), &mut host)?;
+    preconfig::read(
+        &mut pre,
+        args,
+        crate::ffi::pydebug::legacy_flags(),
+        &mut host,
+    )?;
     write(&mut rt, &mut pre, &mut host)?;
     rt.preconfig = pre;
     rt.preinitializing = false;

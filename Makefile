@@ -1,0 +1,106 @@
+# pyrt: make (library + header), make demo, make check, make bench.
+# Everything a fresh machine needs is installed by .ci/run.
+
+CARGO      ?= cargo
+CBINDGEN   ?= cbindgen
+CBINDGEN_VERSION := 0.29.2
+CC         ?= cc
+CXX        ?= c++
+ORACLE     := ../shared/oracle/cpython314
+BUILD      := build
+LIBDIR     := $(CURDIR)/target/release
+LIB        := $(LIBDIR)/libpyrt.so
+CSTD       := -std=c11 -Wall -Wextra -Wpedantic -Werror -g
+CFLAGS_PYRT := $(CSTD) -Iinclude
+LDFLAGS_PYRT := -L$(LIBDIR) -Wl,-rpath,$(LIBDIR) -lpyrt
+ASAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+
+# C test programs: capi-tests/test_*.c, plus the shared ABI layout dump.
+TESTS      := $(basename $(notdir $(wildcard capi-tests/test_*.c)))
+C_PROGRAMS := $(TESTS) abi_layout
+TEST_DEPS  := capi-tests/harness.h capi-tests/config_dump.h include/Python.h include/pyrt.h
+SRC_abi_layout := ../shared/oracle/abi_layout.c
+src_of = $(if $(SRC_$(1)),$(SRC_$(1)),capi-tests/$(1).c)
+
+RUST_SRC   := $(shell find src -name '*.rs') Cargo.toml Cargo.lock build.rs
+
+.PHONY: all lib header check-header check test-rust lint capi capi-pyrt capi-asan capi-cpython \
+        check-capi record demo bench clean
+
+all: lib header
+
+lib: $(LIB)
+
+$(LIB): $(RUST_SRC)
+	$(CARGO) build --release --locked
+
+# --- the generated header -------------------------------------------------
+cbindgen-version:
+	@$(CBINDGEN) --version | grep -q " $(CBINDGEN_VERSION)$$" || \
+	  { echo "cbindgen $(CBINDGEN_VERSION) required (cargo install cbindgen --version $(CBINDGEN_VERSION) --locked)"; exit 1; }
+
+.PHONY: cbindgen-version
+header: cbindgen-version
+	$(CBINDGEN) --quiet --config cbindgen.toml --crate pyrt --output include/pyrt.h
+
+check-header: cbindgen-version
+	@tmp=$$(mktemp); \
+	$(CBINDGEN) --quiet --config cbindgen.toml --crate pyrt --output $$tmp && \
+	if diff -u include/pyrt.h $$tmp; then echo "include/pyrt.h is up to date"; rm -f $$tmp; \
+	else echo "include/pyrt.h is stale: run 'make header' and commit it"; rm -f $$tmp; exit 1; fi
+
+# --- Rust tests and lints -------------------------------------------------
+test-rust:
+	$(CARGO) test --locked --quiet
+
+lint:
+	$(CARGO) fmt --check
+	$(CARGO) clippy --locked --all-targets -- -D warnings
+
+# --- the C test programs --------------------------------------------------
+$(BUILD)/pyrt/%: $(LIB) $(TEST_DEPS) $(wildcard capi-tests/*.c)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_PYRT) -o $@ $(call src_of,$*) $(LDFLAGS_PYRT)
+
+$(BUILD)/asan/%: $(LIB) $(TEST_DEPS) $(wildcard capi-tests/*.c)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_PYRT) $(ASAN_FLAGS) -o $@ $(call src_of,$*) $(LDFLAGS_PYRT)
+
+# Built against real CPython 3.14; skipped (with a message) when unavailable.
+$(BUILD)/cpython/%: $(TEST_DEPS) $(wildcard capi-tests/*.c)
+	@mkdir -p $(@D)
+	@$(ORACLE) cc $@ $(CSTD) -Icapi-tests $(call src_of,$*) 2>$@.log || \
+	  { rc=$$?; if [ $$rc = 3 ]; then echo "CPython 3.14 unavailable: skipping $*"; rm -f $@; \
+	    else cat $@.log; exit $$rc; fi; }
+
+capi-pyrt: $(addprefix $(BUILD)/pyrt/,$(C_PROGRAMS))
+capi-asan: $(addprefix $(BUILD)/asan/,$(C_PROGRAMS))
+capi-cpython:
+	@for p in $(C_PROGRAMS); do $(MAKE) --no-print-directory $(BUILD)/cpython/$$p || exit 1; done
+
+capi: capi-pyrt capi-asan capi-cpython
+
+check-capi: capi
+	capi-tests/run.sh $(BUILD) $(C_PROGRAMS)
+
+# Re-record expected outputs from real CPython 3.14 (review the diff!).
+record: capi
+	RECORD=1 capi-tests/run.sh $(BUILD) $(C_PROGRAMS)
+
+# --- everything -----------------------------------------------------------
+check: lib check-header lint test-rust check-capi
+
+# --- the example embedder -------------------------------------------------
+$(BUILD)/embed: examples/embed.c $(LIB) include/Python.h include/pyrt.h
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_PYRT) -o $@ examples/embed.c $(LDFLAGS_PYRT)
+
+demo: $(BUILD)/embed
+	$(BUILD)/embed
+
+bench:
+	@echo "make bench: the benchmark suite lands with issue 8 (pyrt vs CPython 3.14 side by side)."
+
+clean:
+	$(CARGO) clean
+	rm -rf $(BUILD)
