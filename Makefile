@@ -25,7 +25,7 @@ src_of = $(if $(SRC_$(1)),$(SRC_$(1)),capi-tests/$(1).c)
 RUST_SRC   := $(shell find src -name '*.rs') Cargo.toml Cargo.lock build.rs
 
 .PHONY: all lib header check-header check test-rust lint capi capi-pyrt capi-asan capi-cpython \
-        check-capi record demo bench clean
+        check-capi check-coverage record demo bench clean
 
 all: lib header
 
@@ -88,7 +88,10 @@ record: capi
 	RECORD=1 capi-tests/run.sh $(BUILD) $(C_PROGRAMS)
 
 # --- everything -----------------------------------------------------------
-check: lib check-header lint test-rust check-capi
+check-coverage: lib
+	tools/check-coverage.sh $(LIB)
+
+check: lib check-header lint test-rust check-coverage check-capi
 
 # --- the example embedder -------------------------------------------------
 $(BUILD)/embed: examples/embed.c $(LIB) include/Python.h include/pyrt.h
