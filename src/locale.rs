@@ -153,8 +153,8 @@ pub fn encode(text: &[WChar], utf8_mode: bool) -> Result<Vec<u8>, EncodeError> {
     }
 }
 
-/// UTF-8 with surrogateescape for `U+DC80..U+DCFF`; other surrogates and
-/// values above U+10FFFF are errors.
+/// UTF-8 with surrogateescape for `U+DC80..U+DCFF`; other surrogates are
+/// errors; values above U+10FFFF get the 4-byte pattern, as in CPython.
 pub fn encode_utf8_escape(text: &[WChar]) -> Result<Vec<u8>, EncodeError> {
     let mut out = Vec::with_capacity(text.len());
     for (i, &c) in text.iter().enumerate() {
@@ -162,10 +162,18 @@ pub fn encode_utf8_escape(text: &[WChar]) -> Result<Vec<u8>, EncodeError> {
         match u {
             0xDC80..=0xDCFF => out.push((u - 0xDC00) as u8),
             0xD800..=0xDFFF => return Err(EncodeError::Unencodable(i)),
-            _ => match char::from_u32(u) {
+            0..=0x10FFFF => match char::from_u32(u) {
                 Some(ch) => out.extend_from_slice(ch.encode_utf8(&mut [0; 4]).as_bytes()),
                 None => return Err(EncodeError::Unencodable(i)),
             },
+            // Beyond Unicode: CPython still writes the 4-byte pattern, keeping
+            // the low 8 bits of the lead byte.
+            _ => out.extend_from_slice(&[
+                (0xF0 | (u >> 18)) as u8,
+                (0x80 | ((u >> 12) & 0x3F)) as u8,
+                (0x80 | ((u >> 6) & 0x3F)) as u8,
+                (0x80 | (u & 0x3F)) as u8,
+            ]),
         }
     }
     Ok(out)
@@ -311,7 +319,7 @@ mod tests {
         );
         assert_eq!(
             encode_utf8_escape(&w(&[0x110000])),
-            Err(EncodeError::Unencodable(0))
+            Ok(vec![0xF4, 0x90, 0x80, 0x80])
         );
     }
 }
