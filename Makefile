@@ -25,7 +25,7 @@ src_of = $(if $(SRC_$(1)),$(SRC_$(1)),capi-tests/$(1).c)
 RUST_SRC   := $(shell find src -name '*.rs') Cargo.toml Cargo.lock build.rs
 
 .PHONY: all lib header check-header check test-rust lint capi capi-pyrt capi-asan capi-cpython \
-        check-capi check-coverage record demo bench clean
+        check-capi check-coverage check-cxx record demo bench clean
 
 all: lib header
 
@@ -88,10 +88,18 @@ record: capi
 	RECORD=1 capi-tests/run.sh $(BUILD) $(C_PROGRAMS)
 
 # --- everything -----------------------------------------------------------
+# Python.h as C++ with warnings as errors.
+$(BUILD)/header_cxx: capi-tests/header_cxx.cpp $(LIB) include/Python.h include/pyrt.h
+	@mkdir -p $(@D)
+	$(CXX) -std=c++17 -Wall -Wextra -Wpedantic -Werror -Iinclude -o $@ $< $(LDFLAGS_PYRT)
+
+check-cxx: $(BUILD)/header_cxx
+	$(BUILD)/header_cxx
+
 check-coverage: lib
 	tools/check-coverage.sh $(LIB)
 
-check: lib check-header lint test-rust check-coverage check-capi
+check: lib check-header lint test-rust check-coverage check-cxx check-capi
 
 # --- the example embedder -------------------------------------------------
 $(BUILD)/embed: examples/embed.c $(LIB) include/Python.h include/pyrt.h
