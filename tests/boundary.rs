@@ -19,12 +19,16 @@ fn w(s: &str) -> Vec<WChar> {
 fn msg(st: &PyStatus) -> String {
     assert_eq!(PyStatus_IsError(*st), 1, "expected an error status");
     // SAFETY: error statuses carry a static NUL-terminated message.
-    unsafe { CStr::from_ptr(st.err_msg) }.to_string_lossy().into_owned()
+    unsafe { CStr::from_ptr(st.err_msg) }
+        .to_string_lossy()
+        .into_owned()
 }
 
 fn func(st: &PyStatus) -> String {
     // SAFETY: a non-NULL func is a static NUL-terminated string.
-    unsafe { CStr::from_ptr(st.func) }.to_string_lossy().into_owned()
+    unsafe { CStr::from_ptr(st.func) }
+        .to_string_lossy()
+        .into_owned()
 }
 
 #[test]
@@ -82,7 +86,10 @@ fn bad_lists_and_counts() {
         let st = PyConfig_SetString(cfg, slot_null, a.as_ptr());
         assert_eq!(msg(&st), "config string pointer is NULL");
         slot_null = &mut cfg.home;
-        assert_eq!(PyStatus_Exception(PyConfig_SetString(cfg, slot_null, a.as_ptr())), 0);
+        assert_eq!(
+            PyStatus_Exception(PyConfig_SetString(cfg, slot_null, a.as_ptr())),
+            0
+        );
         // Nothing was replaced by the failed calls.
         assert_eq!(cfg.argv.length, 0);
         assert_eq!(cfg.xoptions.length, 0);
