@@ -279,6 +279,31 @@ static int set_wide_string_list(void) {
     return 0;
 }
 
+static int negative_counts(void) {
+    /* CPython's size computations fail: out-of-memory statuses, lists kept. */
+    PyConfig c;
+    PyConfig_InitIsolatedConfig(&c);
+    wchar_t *items[] = {L"kept"};
+    CHECK_OK(PyConfig_SetWideStringList(&c, &c.xoptions, 1, items));
+    print_status("SetArgv(-1)", PyConfig_SetArgv(&c, -1, NULL));
+    print_status("SetBytesArgv(-1)", PyConfig_SetBytesArgv(&c, -1, NULL));
+    print_status("SetWideStringList(-1)", PyConfig_SetWideStringList(&c, &c.xoptions, -1, items));
+    print_list(&c.xoptions);
+    putchar('\n');
+    PyWideStringList broken = {-1, NULL};
+    print_status("Append to length -1", PyWideStringList_Append(&broken, L"x"));
+    PyConfig_Clear(&c);
+    return 0;
+}
+
+static int clear_zeroed_config(void) {
+    PyConfig c;
+    memset(&c, 0, sizeof c);
+    PyConfig_Clear(&c);
+    dump_config(&c);
+    return 0;
+}
+
 static int preinitialize_once(void) {
     /* The first pre-initialization wins; later ones are ignored. */
     PyPreConfig pre;
@@ -318,6 +343,8 @@ static const struct test_case cases[] = {
     {"set_bytes_argv", set_bytes_argv},
     {"set_bytes_argv_utf8_flag_preinits", set_bytes_argv_utf8_flag_preinits},
     {"set_wide_string_list", set_wide_string_list},
+    {"negative_counts", negative_counts},
+    {"clear_zeroed_config", clear_zeroed_config},
     {"preinitialize_once", preinitialize_once},
     {"preinitialize_null", preinitialize_null},
     {NULL, NULL},

@@ -1,21 +1,35 @@
-//! The `python3` command-line scanner (CPython's own getopt, not POSIX's):
-//! short options may be grouped (`-bBE`), a value may be attached (`-Wd`,
-//! `-Xdev`) or be the next argument, `--` ends the options, and the first
-//! argument that is `-` or does not start with `-` ends them too.
+//! The `python3` command-line scanner (CPython's own getopt, not POSIX's).
+//!
+//! * `argv[0]` is skipped; scanning stops at the first argument that does not
+//!   start with `-`, at a lone `-`, and after `--` (which is consumed);
+//! * whole arguments `--help` and `--version` act as `-h` and `-V`;
+//! * short options may be grouped (`-bBE`); an option taking a value takes the
+//!   rest of the group (`-Wd`, `-Xdev`) or else the next argument;
+//! * a `-` inside a group starts a long option named by the rest of the
+//!   argument (`--help-env`, `-b-x`); a lone trailing `-` (`-b-`) ends the scan
+//!   with the diagnostic "Expected long option";
+//! * long options match exactly; `check-hash-based-pycs` takes the next argument.
 
 use crate::wstr::{WChar, WideString};
 
 /// Short options; a `:` marks an option that takes a value.
 pub const SHORT_OPTS: &str = "bBc:dEhiIm:OPqRsStuvVW:xX:?";
 
-/// Long options: name, takes a value, and the option character it stands for.
+/// Option character reported for `--check-hash-based-pycs`.
+pub const OPT_CHECK_HASH: char = '\u{0}';
+/// Option character reported for `--help-all`.
+pub const OPT_HELP_ALL: char = '\u{1}';
+/// Option character reported for `--help-env`.
+pub const OPT_HELP_ENV: char = '\u{2}';
+/// Option character reported for `--help-xoptions`.
+pub const OPT_HELP_XOPTIONS: char = '\u{3}';
+
+/// Long options: name, takes a value, and the option character reported.
 pub const LONG_OPTS: &[(&str, bool, char)] = &[
-    ("check-hash-based-pycs", true, '\u{0}'),
-    ("help-all", false, '\u{1}'),
-    ("help-env", false, '\u{2}'),
-    ("help-xoptions", false, '\u{3}'),
-    ("help", false, 'h'),
-    ("version", false, 'V'),
+    ("check-hash-based-pycs", true, OPT_CHECK_HASH),
+    ("help-all", false, OPT_HELP_ALL),
+    ("help-env", false, OPT_HELP_ENV),
+    ("help-xoptions", false, OPT_HELP_XOPTIONS),
 ];
 
 /// One step of the scan.
@@ -23,23 +37,35 @@ pub const LONG_OPTS: &[(&str, bool, char)] = &[
 pub enum Opt {
     /// An option character (long options map to their character) and its value.
     Opt(char, Option<WideString>),
-    /// An unknown option or a missing value; the text is CPython's message.
-    Error(String),
-    /// No more options; the index of the first non-option argument.
-    End(usize),
+    /// An unknown option or a missing value: CPython's diagnostic line
+    /// (without newline, as bytes because it may quote a non-UTF-8 unit).
+    Error(Vec<u8>),
+    /// No more options.
+    End,
+    /// "Expected long option": the scan ends (CPython prints the line, then stops
+    /// as if the options had ended).
+    ExpectedLongOption,
 }
 
 /// A scanner over `argv` (index 0 is the program name and is skipped).
 pub struct GetOpt<'a> {
     argv: &'a [WideString],
-    /// Index of the next argument to read.
+    /// Index of the next argument to read (CPython's `_PyOS_optind`).
     pub index: usize,
-    /// Position inside a group of short options (0: at a new argument).
-    pos: usize,
+    /// Remaining units of the current group of short options.
+    group: &'a [WChar],
 }
 
-fn ch(c: WChar) -> char {
-    char::from_u32(c as u32).unwrap_or('\u{FFFD}')
+const DASH: WChar = '-' as WChar;
+
+fn units_eq(u: &[WChar], s: &str) -> bool {
+    u.iter().copied().eq(s.chars().map(|c| c as WChar))
+}
+
+fn lossy(u: &[WChar]) -> Vec<u8> {
+    WideString::from_units(u.to_vec())
+        .to_string_lossy()
+        .into_bytes()
 }
 
 impl<'a> GetOpt<'a> {
@@ -48,75 +74,90 @@ impl<'a> GetOpt<'a> {
         GetOpt {
             argv,
             index: 1,
-            pos: 0,
+            group: &[],
         }
     }
 
     /// Reads the next option.
     pub fn next_opt(&mut self) -> Opt {
-        if self.pos == 0 {
+        if self.group.is_empty() {
             let Some(arg) = self.argv.get(self.index) else {
-                return Opt::End(self.index);
+                return Opt::End;
             };
             let u = arg.units();
-            if u.len() < 2 || u[0] != '-' as WChar {
-                return Opt::End(self.index);
+            if u.first() != Some(&DASH) || u.len() == 1 {
+                return Opt::End;
             }
-            if u == ['-' as WChar, '-' as WChar] {
+            if units_eq(u, "--") {
                 self.index += 1;
-                return Opt::End(self.index);
+                return Opt::End;
             }
-            if u[1] == '-' as WChar {
+            if units_eq(u, "--help") {
                 self.index += 1;
-                let name: String = u[2..].iter().map(|&c| ch(c)).collect();
-                return match LONG_OPTS.iter().find(|(n, _, _)| *n == name) {
-                    None => Opt::Error(format!("unknown option --{name}")),
-                    Some(&(n, true, c)) => match self.argv.get(self.index) {
-                        Some(v) => {
-                            self.index += 1;
-                            Opt::Opt(c, Some(v.clone()))
-                        }
-                        None => Opt::Error(format!("Argument expected for the --{n} options")),
-                    },
-                    Some(&(_, false, c)) => Opt::Opt(c, None),
-                };
+                return Opt::Opt('h', None);
             }
-            self.pos = 1;
+            if units_eq(u, "--version") {
+                self.index += 1;
+                return Opt::Opt('V', None);
+            }
+            self.group = &u[1..];
+            self.index += 1;
         }
-        let arg = self.argv[self.index].units();
-        let c = ch(arg[self.pos]);
-        self.pos += 1;
-        let at_end = self.pos >= arg.len();
+        let option = self.group[0];
+        self.group = &self.group[1..];
+        if option == DASH {
+            return self.long_option();
+        }
+        let c = char::from_u32(option as u32).unwrap_or('\u{FFFD}');
         let spec = SHORT_OPTS.find(c).filter(|_| c != ':');
         let Some(spec) = spec else {
-            if at_end {
-                self.index += 1;
-                self.pos = 0;
-            }
-            return Opt::Error(format!("Unknown option: -{c}"));
+            // CPython prints the option as a single (truncated) byte.
+            let mut msg = b"Unknown option: -".to_vec();
+            msg.push(option as u8);
+            return Opt::Error(msg);
         };
-        let takes_value = SHORT_OPTS[spec + c.len_utf8()..].starts_with(':');
-        if !takes_value {
-            if at_end {
-                self.index += 1;
-                self.pos = 0;
-            }
+        if !SHORT_OPTS[spec + c.len_utf8()..].starts_with(':') {
             return Opt::Opt(c, None);
         }
-        if !at_end {
-            let value = WideString::from_units(arg[self.pos..].to_vec());
-            self.index += 1;
-            self.pos = 0;
+        if !self.group.is_empty() {
+            let value = WideString::from_units(self.group.to_vec());
+            self.group = &[];
             return Opt::Opt(c, Some(value));
         }
-        self.index += 1;
-        self.pos = 0;
         match self.argv.get(self.index) {
             Some(v) => {
                 self.index += 1;
                 Opt::Opt(c, Some(v.clone()))
             }
-            None => Opt::Error(format!("Argument expected for the -{c} option")),
+            None => Opt::Error(format!("Argument expected for the -{c} option").into_bytes()),
+        }
+    }
+
+    fn long_option(&mut self) -> Opt {
+        let name = std::mem::take(&mut self.group);
+        if name.is_empty() {
+            return Opt::ExpectedLongOption;
+        }
+        let whole = self.argv[self.index - 1].units();
+        let Some(&(_, has_arg, c)) = LONG_OPTS.iter().find(|(n, _, _)| units_eq(name, n)) else {
+            let mut msg = b"Unknown option: ".to_vec();
+            msg.extend(lossy(whole));
+            return Opt::Error(msg);
+        };
+        if !has_arg {
+            return Opt::Opt(c, None);
+        }
+        match self.argv.get(self.index) {
+            Some(v) => {
+                self.index += 1;
+                Opt::Opt(c, Some(v.clone()))
+            }
+            None => {
+                let mut msg = b"Argument expected for the ".to_vec();
+                msg.extend(lossy(whole));
+                msg.extend(b" options");
+                Opt::Error(msg)
+            }
         }
     }
 }
@@ -146,16 +187,32 @@ mod tests {
     fn errors_and_stops() {
         let a = argv(&["py", "-z", "-W"]);
         let mut g = GetOpt::new(&a);
-        assert_eq!(g.next_opt(), Opt::Error("Unknown option: -z".into()));
+        assert_eq!(g.next_opt(), Opt::Error(b"Unknown option: -z".to_vec()));
         assert_eq!(
             g.next_opt(),
-            Opt::Error("Argument expected for the -W option".into())
+            Opt::Error(b"Argument expected for the -W option".to_vec())
         );
         let a = argv(&["py", "--", "-E"]);
-        assert_eq!(GetOpt::new(&a).next_opt(), Opt::End(2));
+        let mut g = GetOpt::new(&a);
+        assert_eq!(g.next_opt(), Opt::End);
+        assert_eq!(g.index, 2);
         let a = argv(&["py", "-", "-E"]);
-        assert_eq!(GetOpt::new(&a).next_opt(), Opt::End(1));
+        assert_eq!(GetOpt::new(&a).next_opt(), Opt::End);
         let a = argv(&["py", "--version"]);
         assert_eq!(GetOpt::new(&a).next_opt(), Opt::Opt('V', None));
+        let a = argv(&["py", "-b-"]);
+        let mut g = GetOpt::new(&a);
+        assert_eq!(g.next_opt(), Opt::Opt('b', None));
+        assert_eq!(g.next_opt(), Opt::ExpectedLongOption);
+        let a = argv(&["py", "--foo=1"]);
+        assert_eq!(
+            GetOpt::new(&a).next_opt(),
+            Opt::Error(b"Unknown option: --foo=1".to_vec())
+        );
+        let a = argv(&["py", "--check-hash-based-pycs"]);
+        assert_eq!(
+            GetOpt::new(&a).next_opt(),
+            Opt::Error(b"Argument expected for the --check-hash-based-pycs options".to_vec())
+        );
     }
 }

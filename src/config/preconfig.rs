@@ -129,7 +129,7 @@ fn scan_argv(argv: &[WideString], cmd: &mut PreCmdline) {
     let mut g = GetOpt::new(argv);
     loop {
         match g.next_opt() {
-            Opt::End(_) | Opt::Opt('c' | 'm', _) => break,
+            Opt::End | Opt::ExpectedLongOption | Opt::Opt('c' | 'm', _) => break,
             Opt::Opt('E', _) => cmd.use_environment = 0,
             Opt::Opt('I', _) => cmd.isolated = 1,
             Opt::Opt('X', Some(v)) => cmd.xoptions.push(v),

@@ -156,9 +156,12 @@ const ITEM_NULL: &CStr = c"PyWideStringList item is NULL";
 /// Error message for an inconsistent list (pyrt's answer where CPython crashes).
 const LIST_BAD: &CStr = c"PyWideStringList is inconsistent (negative length or NULL item)";
 
+/// A negative count gets CPython's answer (its size computation fails with an
+/// out-of-memory status); NULL items, on which CPython crashes, get `LIST_BAD`.
 fn bad_list(func: &'static CStr, e: BadList) -> Status {
     match e {
-        BadList::NegativeLength | BadList::NullItem => Status::error(func, LIST_BAD),
+        BadList::NegativeLength => Status::no_memory(func),
+        BadList::NullItem => Status::error(func, LIST_BAD),
     }
 }
 
@@ -680,6 +683,21 @@ fn preinit_for(func: &'static CStr, config: &PyConfig, args: PreinitArgs<'_>) ->
     runtime::preinit_from_config(&fields, args)
 }
 
+/// Pre-initializes from `config` like CPython's setters. A NULL `config` is
+/// only an error while pre-initialization is still to be done (CPython reads
+/// the config then, and never afterwards).
+///
+/// # Safety
+/// `config` is NULL or an initialized config.
+unsafe fn preinit_from(func: &'static CStr, config: *const PyConfig) -> PyResult<()> {
+    // SAFETY: caller contract.
+    match unsafe { config.as_ref() } {
+        Some(cfg) => preinit_for(func, cfg, PreinitArgs::None),
+        None if runtime::is_preinitialized() => Ok(()),
+        None => Err(Status::error(func, CONFIG_NULL)),
+    }
+}
+
 /// Sets `*config_str` to a copy of `str` (NULL clears it), freeing the old
 /// value. Pre-initializes Python from `config` first if it was not yet.
 ///
@@ -698,14 +716,11 @@ pub unsafe extern "C" fn PyConfig_SetString(
 ) -> PyStatus {
     const FUNC: &CStr = c"PyConfig_SetString";
     guard(FUNC, || {
-        // SAFETY: the caller guarantees `config` is NULL or valid.
-        let Some(cfg) = (unsafe { config.as_ref() }) else {
-            return Status::error(FUNC, CONFIG_NULL).into();
-        };
         if config_str.is_null() {
             return Status::error(FUNC, c"config string pointer is NULL").into();
         }
-        if let Err(e) = preinit_for(FUNC, cfg, PreinitArgs::None) {
+        // SAFETY: the caller guarantees `config` is NULL or valid.
+        if let Err(e) = unsafe { preinit_from(FUNC, config) } {
             return e.into();
         }
         // SAFETY: `str` is NULL or NUL-terminated (caller contract).
@@ -746,14 +761,11 @@ pub unsafe extern "C" fn PyConfig_SetBytesString(
 ) -> PyStatus {
     const FUNC: &CStr = c"PyConfig_SetBytesString";
     guard(FUNC, || {
-        // SAFETY: the caller guarantees `config` is NULL or valid.
-        let Some(cfg) = (unsafe { config.as_ref() }) else {
-            return Status::error(FUNC, CONFIG_NULL).into();
-        };
         if config_str.is_null() {
             return Status::error(FUNC, c"config string pointer is NULL").into();
         }
-        if let Err(e) = preinit_for(FUNC, cfg, PreinitArgs::None) {
+        // SAFETY: the caller guarantees `config` is NULL or valid.
+        if let Err(e) = unsafe { preinit_from(FUNC, config) } {
             return e.into();
         }
         let value = if str.is_null() {
@@ -820,7 +832,7 @@ pub unsafe extern "C" fn PyConfig_SetArgv(
         // SAFETY: `argv` holds `argc` strings (caller contract).
         let args = match unsafe { wide::read_array(argc, argv) } {
             Ok(a) => a,
-            Err(e) => return bad_list(FUNC, e).into(),
+            Err(e) => return bad_list(c"_PyArgv_AsWstrList", e).into(),
         };
         if let Err(e) = preinit_for(FUNC, cfg, PreinitArgs::Wide(&args)) {
             return e.into();
@@ -853,6 +865,7 @@ pub unsafe extern "C" fn PyConfig_SetBytesArgv(
         // SAFETY: `argv` holds `argc` byte strings (caller contract).
         let args = match unsafe { read_bytes_array(argc, argv) } {
             Some(a) => a,
+            None if argc < 0 => return Status::no_memory(c"_PyArgv_AsWstrList").into(),
             None => return Status::error(FUNC, LIST_BAD).into(),
         };
         if let Err(e) = preinit_for(FUNC, cfg, PreinitArgs::Bytes(&args)) {
@@ -903,14 +916,11 @@ pub unsafe extern "C" fn PyConfig_SetWideStringList(
 ) -> PyStatus {
     const FUNC: &CStr = c"PyConfig_SetWideStringList";
     guard(FUNC, || {
-        // SAFETY: the caller guarantees `config` is NULL or valid.
-        let Some(cfg) = (unsafe { config.as_ref() }) else {
-            return Status::error(FUNC, CONFIG_NULL).into();
-        };
         if list.is_null() {
             return Status::error(FUNC, LIST_NULL).into();
         }
-        if let Err(e) = preinit_for(FUNC, cfg, PreinitArgs::None) {
+        // SAFETY: the caller guarantees `config` is NULL or valid.
+        if let Err(e) = unsafe { preinit_from(FUNC, config) } {
             return e.into();
         }
         // SAFETY: `items` holds `length` strings (caller contract).
