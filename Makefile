@@ -17,7 +17,7 @@ ASAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize
 
 # C test programs: capi-tests/test_*.c, plus the shared ABI layout dump.
 TESTS      := $(basename $(notdir $(wildcard capi-tests/test_*.c)))
-C_PROGRAMS := $(TESTS) abi_layout
+C_PROGRAMS := $(TESTS) probe abi_layout
 TEST_DEPS  := capi-tests/harness.h capi-tests/config_dump.h include/Python.h include/pyrt.h
 SRC_abi_layout := ../shared/oracle/abi_layout.c
 src_of = $(if $(SRC_$(1)),$(SRC_$(1)),capi-tests/$(1).c)

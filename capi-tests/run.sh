@@ -20,21 +20,50 @@ failures=()
 # A fixed, minimal environment: the C locale and no PYTHON* variables.
 clean_env=(env -i PATH=/usr/bin:/bin HOME=/nonexistent)
 
-# run BIN CASE [WRAPPER...]: prints stdout, a stderr section and the exit status.
+# Each case runs as: env -i <clean env> ${SC_ENV[@]} [WRAPPER...] BIN ${SC_ARGS[@]}
+SC_ENV=(); SC_ARGS=(); SC_FILTER=""
+
+# set_case T CASE: fills SC_ENV and SC_ARGS for a case of program T.
+# Programs with a scenario file (capi-tests/scenarios/T.txt) take each case's
+# environment and arguments from its line: "NAME | ENV WORDS | ARG WORDS"
+# (shell words, so quotes work), optionally followed by "|| SED-SCRIPT": a
+# `sed -E` script applied to the output before comparing (for text pyrt words
+# differently on purpose, such as the -h help); other programs get the case
+# name as argument.
+set_case() {
+    local t=$1 c=$2 line envw argw
+    SC_ENV=(); SC_ARGS=(); SC_FILTER=""
+    if [ -f "$here/scenarios/$t.txt" ]; then
+        line=$(grep -m1 "^$c |" "$here/scenarios/$t.txt")
+        case "$line" in *" || "*) SC_FILTER=${line#* || }; line=${line%% || *} ;; esac
+        envw=$(cut -d'|' -f2 <<<"$line"); argw=$(cut -d'|' -f3- <<<"$line")
+        eval "SC_ENV=($envw)"; eval "SC_ARGS=($argw)"
+    elif [ "$c" != main ]; then
+        SC_ARGS=("$c")
+    fi
+}
+
+# scenario_names T: the case names of a scenario file, in order.
+scenario_names() {
+    grep -v '^\s*\(#\|$\)' "$here/scenarios/$1.txt" | cut -d'|' -f1 | tr -d ' '
+}
+
+# run_case BIN [WRAPPER...]: prints stdout, a stderr section and the exit status.
 run_case() {
-    local bin=$1 case=$2; shift 2
+    local bin=$1; shift
     local out err rc
     out=$(mktemp); err=$(mktemp)
-    if [ "$case" = main ]; then
-        "${clean_env[@]}" "$@" "$bin" >"$out" 2>"$err"
-    else
-        "${clean_env[@]}" "$@" "$bin" "$case" >"$out" 2>"$err"
-    fi
+    "${clean_env[@]}" "${SC_ENV[@]}" "$@" "$bin" "${SC_ARGS[@]}" >"$out" 2>"$err"
     rc=$?
     cat "$out"
     if [ -s "$err" ]; then echo "--- stderr"; cat "$err"; fi
     echo "--- exit $rc"
     rm -f "$out" "$err"
+}
+
+# run_filtered BIN [WRAPPER...]: run_case through the case's sed filter.
+run_filtered() {
+    if [ -n "$SC_FILTER" ]; then run_case "$@" | sed -E "$SC_FILTER"; else run_case "$@"; fi
 }
 
 check() { # check LABEL EXPECTED-FILE ACTUAL-TEXT
@@ -60,20 +89,23 @@ for t in "$@"; do
     if [ ! -x "$pyrt_bin" ]; then echo "FAIL $t (not built)"; fail=$((fail+1)); continue; fi
     mkdir -p "$expected_dir/$t"
     # A program without named cases (abi_layout) is one case called "main".
-    case "$t" in abi_*) cases=main ;; *) cases=$("$pyrt_bin") ;; esac
+    if [ -f "$here/scenarios/$t.txt" ]; then cases=$(scenario_names "$t")
+    else case "$t" in abi_*) cases=main ;; *) cases=$("$pyrt_bin") ;; esac
+    fi
     for c in $cases; do
+        set_case "$t" "$c"
         exp=$expected_dir/$t/$c.out
         if [ -x "$cpy_bin" ]; then
-            cpy_out=$(run_case "$cpy_bin" "$c")
+            cpy_out=$(run_filtered "$cpy_bin")
             if [ "$record" = 1 ]; then printf '%s\n' "$cpy_out" >"$exp"; fi
             check "$t/$c [cpython]" "$exp" "$cpy_out"
         else
             skip=$((skip+1))
         fi
-        check "$t/$c [pyrt]" "$exp" "$(run_case "$pyrt_bin" "$c")"
+        check "$t/$c [pyrt]" "$exp" "$(run_filtered "$pyrt_bin")"
         if [ "$have_valgrind" = 1 ]; then
             vlog=$(mktemp)
-            vout=$(run_case "$pyrt_bin" "$c" valgrind -q --error-exitcode=99 --leak-check=full \
+            vout=$(run_filtered "$pyrt_bin" valgrind -q --error-exitcode=99 --leak-check=full \
                 --show-leak-kinds=definite,indirect,possible \
                 --errors-for-leak-kinds=definite,indirect,possible --log-file="$vlog")
             if [ -s "$vlog" ]; then
@@ -87,7 +119,7 @@ for t in "$@"; do
             skip=$((skip+1))
         fi
         if [ -x "$asan_bin" ]; then
-            check "$t/$c [asan]" "$exp" "$(run_case "$asan_bin" "$c" env ASAN_OPTIONS=detect_leaks=1)"
+            check "$t/$c [asan]" "$exp" "$(run_filtered "$asan_bin" env ASAN_OPTIONS=detect_leaks=1)"
         else
             skip=$((skip+1))
         fi

@@ -942,6 +942,23 @@ struct PyStatus PyConfig_SetWideStringList(struct PyConfig *config,
                                            wchar_t **items);
 
 /*
+ Reads the configuration as `python3` would: legacy flags (compat flavour),
+ the command line in `argv` when `parse_argv` is set (once: `parse_argv`
+ becomes 2), environment variables unless `use_environment` is 0, `-X`
+ options, warning filters, encodings and defaults. Path members stay unset
+ until initialization. Pre-initializes Python first if needed.
+
+ Returns an exit status for `-h`/`--help*`/`-V` (0, after printing to
+ stdout) and for command-line errors (2, after printing the usage to
+ stderr); an error status with CPython's message for invalid values. On
+ failure the config is left as it was.
+
+ # Safety
+ `config` is NULL or an initialized config.
+ */
+struct PyStatus PyConfig_Read(struct PyConfig *config);
+
+/*
  Pre-initializes Python from `src_config`: decides the memory allocator,
  the locale (C-locale coercion) and UTF-8 mode, reading the environment
  unless the config says not to. Only the first call has an effect; later

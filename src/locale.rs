@@ -219,7 +219,9 @@ pub fn reset_force_ascii() {
     FORCE_ASCII.store(-1, Ordering::Relaxed);
 }
 
-fn force_ascii() -> bool {
+/// True when the C library's locale claims ASCII but decodes high bytes
+/// (the decision is cached until [`reset_force_ascii`]).
+pub fn force_ascii() -> bool {
     match FORCE_ASCII.load(Ordering::Relaxed) {
         -1 => {
             let v = check_force_ascii();

@@ -22,6 +22,12 @@ pub const PY_VERSION_HEX: u32 = (PY_MAJOR_VERSION << 24)
     | (PY_RELEASE_LEVEL << 4)
     | PY_RELEASE_SERIAL;
 
+/// The string `Py_GetVersion()` returns and `python -VV` prints after "Python ":
+/// the version, then pyrt's own build identification in parentheses and brackets.
+pub fn full_version() -> &'static str {
+    concat!("3.14.10 (pyrt ", env!("CARGO_PKG_VERSION"), ") [Rust]")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

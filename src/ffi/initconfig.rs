@@ -932,3 +932,41 @@ pub unsafe extern "C" fn PyConfig_SetWideStringList(
         unsafe { replace_list(FUNC, list, &strings) }.into()
     })
 }
+
+/// Reads the configuration as `python3` would: legacy flags (compat flavour),
+/// the command line in `argv` when `parse_argv` is set (once: `parse_argv`
+/// becomes 2), environment variables unless `use_environment` is 0, `-X`
+/// options, warning filters, encodings and defaults. Path members stay unset
+/// until initialization. Pre-initializes Python first if needed.
+///
+/// Returns an exit status for `-h`/`--help*`/`-V` (0, after printing to
+/// stdout) and for command-line errors (2, after printing the usage to
+/// stderr); an error status with CPython's message for invalid values. On
+/// failure the config is left as it was.
+///
+/// # Safety
+/// `config` is NULL or an initialized config.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyConfig_Read(config: *mut PyConfig) -> PyStatus {
+    const FUNC: &CStr = c"PyConfig_Read";
+    guard(FUNC, || {
+        // SAFETY: the caller guarantees `config` is NULL or valid.
+        let Some(cfg) = (unsafe { config.as_mut() }) else {
+            return Status::error(FUNC, CONFIG_NULL).into();
+        };
+        read_config(FUNC, cfg).into()
+    })
+}
+
+/// Pre-initializes from `cfg`, reads it through the model and writes the result back.
+fn read_config(func: &'static CStr, cfg: &mut PyConfig) -> PyResult<()> {
+    preinit_for(func, cfg, PreinitArgs::None)?;
+    // SAFETY: an initialized config holds NULL or valid strings and lists.
+    let mut model = unsafe { cfg.to_model() }.map_err(|e| bad_list(func, e))?;
+    runtime::read_config(&mut model)?;
+    let raw = PyConfig::from_model(&model).map_err(|NoMemory| Status::no_memory(func))?;
+    // SAFETY: the old members are owned by the config and replaced as a whole.
+    unsafe { cfg.clear() };
+    *cfg = raw;
+    Ok(())
+}

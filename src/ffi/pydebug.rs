@@ -8,6 +8,7 @@ use std::ptr::{addr_of, addr_of_mut};
 
 use crate::config::PreConfig;
 use crate::config::preconfig::LegacyFlags;
+use crate::config::read::LegacyGlobals;
 
 /// Legacy `-d` flag (parser debug).
 #[unsafe(no_mangle)]
@@ -101,4 +102,29 @@ pub fn write_pre_globals(pre: &PreConfig) {
     if pre.utf8_mode != -1 {
         set(addr_of_mut!(Py_UTF8Mode), pre.utf8_mode);
     }
+}
+
+/// All the flags the compat `PyConfig` flavour copies.
+pub fn legacy_globals() -> LegacyGlobals {
+    LegacyGlobals {
+        isolated: get(addr_of!(Py_IsolatedFlag)),
+        ignore_environment: get(addr_of!(Py_IgnoreEnvironmentFlag)),
+        bytes_warning: get(addr_of!(Py_BytesWarningFlag)),
+        inspect: get(addr_of!(Py_InspectFlag)),
+        interactive: get(addr_of!(Py_InteractiveFlag)),
+        optimize: get(addr_of!(Py_OptimizeFlag)),
+        debug: get(addr_of!(Py_DebugFlag)),
+        verbose: get(addr_of!(Py_VerboseFlag)),
+        quiet: get(addr_of!(Py_QuietFlag)),
+        frozen: get(addr_of!(Py_FrozenFlag)),
+        unbuffered_stdio: get(addr_of!(Py_UnbufferedStdioFlag)),
+        no_site: get(addr_of!(Py_NoSiteFlag)),
+        dont_write_bytecode: get(addr_of!(Py_DontWriteBytecodeFlag)),
+        no_user_site_directory: get(addr_of!(Py_NoUserSiteDirectory)),
+    }
+}
+
+/// The current value of `Py_IgnoreEnvironmentFlag`.
+pub fn ignore_environment_flag() -> bool {
+    get(addr_of!(Py_IgnoreEnvironmentFlag)) != 0
 }

@@ -4,6 +4,7 @@ use std::ffi::{CStr, CString};
 use std::os::unix::ffi::OsStrExt;
 
 use crate::config::preconfig::PreHost;
+use crate::config::read::ConfigHost;
 use crate::locale::DecodeError;
 use crate::wstr::WideString;
 
@@ -82,5 +83,52 @@ impl PreHost for Process {
 
     fn decode_arg(&self, arg: &[u8], utf8_mode: bool) -> Result<WideString, DecodeError> {
         super::decode_with(arg, utf8_mode)
+    }
+}
+
+unsafe extern "C" {
+    static mut stdout: *mut libc::FILE;
+    static mut stderr: *mut libc::FILE;
+}
+
+fn write_file(file: *mut libc::FILE, text: &[u8]) {
+    // SAFETY: `file` is C's stdout or stderr stream; fwrite copies `text`.
+    unsafe { libc::fwrite(text.as_ptr().cast(), 1, text.len(), file) };
+}
+
+impl ConfigHost for Process {
+    fn cwd(&self) -> Option<WideString> {
+        let dir = std::env::current_dir().ok()?;
+        crate::locale::decode(dir.as_os_str().as_bytes(), super::utf8_mode()).ok()
+    }
+
+    fn locale_codeset(&self) -> Option<Vec<u8>> {
+        // SAFETY: nl_langinfo returns NULL or a NUL-terminated string, copied at once.
+        let p = unsafe { libc::nl_langinfo(libc::CODESET) };
+        // SAFETY: checked non-NULL.
+        (!p.is_null()).then(|| unsafe { CStr::from_ptr(p) }.to_bytes().to_vec())
+    }
+
+    fn force_ascii(&self) -> bool {
+        crate::locale::force_ascii()
+    }
+
+    fn write_stdout(&mut self, text: &[u8]) {
+        // SAFETY: reading the stream pointer C's library set up.
+        write_file(unsafe { stdout }, text);
+    }
+
+    fn write_stderr(&mut self, text: &[u8]) {
+        // SAFETY: as above.
+        write_file(unsafe { stderr }, text);
+    }
+
+    fn encode(&self, text: &WideString) -> Vec<u8> {
+        crate::locale::encode(text.units(), super::utf8_mode())
+            .unwrap_or_else(|_| text.to_string_lossy().into_bytes())
+    }
+
+    fn ignore_environment_flag(&self) -> bool {
+        crate::ffi::pydebug::ignore_environment_flag()
     }
 }

@@ -151,6 +151,19 @@ pub fn decode_argv(args: &[Vec<u8>]) -> PyResult<Vec<WideString>> {
     preconfig::decode_args(args, utf8_mode(), &host::Process)
 }
 
+/// `PyConfig_Read` on the model, after implicit pre-initialization.
+pub fn read_config(config: &mut crate::config::Config) -> PyResult<()> {
+    let queued_w: Vec<WideString> = Vec::new();
+    let queued_x: Vec<WideString> = Vec::new();
+    let ctx = crate::config::read::ReadContext {
+        preconfig: preconfig(),
+        legacy: crate::ffi::pydebug::legacy_globals(),
+        queued_warnoptions: &queued_w,
+        queued_xoptions: &queued_x,
+    };
+    crate::config::read::read(config, &ctx, &mut host::Process)
+}
+
 /// The legacy flags, for callers outside pre-initialization.
 pub fn legacy_flags() -> LegacyFlags {
     crate::ffi::pydebug::legacy_flags()
