@@ -54,6 +54,14 @@ typedef struct _object PyObject;
 #define PyInterpreterConfig_OWN_GIL 2
 
 /*
+ A configuration for `Py_InitializeFromInitConfig`, built option by option
+ (PEP 741). Created by `PyInitConfig_Create` with the isolated defaults;
+ released by `PyInitConfig_Free`. The first error is kept and reported by
+ `PyInitConfig_GetError` until the object is freed.
+ */
+typedef struct PyInitConfig PyInitConfig;
+
+/*
  An interpreter. Opaque: only pointers cross the ABI.
  */
 typedef struct PyInterpreterState PyInterpreterState;
@@ -957,6 +965,127 @@ struct PyStatus PyConfig_SetWideStringList(struct PyConfig *config,
  `config` is NULL or an initialized config.
  */
 struct PyStatus PyConfig_Read(struct PyConfig *config);
+
+/*
+ Creates a configuration with the isolated defaults (both `PyPreConfig` and
+ `PyConfig`). Returns NULL when memory is exhausted.
+ */
+struct PyInitConfig *PyInitConfig_Create(void);
+
+/*
+ Releases a configuration; NULL does nothing.
+
+ # Safety
+ `config` is NULL or from `PyInitConfig_Create`, not used afterwards.
+ */
+void PyInitConfig_Free(struct PyInitConfig *config);
+
+/*
+ Returns 1 and stores the UTF-8 message of the recorded error in `*err_msg`
+ ("exit code N" for an exit request), or returns 0 and stores NULL. The
+ message belongs to `config` and stays valid until it is freed.
+
+ # Safety
+ `config` is NULL or valid; `err_msg` is writable.
+ */
+int PyInitConfig_GetError(struct PyInitConfig *config, const char **err_msg);
+
+/*
+ Returns 1 and stores the exit code in `*exitcode` when initialization
+ asked to exit (e.g. `--help` in `argv`), else 0.
+
+ # Safety
+ `config` is NULL or valid; `exitcode` is writable.
+ */
+int PyInitConfig_GetExitCode(struct PyInitConfig *config, int *exitcode);
+
+/*
+ Returns 1 if `name` is a `PyConfig` or `PyPreConfig` option, else 0.
+
+ # Safety
+ `name` is NULL or NUL-terminated.
+ */
+int PyInitConfig_HasOption(struct PyInitConfig *config, const char *name);
+
+/*
+ Stores an integer option (int, unsigned int, bool or unsigned long member)
+ in `*value`. Returns 0, or -1 with the error recorded in `config`.
+
+ # Safety
+ `config` is NULL or valid; `name` NUL-terminated; `value` writable.
+ */
+int PyInitConfig_GetInt(struct PyInitConfig *config, const char *name, int64_t *value);
+
+/*
+ Stores a string option as a new UTF-8 string in `*value` (NULL when the
+ option is unset); release it with `free()`. Returns 0 or -1.
+
+ # Safety
+ `config` is NULL or valid; `name` NUL-terminated; `value` writable.
+ */
+int PyInitConfig_GetStr(struct PyInitConfig *config, const char *name, char **value);
+
+/*
+ Stores a string-list option as a new array of UTF-8 strings; release it
+ with `PyInitConfig_FreeStrList`. Returns 0 or -1.
+
+ # Safety
+ `config` is NULL or valid; `name` NUL-terminated; `length`, `items` writable.
+ */
+int PyInitConfig_GetStrList(struct PyInitConfig *config,
+                            const char *name,
+                            size_t *length,
+                            char ***items);
+
+/*
+ Releases a list returned by `PyInitConfig_GetStrList`.
+
+ # Safety
+ `items` is NULL or an array of `length` strings from `PyInitConfig_GetStrList`.
+ */
+void PyInitConfig_FreeStrList(size_t length, char **items);
+
+/*
+ Sets an integer option, checking the member's range (setting `hash_seed`
+ also sets `use_hash_seed` to 1). Returns 0, or -1 with the error recorded.
+
+ # Safety
+ `config` is NULL or valid; `name` NUL-terminated.
+ */
+int PyInitConfig_SetInt(struct PyInitConfig *config, const char *name, int64_t value);
+
+/*
+ Sets a string option from UTF-8 (copied; NULL only for optional strings).
+ Returns 0, or -1 with the error recorded.
+
+ # Safety
+ `config` is NULL or valid; `name` and `value` NULL or NUL-terminated.
+ */
+int PyInitConfig_SetStr(struct PyInitConfig *config, const char *name, const char *value);
+
+/*
+ Sets a string-list option from `length` UTF-8 strings (copied; setting
+ `module_search_paths` also sets `module_search_paths_set`). Returns 0 or -1.
+
+ # Safety
+ `config` is NULL or valid; `name` NUL-terminated; `items` holds `length` strings.
+ */
+int PyInitConfig_SetStrList(struct PyInitConfig *config,
+                            const char *name,
+                            size_t length,
+                            char *const *items);
+
+/*
+ Adds a built-in extension module (`name` is kept by pointer, not copied,
+ and must stay valid), made available by `Py_InitializeFromInitConfig`.
+ Returns 0, or -1 when memory is exhausted.
+
+ # Safety
+ `config` is NULL or valid; `name` stays valid while the config is used.
+ */
+int PyInitConfig_AddModule(struct PyInitConfig *config,
+                           const char *name,
+                           PyObject *(*initfunc)(void));
 
 /*
  Pre-initializes Python from `src_config`: decides the memory allocator,

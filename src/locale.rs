@@ -135,6 +135,30 @@ fn decode_current_locale(bytes: &[u8]) -> Vec<WChar> {
     out
 }
 
+/// Strict UTF-8 decoding (PEP 741 strings): `None` on any invalid sequence.
+pub fn decode_utf8_strict(bytes: &[u8]) -> Option<Vec<WChar>> {
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let (c, n) = utf8_sequence(&bytes[i..])?;
+        out.push(c as WChar);
+        i += n;
+    }
+    Some(out)
+}
+
+/// Strict UTF-8 encoding (PEP 741 strings): `None` for any surrogate; values
+/// above U+10FFFF get CPython's 4-byte pattern.
+pub fn encode_utf8_strict(text: &[WChar]) -> Option<Vec<u8>> {
+    if text
+        .iter()
+        .any(|&c| (0xD800..=0xDFFF).contains(&(c as u32)))
+    {
+        return None;
+    }
+    encode_utf8_escape(text).ok()
+}
+
 /// Encodes `text` (no NUL inside) the way `Py_EncodeLocale` does.
 pub fn encode(text: &[WChar], utf8_mode: bool) -> Result<Vec<u8>, EncodeError> {
     if utf8_mode {

@@ -181,3 +181,42 @@ fn panics_become_the_return_types_fallback() {
     assert!(p.is_null());
     std::panic::set_hook(prev);
 }
+
+#[test]
+fn init_config_null_arguments() {
+    use pyrt::ffi::initconfig_api::*;
+    // SAFETY: NULL arguments are the cases under test; the object is valid.
+    unsafe {
+        let c = PyInitConfig_Create();
+        assert_eq!(PyInitConfig_SetStr(c, c"home".as_ptr(), c"/x".as_ptr()), 0);
+        // An optional string is cleared by NULL (CPython 3.14 crashes).
+        assert_eq!(PyInitConfig_SetStr(c, c"home".as_ptr(), ptr::null()), 0);
+        let mut out: *mut c_char = ptr::null_mut();
+        assert_eq!(PyInitConfig_GetStr(c, c"home".as_ptr(), &mut out), 0);
+        assert!(out.is_null());
+        // A required one refuses it.
+        assert_eq!(
+            PyInitConfig_SetStr(c, c"platlibdir".as_ptr(), ptr::null()),
+            -1
+        );
+        let mut msg: *const c_char = ptr::null();
+        assert_eq!(PyInitConfig_GetError(c, &mut msg), 1);
+        assert_eq!(
+            CStr::from_ptr(msg).to_str().unwrap(),
+            "config option string cannot be NULL"
+        );
+        // A NULL name is an unknown option; a NULL object answers -1 / 0.
+        let c2 = PyInitConfig_Create();
+        let mut v = 0i64;
+        assert_eq!(PyInitConfig_GetInt(c2, ptr::null(), &mut v), -1);
+        assert_eq!(PyInitConfig_HasOption(c2, ptr::null()), 0);
+        assert_eq!(
+            PyInitConfig_GetInt(ptr::null_mut(), c"verbose".as_ptr(), &mut v),
+            -1
+        );
+        assert_eq!(PyInitConfig_GetError(ptr::null_mut(), &mut msg), 0);
+        assert!(msg.is_null());
+        PyInitConfig_Free(c);
+        PyInitConfig_Free(c2);
+    }
+}

@@ -10,8 +10,10 @@ use crate::wstr::WideString;
 pub mod cparse;
 pub mod getopt;
 pub mod help;
+pub mod initconfig;
 pub mod preconfig;
 pub mod read;
+pub mod spec;
 
 /// `_config_init` value of the compat flavour (`Py_Initialize*`).
 pub const CONFIG_INIT_COMPAT: i32 = 1;

@@ -16,6 +16,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 
 pub mod fileutils;
 pub mod initconfig;
+pub mod initconfig_api;
 pub mod layout;
 pub mod pydebug;
 pub mod pylifecycle;

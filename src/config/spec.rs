@@ -1,0 +1,232 @@
+//! The option table behind PEP 741 (`PyInitConfig_*`, and later
+//! `PyConfig_Get`/`PyConfig_Set`): every option name, its C type and who may
+//! change it, with typed access to the model's members by name.
+
+use crate::config::{Config, PreConfig};
+use crate::wstr::WideString;
+
+/// The C type of an option, which decides what the getters and setters accept.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MemberType {
+    /// `int`, any value.
+    Int,
+    /// `int` holding a non-negative value.
+    UInt,
+    /// `int` used as a boolean (non-negative when set).
+    Bool,
+    /// `unsigned long`.
+    ULong,
+    /// `wchar_t *` that should not be NULL once read.
+    WStr,
+    /// `wchar_t *` that may be NULL.
+    WStrOpt,
+    /// `PyWideStringList`.
+    WStrList,
+}
+
+/// Who may change an option once the interpreter runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Visibility {
+    /// Settable with `PyConfig_Set`.
+    Public,
+    /// Readable with `PyConfig_Get`, not settable.
+    ReadOnly,
+    /// Only meaningful before initialization (not in `PyConfig_Names`).
+    InitOnly,
+}
+
+/// One option: its name, type and visibility.
+#[derive(Clone, Copy, Debug)]
+pub struct Spec {
+    /// The option name (a member name).
+    pub name: &'static str,
+    /// Its C type.
+    pub ty: MemberType,
+    /// Who may change it.
+    pub visibility: Visibility,
+}
+
+use MemberType::*;
+use Visibility::*;
+
+const fn s(name: &'static str, ty: MemberType, visibility: Visibility) -> Spec {
+    Spec {
+        name,
+        ty,
+        visibility,
+    }
+}
+
+/// The `PyConfig` options of CPython 3.14's default Linux build.
+pub const CONFIG_SPECS: &[Spec] = &[
+    s("argv", WStrList, Public),
+    s("base_exec_prefix", WStrOpt, Public),
+    s("base_executable", WStrOpt, Public),
+    s("base_prefix", WStrOpt, Public),
+    s("bytes_warning", UInt, Public),
+    s("cpu_count", Int, Public),
+    s("exec_prefix", WStrOpt, Public),
+    s("executable", WStrOpt, Public),
+    s("inspect", Bool, Public),
+    s("int_max_str_digits", UInt, Public),
+    s("interactive", Bool, Public),
+    s("module_search_paths", WStrList, Public),
+    s("optimization_level", UInt, Public),
+    s("parser_debug", Bool, Public),
+    s("platlibdir", WStr, Public),
+    s("prefix", WStrOpt, Public),
+    s("pycache_prefix", WStrOpt, Public),
+    s("quiet", Bool, Public),
+    s("stdlib_dir", WStrOpt, Public),
+    s("use_environment", Bool, Public),
+    s("verbose", UInt, Public),
+    s("warnoptions", WStrList, Public),
+    s("write_bytecode", Bool, Public),
+    s("xoptions", WStrList, Public),
+    s("buffered_stdio", Bool, ReadOnly),
+    s("check_hash_pycs_mode", WStr, ReadOnly),
+    s("code_debug_ranges", Bool, ReadOnly),
+    s("configure_c_stdio", Bool, ReadOnly),
+    s("dev_mode", Bool, ReadOnly),
+    s("dump_refs", Bool, ReadOnly),
+    s("dump_refs_file", WStrOpt, ReadOnly),
+    s("faulthandler", Bool, ReadOnly),
+    s("filesystem_encoding", WStr, ReadOnly),
+    s("filesystem_errors", WStr, ReadOnly),
+    s("hash_seed", ULong, ReadOnly),
+    s("home", WStrOpt, ReadOnly),
+    s("thread_inherit_context", Int, ReadOnly),
+    s("context_aware_warnings", Int, ReadOnly),
+    s("import_time", UInt, ReadOnly),
+    s("install_signal_handlers", Bool, ReadOnly),
+    s("isolated", Bool, ReadOnly),
+    s("malloc_stats", Bool, ReadOnly),
+    s("orig_argv", WStrList, ReadOnly),
+    s("parse_argv", Bool, ReadOnly),
+    s("pathconfig_warnings", Bool, ReadOnly),
+    s("perf_profiling", UInt, ReadOnly),
+    s("remote_debug", Bool, ReadOnly),
+    s("program_name", WStr, ReadOnly),
+    s("run_command", WStrOpt, ReadOnly),
+    s("run_filename", WStrOpt, ReadOnly),
+    s("run_module", WStrOpt, ReadOnly),
+    s("safe_path", Bool, ReadOnly),
+    s("show_ref_count", Bool, ReadOnly),
+    s("site_import", Bool, ReadOnly),
+    s("skip_source_first_line", Bool, ReadOnly),
+    s("stdio_encoding", WStr, ReadOnly),
+    s("stdio_errors", WStr, ReadOnly),
+    s("tracemalloc", UInt, ReadOnly),
+    s("use_frozen_modules", Bool, ReadOnly),
+    s("use_hash_seed", Bool, ReadOnly),
+    s("user_site_directory", Bool, ReadOnly),
+    s("warn_default_encoding", Bool, ReadOnly),
+    s("_config_init", UInt, InitOnly),
+    s("_init_main", Bool, InitOnly),
+    s("_install_importlib", Bool, InitOnly),
+    s("_is_python_build", Bool, InitOnly),
+    s("module_search_paths_set", Bool, InitOnly),
+    s("pythonpath_env", WStrOpt, InitOnly),
+    s("sys_path_0", WStrOpt, InitOnly),
+];
+
+/// The `PyPreConfig` options reachable by name.
+pub const PRECONFIG_SPECS: &[Spec] = &[
+    s("allocator", Int, ReadOnly),
+    s("coerce_c_locale", Bool, ReadOnly),
+    s("coerce_c_locale_warn", Bool, ReadOnly),
+    s("configure_locale", Bool, ReadOnly),
+    s("utf8_mode", Bool, ReadOnly),
+];
+
+/// Mutable access to one member of the model.
+#[derive(Debug)]
+pub enum MemberMut<'a> {
+    /// An `int` member.
+    Int(&'a mut i32),
+    /// The `unsigned long` member.
+    ULong(&'a mut u64),
+    /// A string member.
+    Str(&'a mut Option<WideString>),
+    /// A list member.
+    List(&'a mut Vec<WideString>),
+}
+
+macro_rules! impl_member_mut {
+    (int { $($i:ident),* } ulong { $($u:ident),* } wstr { $($s:ident),* } list { $($l:ident),* }) => {
+        impl Config {
+            /// The member called `name`, if there is one.
+            pub fn member_mut(&mut self, name: &str) -> Option<MemberMut<'_>> {
+                Some(match name {
+                    $(stringify!($i) => MemberMut::Int(&mut self.$i),)*
+                    $(stringify!($u) => MemberMut::ULong(&mut self.$u),)*
+                    $(stringify!($s) => MemberMut::Str(&mut self.$s),)*
+                    $(stringify!($l) => MemberMut::List(&mut self.$l),)*
+                    _ => return None,
+                })
+            }
+        }
+    };
+}
+crate::config_fields!(impl_member_mut);
+
+impl PreConfig {
+    /// The `int` member called `name` among those [`PRECONFIG_SPECS`] lists.
+    pub fn member_mut(&mut self, name: &str) -> Option<&mut i32> {
+        Some(match name {
+            "allocator" => &mut self.allocator,
+            "coerce_c_locale" => &mut self.coerce_c_locale,
+            "coerce_c_locale_warn" => &mut self.coerce_c_locale_warn,
+            "configure_locale" => &mut self.configure_locale,
+            "utf8_mode" => &mut self.utf8_mode,
+            _ => return None,
+        })
+    }
+}
+
+/// The option called `name`: its spec and whether it lives in the pre-config.
+pub fn find(name: &str) -> Option<(&'static Spec, bool)> {
+    CONFIG_SPECS
+        .iter()
+        .find(|s| s.name == name)
+        .map(|s| (s, false))
+        .or_else(|| {
+            PRECONFIG_SPECS
+                .iter()
+                .find(|s| s.name == name)
+                .map(|s| (s, true))
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_spec_names_a_member() {
+        let mut c = Config::isolated();
+        for s in CONFIG_SPECS {
+            let m = c.member_mut(s.name).expect(s.name);
+            let ok = matches!(
+                (s.ty, m),
+                (Int | UInt | Bool, MemberMut::Int(_))
+                    | (ULong, MemberMut::ULong(_))
+                    | (WStr | WStrOpt, MemberMut::Str(_))
+                    | (WStrList, MemberMut::List(_))
+            );
+            assert!(ok, "{} has the wrong kind", s.name);
+        }
+        // All 69 members are reachable; 67 names are public or read-only, with the pre-config's.
+        assert_eq!(CONFIG_SPECS.len(), 69);
+        let names = CONFIG_SPECS
+            .iter()
+            .filter(|s| s.visibility != InitOnly)
+            .count()
+            + PRECONFIG_SPECS.len();
+        assert_eq!(names, 67);
+        let mut p = PreConfig::isolated();
+        for s in PRECONFIG_SPECS {
+            assert!(p.member_mut(s.name).is_some());
+        }
+    }
+}

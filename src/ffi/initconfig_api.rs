@@ -1,0 +1,382 @@
+//! `Include/cpython/initconfig.h`, PEP 741 part: the opaque `PyInitConfig`
+//! and its option-by-name functions.
+//!
+//! NULL handling (CPython crashes on these): a NULL `config` makes the
+//! int-returning functions return -1 (`HasOption`, `GetError` and
+//! `GetExitCode` return 0); a NULL option `name` is an unknown option.
+
+use std::ffi::{CStr, c_char, c_int};
+use std::ptr;
+
+use crate::config::initconfig::InitConfig;
+use crate::ffi::guard;
+use crate::ffi::pylifecycle::_inittab;
+use crate::ffi::types::PyObject;
+
+/// A configuration for `Py_InitializeFromInitConfig`, built option by option
+/// (PEP 741). Created by `PyInitConfig_Create` with the isolated defaults;
+/// released by `PyInitConfig_Free`. The first error is kept and reported by
+/// `PyInitConfig_GetError` until the object is freed.
+pub struct PyInitConfig {
+    inner: InitConfig,
+    /// Modules added with `PyInitConfig_AddModule`, in order.
+    inittab: Vec<_inittab>,
+}
+
+impl PyInitConfig {
+    /// The modules added with `PyInitConfig_AddModule`.
+    pub fn inittab(&self) -> &[_inittab] {
+        &self.inittab
+    }
+
+    /// The safe configuration.
+    pub fn inner_mut(&mut self) -> &mut InitConfig {
+        &mut self.inner
+    }
+}
+
+/// Runs `f` on the object behind `config`, or returns `null` for NULL.
+fn with<R>(config: *mut PyInitConfig, null: R, f: impl FnOnce(&mut PyInitConfig) -> R) -> R {
+    // SAFETY: the exports' callers pass NULL or a pointer from PyInitConfig_Create.
+    match unsafe { config.as_mut() } {
+        Some(c) => f(c),
+        None => null,
+    }
+}
+
+/// The option name as UTF-8 text ("" for NULL or non-UTF-8, which no option has).
+fn name_of<'a>(name: *const c_char) -> &'a str {
+    if name.is_null() {
+        return "";
+    }
+    // SAFETY: a non-NULL name is NUL-terminated (caller contract).
+    unsafe { CStr::from_ptr(name) }.to_str().unwrap_or("")
+}
+
+fn malloc_cstring(bytes: &[u8]) -> *mut c_char {
+    // SAFETY: malloc of len + 1 bytes; the copy stays inside the block.
+    unsafe {
+        let p = libc::malloc(bytes.len() + 1).cast::<u8>();
+        if !p.is_null() {
+            ptr::copy_nonoverlapping(bytes.as_ptr(), p, bytes.len());
+            *p.add(bytes.len()) = 0;
+        }
+        p.cast()
+    }
+}
+
+/// Creates a configuration with the isolated defaults (both `PyPreConfig` and
+/// `PyConfig`). Returns NULL when memory is exhausted.
+#[unsafe(no_mangle)]
+pub extern "C" fn PyInitConfig_Create() -> *mut PyInitConfig {
+    guard(c"PyInitConfig_Create", || {
+        Box::into_raw(Box::new(PyInitConfig {
+            inner: InitConfig::new(),
+            inittab: Vec::new(),
+        }))
+    })
+}
+
+/// Releases a configuration; NULL does nothing.
+///
+/// # Safety
+/// `config` is NULL or from `PyInitConfig_Create`, not used afterwards.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyInitConfig_Free(config: *mut PyInitConfig) {
+    guard(c"PyInitConfig_Free", || {
+        if !config.is_null() {
+            // SAFETY: the pointer came from Box::into_raw in PyInitConfig_Create.
+            drop(unsafe { Box::from_raw(config) });
+        }
+    })
+}
+
+/// Returns 1 and stores the UTF-8 message of the recorded error in `*err_msg`
+/// ("exit code N" for an exit request), or returns 0 and stores NULL. The
+/// message belongs to `config` and stays valid until it is freed.
+///
+/// # Safety
+/// `config` is NULL or valid; `err_msg` is writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyInitConfig_GetError(
+    config: *mut PyInitConfig,
+    err_msg: *mut *const c_char,
+) -> c_int {
+    guard(c"PyInitConfig_GetError", || {
+        let msg = with(config, ptr::null(), |c| {
+            c.inner.get_error().map_or(ptr::null(), CStr::as_ptr)
+        });
+        if !err_msg.is_null() {
+            // SAFETY: the caller passes a writable pointer.
+            unsafe { *err_msg = msg };
+        }
+        (!msg.is_null()) as c_int
+    })
+}
+
+/// Returns 1 and stores the exit code in `*exitcode` when initialization
+/// asked to exit (e.g. `--help` in `argv`), else 0.
+///
+/// # Safety
+/// `config` is NULL or valid; `exitcode` is writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyInitConfig_GetExitCode(
+    config: *mut PyInitConfig,
+    exitcode: *mut c_int,
+) -> c_int {
+    guard(c"PyInitConfig_GetExitCode", || {
+        match with(config, None, |c| c.inner.exit_code()) {
+            Some(code) => {
+                if !exitcode.is_null() {
+                    // SAFETY: the caller passes a writable pointer.
+                    unsafe { *exitcode = code };
+                }
+                1
+            }
+            None => 0,
+        }
+    })
+}
+
+/// Returns 1 if `name` is a `PyConfig` or `PyPreConfig` option, else 0.
+///
+/// # Safety
+/// `name` is NULL or NUL-terminated.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyInitConfig_HasOption(
+    config: *mut PyInitConfig,
+    name: *const c_char,
+) -> c_int {
+    let _ = config;
+    guard(c"PyInitConfig_HasOption", || {
+        crate::config::spec::find(name_of(name)).is_some() as c_int
+    })
+}
+
+/// Stores an integer option (int, unsigned int, bool or unsigned long member)
+/// in `*value`. Returns 0, or -1 with the error recorded in `config`.
+///
+/// # Safety
+/// `config` is NULL or valid; `name` NUL-terminated; `value` writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyInitConfig_GetInt(
+    config: *mut PyInitConfig,
+    name: *const c_char,
+    value: *mut i64,
+) -> c_int {
+    guard(c"PyInitConfig_GetInt", || {
+        with(config, -1, |c| match c.inner.get_int(name_of(name)) {
+            Ok(v) => {
+                if !value.is_null() {
+                    // SAFETY: the caller passes a writable pointer.
+                    unsafe { *value = v };
+                }
+                0
+            }
+            Err(_) => -1,
+        })
+    })
+}
+
+/// Stores a string option as a new UTF-8 string in `*value` (NULL when the
+/// option is unset); release it with `free()`. Returns 0 or -1.
+///
+/// # Safety
+/// `config` is NULL or valid; `name` NUL-terminated; `value` writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyInitConfig_GetStr(
+    config: *mut PyInitConfig,
+    name: *const c_char,
+    value: *mut *mut c_char,
+) -> c_int {
+    guard(c"PyInitConfig_GetStr", || {
+        with(config, -1, |c| match c.inner.get_str(name_of(name)) {
+            Ok(s) => {
+                let p = match s {
+                    None => ptr::null_mut(),
+                    Some(bytes) => {
+                        let p = malloc_cstring(&bytes);
+                        if p.is_null() {
+                            c.inner.no_memory();
+                            return -1;
+                        }
+                        p
+                    }
+                };
+                if !value.is_null() {
+                    // SAFETY: the caller passes a writable pointer.
+                    unsafe { *value = p };
+                }
+                0
+            }
+            Err(_) => -1,
+        })
+    })
+}
+
+/// Stores a string-list option as a new array of UTF-8 strings; release it
+/// with `PyInitConfig_FreeStrList`. Returns 0 or -1.
+///
+/// # Safety
+/// `config` is NULL or valid; `name` NUL-terminated; `length`, `items` writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyInitConfig_GetStrList(
+    config: *mut PyInitConfig,
+    name: *const c_char,
+    length: *mut usize,
+    items: *mut *mut *mut c_char,
+) -> c_int {
+    guard(c"PyInitConfig_GetStrList", || {
+        with(config, -1, |c| {
+            let Ok(list) = c.inner.get_str_list(name_of(name)) else {
+                return -1;
+            };
+            // SAFETY: malloc of a pointer array (at least one slot so the
+            // result is never NULL on success).
+            let array = unsafe { libc::malloc(list.len().max(1) * size_of::<*mut c_char>()) }
+                .cast::<*mut c_char>();
+            if array.is_null() {
+                c.inner.no_memory();
+                return -1;
+            }
+            for (i, bytes) in list.iter().enumerate() {
+                let s = malloc_cstring(bytes);
+                if s.is_null() {
+                    // SAFETY: the first `i` items and the array were malloc'ed here.
+                    unsafe { PyInitConfig_FreeStrList(i, array) };
+                    c.inner.no_memory();
+                    return -1;
+                }
+                // SAFETY: `i < list.len()` slots were allocated.
+                unsafe { *array.add(i) = s };
+            }
+            if !length.is_null() && !items.is_null() {
+                // SAFETY: the caller passes writable pointers.
+                unsafe {
+                    *length = list.len();
+                    *items = array;
+                }
+            }
+            0
+        })
+    })
+}
+
+/// Releases a list returned by `PyInitConfig_GetStrList`.
+///
+/// # Safety
+/// `items` is NULL or an array of `length` strings from `PyInitConfig_GetStrList`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyInitConfig_FreeStrList(length: usize, items: *mut *mut c_char) {
+    guard(c"PyInitConfig_FreeStrList", || {
+        if items.is_null() {
+            return;
+        }
+        for i in 0..length {
+            // SAFETY: `items` holds `length` malloc'ed strings.
+            unsafe { libc::free((*items.add(i)).cast()) };
+        }
+        // SAFETY: the array itself was malloc'ed.
+        unsafe { libc::free(items.cast()) };
+    })
+}
+
+/// Sets an integer option, checking the member's range (setting `hash_seed`
+/// also sets `use_hash_seed` to 1). Returns 0, or -1 with the error recorded.
+///
+/// # Safety
+/// `config` is NULL or valid; `name` NUL-terminated.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyInitConfig_SetInt(
+    config: *mut PyInitConfig,
+    name: *const c_char,
+    value: i64,
+) -> c_int {
+    guard(c"PyInitConfig_SetInt", || {
+        with(config, -1, |c| {
+            match c.inner.set_int(name_of(name), value) {
+                Ok(()) => 0,
+                Err(_) => -1,
+            }
+        })
+    })
+}
+
+/// Sets a string option from UTF-8 (copied; NULL only for optional strings).
+/// Returns 0, or -1 with the error recorded.
+///
+/// # Safety
+/// `config` is NULL or valid; `name` and `value` NULL or NUL-terminated.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyInitConfig_SetStr(
+    config: *mut PyInitConfig,
+    name: *const c_char,
+    value: *const c_char,
+) -> c_int {
+    guard(c"PyInitConfig_SetStr", || {
+        // SAFETY: a non-NULL value is NUL-terminated (caller contract).
+        let bytes = (!value.is_null()).then(|| unsafe { CStr::from_ptr(value) }.to_bytes());
+        with(config, -1, |c| {
+            match c.inner.set_str(name_of(name), bytes) {
+                Ok(()) => 0,
+                Err(_) => -1,
+            }
+        })
+    })
+}
+
+/// Sets a string-list option from `length` UTF-8 strings (copied; setting
+/// `module_search_paths` also sets `module_search_paths_set`). Returns 0 or -1.
+///
+/// # Safety
+/// `config` is NULL or valid; `name` NUL-terminated; `items` holds `length` strings.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyInitConfig_SetStrList(
+    config: *mut PyInitConfig,
+    name: *const c_char,
+    length: usize,
+    items: *const *mut c_char,
+) -> c_int {
+    guard(c"PyInitConfig_SetStrList", || {
+        with(config, -1, |c| {
+            let mut list: Vec<&[u8]> = Vec::with_capacity(length);
+            for i in 0..length {
+                // SAFETY: `items` holds `length` pointers (caller contract).
+                let p = unsafe { *items.add(i) };
+                if p.is_null() {
+                    c.inner.set_status(crate::status::Status::Error {
+                        func: None,
+                        msg: c"config option string cannot be NULL",
+                    });
+                    return -1;
+                }
+                // SAFETY: non-NULL items are NUL-terminated.
+                list.push(unsafe { CStr::from_ptr(p) }.to_bytes());
+            }
+            match c.inner.set_str_list(name_of(name), &list) {
+                Ok(()) => 0,
+                Err(_) => -1,
+            }
+        })
+    })
+}
+
+/// Adds a built-in extension module (`name` is kept by pointer, not copied,
+/// and must stay valid), made available by `Py_InitializeFromInitConfig`.
+/// Returns 0, or -1 when memory is exhausted.
+///
+/// # Safety
+/// `config` is NULL or valid; `name` stays valid while the config is used.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyInitConfig_AddModule(
+    config: *mut PyInitConfig,
+    name: *const c_char,
+    initfunc: Option<unsafe extern "C" fn() -> *mut PyObject>,
+) -> c_int {
+    guard(c"PyInitConfig_AddModule", || {
+        with(config, -1, |c| {
+            c.inittab.push(_inittab { name, initfunc });
+            0
+        })
+    })
+}
