@@ -20,7 +20,9 @@ set -u
 here=$(cd "$(dirname "$0")" && pwd)
 
 # Each case runs as: env -i <clean env> ENV... [WRAPPER...] BINARY ARGS...
-clean_env=(env -i PATH=/usr/bin:/bin HOME=/nonexistent)
+# PYRT_TEST_HOME is a Python home both builds configure (CPython needs its
+# standard library to finish initializing): the oracle's, when available.
+clean_env=(env -i PATH=/usr/bin:/bin HOME=/nonexistent "PYRT_TEST_HOME=${PYRT_TEST_HOME:-/nonexistent}")
 
 # set_case PROGRAM CASE: fills SC_ENV, SC_ARGS and SC_FILTER.
 set_case() {
@@ -37,7 +39,9 @@ set_case() {
 }
 
 # run_case BINARY [WRAPPER...]: stdout, a stderr section and the exit status,
-# through the case's filter.
+# with 16-digit addresses (thread ids, thread-state pointers in fatal-error
+# reports) and thread names (valgrind renames the thread) masked, through the
+# case's filter.
 run_case() {
     local bin=$1; shift
     local out err rc
@@ -48,7 +52,9 @@ run_case() {
         cat "$out"
         if [ -s "$err" ]; then echo "--- stderr"; cat "$err"; fi
         echo "--- exit $rc"
-    } | if [ -n "$SC_FILTER" ]; then sed -E "$SC_FILTER"; else cat; fi
+    } | sed -E -e 's/0x[0-9a-f]{16}/0x<address>/g' \
+            -e 's/^(Current thread 0x<address>) \[[^]]*\]/\1 [<name>]/' |
+        if [ -n "$SC_FILTER" ]; then sed -E "$SC_FILTER"; else cat; fi
     rm -f "$out" "$err"
 }
 
@@ -103,6 +109,11 @@ one() {
 if [ "${1:-}" = --one ]; then shift; one "$@"; exit 0; fi
 
 build=$1; shift
+if [ -z "${PYRT_TEST_HOME:-}" ]; then
+    oracle_env=$("$here/../../shared/oracle/cpython314" env 2>/dev/null) &&
+        PYRT_TEST_HOME=$(sed -n 's/^ORACLE_HOME=//p' <<<"$oracle_env")
+    export PYRT_TEST_HOME=${PYRT_TEST_HOME:-/nonexistent}
+fi
 pairs=()
 for t in "$@"; do
     if [ ! -x "$build/pyrt/$t" ]; then echo "FAIL $t (not built)"; exit 1; fi

@@ -69,4 +69,7 @@
 
 #include "pyrt.h"
 
+/* Py_FatalError(msg) reports the calling function, as in CPython. */
+#define Py_FatalError(message) _Py_FatalErrorFunc(__func__, (message))
+
 #endif /* Py_PYTHON_H */

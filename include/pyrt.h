@@ -10,11 +10,7 @@
 #include <wchar.h>
 #include <sys/types.h>
 #ifndef PYRT_NORETURN
-#  if defined(__cplusplus)
-#    define PYRT_NORETURN [[noreturn]]
-#  else
-#    define PYRT_NORETURN __attribute__((noreturn))
-#  endif
+#  define PYRT_NORETURN __attribute__((noreturn))
 #endif
 
 /* Py_ssize_t is ssize_t, as in CPython's pyport.h. */
@@ -63,13 +59,30 @@ typedef struct PyInitConfig PyInitConfig;
 
 /*
  An interpreter. Opaque: only pointers cross the ABI.
+ Methods: `PyInterpreterState_Get`, `_Main`, `_GetID`.
  */
 typedef struct PyInterpreterState PyInterpreterState;
 
 /*
  The state of one thread in one interpreter. Opaque in pyrt's headers.
+ Methods: `PyThreadState_Get`, `_GetUnchecked`, `_Swap`, `_GetInterpreter`, `_GetID`.
  */
 typedef struct PyThreadState PyThreadState;
+
+/*
+ An entry of the built-in module table (`PyImport_Inittab`); a table ends
+ with an entry whose `name` is NULL.
+ */
+typedef struct _inittab {
+  /*
+   Module name.
+   */
+  const char *name;
+  /*
+   Module initialization function.
+   */
+  PyObject *(*initfunc)(void);
+} _inittab;
 
 /*
  The outcome of a configuration or initialization step: success, an error
@@ -495,21 +508,6 @@ typedef struct PyInterpreterConfig {
 } PyInterpreterConfig;
 
 /*
- An entry of the built-in module table (`PyImport_Inittab`); a table ends
- with an entry whose `name` is NULL.
- */
-typedef struct _inittab {
-  /*
-   Module name.
-   */
-  const char *name;
-  /*
-   Module initialization function.
-   */
-  PyObject *(*initfunc)(void);
-} _inittab;
-
-/*
  A memory allocator: a context pointer passed to four functions.
  */
 typedef struct PyMemAllocatorEx {
@@ -628,6 +626,11 @@ extern "C" {
 #endif // __cplusplus
 
 /*
+ The built-in module table, terminated by an entry whose `name` is NULL.
+ */
+extern struct _inittab *PyImport_Inittab;
+
+/*
  Legacy `-d` flag (parser debug).
  */
 extern int Py_DebugFlag;
@@ -723,6 +726,35 @@ extern const char *Py_FileSystemDefaultEncodeErrors;
 extern int Py_HasFileSystemDefaultEncoding;
 
 /*
+ Queues `func(arg)` to run in the main thread of the main interpreter
+ (at `Py_MakePendingCalls` or finalization). Thread-safe, no GIL needed.
+ Returns 0, or -1 when the queue (32 calls) is full or `func` is NULL.
+ */
+int Py_AddPendingCall(int (*func)(void*), void *arg);
+
+/*
+ Runs the queued pending calls when called from the main thread of the main
+ interpreter (elsewhere, and when already running them, does nothing).
+ Returns 0, or -1 when a call returned non-zero (the rest stay queued).
+ Needs a current thread state (fatal error otherwise).
+ */
+int Py_MakePendingCalls(void);
+
+/*
+ Detaches the current thread state (releasing the GIL) and returns it.
+ */
+struct PyThreadState *PyEval_SaveThread(void);
+
+/*
+ Re-attaches `tstate` (taking the GIL). NULL is a fatal error; so is a
+ thread that already has a current thread state.
+
+ # Safety
+ `tstate` is NULL or a live thread state of this thread.
+ */
+void PyEval_RestoreThread(struct PyThreadState *tstate);
+
+/*
  Decodes a byte string from the locale encoding (UTF-8 in UTF-8 mode) with
  the surrogateescape error handler: undecodable bytes become U+DC80..U+DCFF.
  Returns a new string to release with `PyMem_RawFree`; stores its length
@@ -746,6 +778,25 @@ wchar_t *Py_DecodeLocale(const char *arg, size_t *size);
  `text` is NULL or NUL-terminated; `error_pos` is NULL or writable.
  */
 char *Py_EncodeLocale(const wchar_t *text, size_t *error_pos);
+
+/*
+ Adds the entries of `newtab` (terminated by a NULL name) to the built-in
+ table. Returns 0 (also for an empty table), or -1 when memory is
+ exhausted. A fatal error once Python is initialized.
+
+ # Safety
+ `newtab` is NULL or a NULL-name-terminated table.
+ */
+int PyImport_ExtendInittab(struct _inittab *newtab);
+
+/*
+ Adds one module to the built-in table (`name` is kept by pointer). Returns
+ 0 or -1. A fatal error once Python is initialized.
+
+ # Safety
+ `name` stays valid while the table is used.
+ */
+int PyImport_AppendInittab(const char *name, PyObject *(*initfunc)(void));
 
 /*
  Returns a success status.
@@ -1088,6 +1139,46 @@ int PyInitConfig_AddModule(struct PyInitConfig *config,
                            PyObject *(*initfunc)(void));
 
 /*
+ Initializes Python from `config`: adds its modules to the built-in table,
+ pre-initializes (with its `argv` when `parse_argv` is set), then
+ `Py_InitializeFromConfig`. Returns 0, or -1 with the error or exit request
+ recorded in `config` (`PyInitConfig_GetError`, `PyInitConfig_GetExitCode`).
+
+ # Safety
+ `config` is NULL or valid.
+ */
+int Py_InitializeFromInitConfig(struct PyInitConfig *config);
+
+/*
+ Stores the value of an integer option of the running interpreter in
+ `*value` (pre-configuration options come from the runtime). Returns 0, or
+ -1 for an unknown or non-integer option or when no thread state is current
+ (CPython also sets an exception, which pyrt does not have).
+
+ # Safety
+ `name` is NUL-terminated; `value` writable.
+ */
+int PyConfig_GetInt(const char *name, int *value);
+
+/*
+ Prints "Fatal Python error: MESSAGE", the runtime state and the current
+ thread to stderr, then aborts. Python.h turns `Py_FatalError(msg)` into
+ `_Py_FatalErrorFunc(__func__, msg)`, which adds the caller's name.
+
+ # Safety
+ `message` is NULL or NUL-terminated.
+ */
+void Py_FatalError(const char *message) PYRT_NORETURN;
+
+/*
+ Like `Py_FatalError`, printing "FUNC: MESSAGE".
+
+ # Safety
+ `func` and `message` are NULL or NUL-terminated.
+ */
+void _Py_FatalErrorFunc(const char *func, const char *message) PYRT_NORETURN;
+
+/*
  Pre-initializes Python from `src_config`: decides the memory allocator,
  the locale (C-locale coercion) and UTF-8 mode, reading the environment
  unless the config says not to. Only the first call has an effect; later
@@ -1122,6 +1213,122 @@ struct PyStatus Py_PreInitializeFromBytesArgs(const struct PyPreConfig *src_conf
 struct PyStatus Py_PreInitializeFromArgs(const struct PyPreConfig *src_config,
                                          Py_ssize_t argc,
                                          wchar_t **argv);
+
+/*
+ Initializes Python from `config` (which is copied, not modified): implicit
+ pre-initialization, `PyConfig_Read`, the core phase, then the main phase
+ unless `config->_init_main` is 0. Returns an error or exit status (e.g.
+ `--help` in a parsed `argv` gives exit 0); never exits by itself. When the
+ runtime is already initialized, the configuration is applied again.
+
+ # Safety
+ `config` is NULL or an initialized config.
+ */
+struct PyStatus Py_InitializeFromConfig(const struct PyConfig *config);
+
+/*
+ Initializes Python with the compat configuration and the legacy global
+ flags; `initsigs` = 0 leaves signal handlers alone. Does nothing when
+ already initialized; on failure prints the error and exits the process
+ (as `Py_ExitStatusException`).
+ */
+void Py_InitializeEx(int initsigs);
+
+/*
+ `Py_InitializeEx(1)`.
+ */
+void Py_Initialize(void);
+
+/*
+ Returns 1 between the end of initialization and the start of finalization.
+ */
+int Py_IsInitialized(void);
+
+/*
+ Returns 1 from the moment finalization starts tearing the runtime down
+ until the next initialization.
+ */
+int Py_IsFinalizing(void);
+
+/*
+ Finalizes Python in CPython's order: pending calls, the interpreter's
+ `PyUnstable_AtExit` callbacks (newest first), the interpreter, then the
+ `Py_AtExit` callbacks (newest first) and a flush of C stdio. Returns 0;
+ does nothing (and returns 0) when not initialized.
+ */
+int Py_FinalizeEx(void);
+
+/*
+ `Py_FinalizeEx` without the result.
+ */
+void Py_Finalize(void);
+
+/*
+ Registers `func` to run at the end of `Py_FinalizeEx` (newest first).
+ Returns 0, or -1 when the 32 slots are taken. Usable before initialization.
+ */
+int Py_AtExit(void (*func)(void));
+
+/*
+ Registers `func(data)` to run when `interp` is finalized (newest first),
+ with its thread state current. Needs a current thread state (fatal error
+ otherwise). Returns 0, or -1 when `func` is NULL or `interp` is gone.
+ */
+int PyUnstable_AtExit(struct PyInterpreterState *interp, void (*func)(void*), void *data);
+
+/*
+ Returns the configuration of the current interpreter; a fatal error when
+ no thread state is current. The struct belongs to the interpreter.
+ */
+const struct PyConfig *_Py_GetConfig(void);
+
+/*
+ Stores the original command line of the last initialization (`orig_argv`)
+ in `*argc` / `*argv` (0 and NULL when there is none). The strings belong to
+ the runtime.
+
+ # Safety
+ `argc` and `argv` are writable.
+ */
+void Py_GetArgcArgv(int *argc, wchar_t ***argv);
+
+/*
+ Exits the process for a failed status: an exit status exits with its code;
+ an error status prints "Fatal Python error: [FUNC: ]MSG" and the runtime
+ state to stderr and exits with 1. A success status is a fatal error.
+ */
+void Py_ExitStatusException(struct PyStatus err) PYRT_NORETURN;
+
+/*
+ Finalizes Python and exits with `status` (120 if finalization failed).
+ */
+void Py_Exit(int status) PYRT_NORETURN;
+
+/*
+ Runs what the configuration asks for (`-c`, `-m`, a script or the REPL),
+ then finalizes. pyrt does not execute Python code: when something is to be
+ run it prints why it cannot to stderr and the exit code is 1. Returns the
+ exit code (120 if finalization failed).
+ */
+int Py_RunMain(void);
+
+/*
+ The `python3` program on byte-string arguments: parses them as CPython's
+ command line, initializes, runs (see `Py_RunMain`), finalizes and returns
+ the exit code (2 for usage errors, 0 after `-h`/`-V`).
+
+ # Safety
+ `argv` holds `argc` NUL-terminated strings.
+ */
+int Py_BytesMain(int argc, char **argv);
+
+/*
+ `Py_BytesMain` on wide-string arguments.
+
+ # Safety
+ `argv` holds `argc` NUL-terminated wide strings.
+ */
+int Py_Main(int argc, wchar_t **argv);
 
 /*
  Allocates `size` bytes with the raw allocator (thread-safe, no GIL needed).
@@ -1179,6 +1386,59 @@ void *PyMem_Realloc(void *ptr, size_t new_size);
  `ptr` is NULL or a live block from the memory domain.
  */
 void PyMem_Free(void *ptr);
+
+/*
+ Returns the current thread state; a fatal error when there is none.
+ */
+struct PyThreadState *PyThreadState_Get(void);
+
+/*
+ Returns the current thread state, or NULL when there is none.
+ */
+struct PyThreadState *PyThreadState_GetUnchecked(void);
+
+/*
+ Makes `tstate` current (NULL: none) and returns the previous one. The
+ previous one is detached (releasing the GIL); `tstate` is attached (taking it).
+
+ # Safety
+ `tstate` is NULL or a live thread state.
+ */
+struct PyThreadState *PyThreadState_Swap(struct PyThreadState *tstate);
+
+/*
+ Returns the interpreter of `tstate`.
+
+ # Safety
+ `tstate` is a live thread state.
+ */
+struct PyInterpreterState *PyThreadState_GetInterpreter(struct PyThreadState *tstate);
+
+/*
+ Returns the id of `tstate` within its interpreter (the main thread state is 1).
+
+ # Safety
+ `tstate` is a live thread state.
+ */
+uint64_t PyThreadState_GetID(struct PyThreadState *tstate);
+
+/*
+ Returns the current interpreter; a fatal error when no thread state is current.
+ */
+struct PyInterpreterState *PyInterpreterState_Get(void);
+
+/*
+ Returns the main interpreter, or NULL when the runtime is not initialized.
+ */
+struct PyInterpreterState *PyInterpreterState_Main(void);
+
+/*
+ Returns the id of `interp` (the main interpreter is 0), or -1 for NULL.
+
+ # Safety
+ `interp` is NULL or a live interpreter.
+ */
+int64_t PyInterpreterState_GetID(struct PyInterpreterState *interp);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -958,6 +958,11 @@ pub unsafe extern "C" fn PyConfig_Read(config: *mut PyConfig) -> PyStatus {
     })
 }
 
+/// The implicit pre-initialization of `Py_InitializeFromConfig`.
+pub fn preinit_for_config(func: &'static CStr, cfg: &PyConfig) -> PyResult<()> {
+    preinit_for(func, cfg, PreinitArgs::None)
+}
+
 /// Pre-initializes from `cfg`, reads it through the model and writes the result back.
 fn read_config(func: &'static CStr, cfg: &mut PyConfig) -> PyResult<()> {
     preinit_for(func, cfg, PreinitArgs::None)?;

@@ -380,3 +380,104 @@ pub unsafe extern "C" fn PyInitConfig_AddModule(
         })
     })
 }
+
+/// Initializes Python from `config`: adds its modules to the built-in table,
+/// pre-initializes (with its `argv` when `parse_argv` is set), then
+/// `Py_InitializeFromConfig`. Returns 0, or -1 with the error or exit request
+/// recorded in `config` (`PyInitConfig_GetError`, `PyInitConfig_GetExitCode`).
+///
+/// # Safety
+/// `config` is NULL or valid.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn Py_InitializeFromInitConfig(config: *mut PyInitConfig) -> c_int {
+    guard(c"Py_InitializeFromInitConfig", || {
+        with(config, -1, |c| {
+            if !c.inittab.is_empty() {
+                crate::ffi::import::extend_inittab(&c.inittab);
+            }
+            let inner = &mut c.inner;
+            let mut pre = inner.pre;
+            for (dst, src) in [
+                (&mut pre.parse_argv, inner.config.parse_argv),
+                (&mut pre.isolated, inner.config.isolated),
+                (&mut pre.use_environment, inner.config.use_environment),
+                (&mut pre.dev_mode, inner.config.dev_mode),
+            ] {
+                if src != -1 {
+                    *dst = src;
+                }
+            }
+            let argv = inner.config.argv.clone();
+            let result =
+                crate::runtime::preinitialize(&pre, crate::config::preconfig::PreArgs::Wide(&argv))
+                    .and_then(|()| {
+                        let mut raw = crate::ffi::initconfig::PyConfig::from_model(&inner.config)
+                            .map_err(|_| {
+                            crate::status::Status::no_memory(c"Py_InitializeFromInitConfig")
+                        })?;
+                        let st = crate::ffi::pylifecycle::initialize_from(&raw);
+                        // SAFETY: `raw` owns what from_model allocated.
+                        unsafe { raw.clear() };
+                        st
+                    });
+            match result {
+                Ok(()) => 0,
+                Err(st) => {
+                    inner.set_status(st);
+                    -1
+                }
+            }
+        })
+    })
+}
+
+/// Stores the value of an integer option of the running interpreter in
+/// `*value` (pre-configuration options come from the runtime). Returns 0, or
+/// -1 for an unknown or non-integer option or when no thread state is current
+/// (CPython also sets an exception, which pyrt does not have).
+///
+/// # Safety
+/// `name` is NUL-terminated; `value` writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyConfig_GetInt(name: *const c_char, value: *mut c_int) -> c_int {
+    guard(c"PyConfig_GetInt", || {
+        let t = crate::ffi::pystate::require_current(c"PyConfig_GetInt");
+        // SAFETY: a current thread state is live.
+        let Some((mut config, mut pre)) =
+            crate::runtime::lifecycle::interp_config(unsafe { (*t).interp })
+        else {
+            return -1;
+        };
+        let name = name_of(name);
+        let v = match crate::config::spec::find(name) {
+            Some((spec, _)) if spec.visibility == crate::config::spec::Visibility::InitOnly => {
+                return -1;
+            }
+            Some((_, true)) => pre.member_mut(name).map(|v| *v),
+            Some((spec, false)) => match (spec.ty, config.member_mut(name)) {
+                (
+                    crate::config::spec::MemberType::Int
+                    | crate::config::spec::MemberType::UInt
+                    | crate::config::spec::MemberType::Bool,
+                    Some(crate::config::spec::MemberMut::Int(v)),
+                ) => Some(*v),
+                (
+                    crate::config::spec::MemberType::ULong,
+                    Some(crate::config::spec::MemberMut::ULong(v)),
+                ) => i32::try_from(*v).ok(),
+                _ => None,
+            },
+            None => None,
+        };
+        match v {
+            Some(v) => {
+                if !value.is_null() {
+                    // SAFETY: the caller passes a writable pointer.
+                    unsafe { *value = v };
+                }
+                0
+            }
+            None => -1,
+        }
+    })
+}

@@ -14,11 +14,14 @@
 use std::ffi::{CStr, c_int};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
+pub mod ceval;
 pub mod fileutils;
+pub mod import;
 pub mod initconfig;
 pub mod initconfig_api;
 pub mod layout;
 pub mod pydebug;
+pub mod pyerrors;
 pub mod pylifecycle;
 pub mod pymem;
 pub mod pystate;
@@ -83,4 +86,15 @@ pub fn fatal_abort(func: &CStr, msg: &str) -> ! {
         libc::write(2, text.as_ptr().cast(), text.len());
         libc::abort()
     }
+}
+
+impl PanicDefault for std::convert::Infallible {
+    fn panic_default(export: &'static CStr) -> Self {
+        fatal_abort(export, "pyrt internal error (Rust panic)")
+    }
+}
+
+/// [`guard`] for exports that never return (`Py_FatalError`, `Py_Exit`, ...).
+pub fn guard_noreturn(export: &'static CStr, body: impl FnOnce() -> std::convert::Infallible) -> ! {
+    match guard(export, body) {}
 }

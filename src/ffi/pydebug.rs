@@ -128,3 +128,54 @@ pub fn legacy_globals() -> LegacyGlobals {
 pub fn ignore_environment_flag() -> bool {
     get(addr_of!(Py_IgnoreEnvironmentFlag)) != 0
 }
+
+/// Writes a configuration back to the legacy flags at initialization (members
+/// still -1 are skipped; the negated flags get the logical not).
+pub fn write_config_globals(c: &crate::config::Config) {
+    fn copy(flag: *mut c_int, value: i32) {
+        if value != -1 {
+            set(flag, value);
+        }
+    }
+    fn copy_not(flag: *mut c_int, value: i32) {
+        if value != -1 {
+            set(flag, (value == 0) as i32);
+        }
+    }
+    copy(addr_of_mut!(Py_IsolatedFlag), c.isolated);
+    copy_not(addr_of_mut!(Py_IgnoreEnvironmentFlag), c.use_environment);
+    copy(addr_of_mut!(Py_BytesWarningFlag), c.bytes_warning);
+    copy(addr_of_mut!(Py_InspectFlag), c.inspect);
+    copy(addr_of_mut!(Py_InteractiveFlag), c.interactive);
+    copy(addr_of_mut!(Py_OptimizeFlag), c.optimization_level);
+    copy(addr_of_mut!(Py_DebugFlag), c.parser_debug);
+    copy(addr_of_mut!(Py_VerboseFlag), c.verbose);
+    copy(addr_of_mut!(Py_QuietFlag), c.quiet);
+    copy_not(addr_of_mut!(Py_FrozenFlag), c.pathconfig_warnings);
+    copy_not(addr_of_mut!(Py_UnbufferedStdioFlag), c.buffered_stdio);
+    copy_not(addr_of_mut!(Py_NoSiteFlag), c.site_import);
+    copy_not(addr_of_mut!(Py_DontWriteBytecodeFlag), c.write_bytecode);
+    copy_not(addr_of_mut!(Py_NoUserSiteDirectory), c.user_site_directory);
+    set(
+        addr_of_mut!(Py_HashRandomizationFlag),
+        (c.use_hash_seed == 0 || c.hash_seed != 0) as i32,
+    );
+}
+
+static FS_ENCODING: parking_lot::Mutex<(Option<std::ffi::CString>, Option<std::ffi::CString>)> =
+    parking_lot::Mutex::new((None, None));
+
+/// Sets `Py_FileSystemDefaultEncoding` / `...EncodeErrors` (None: NULL).
+pub fn set_filesystem_encoding(encoding: Option<String>, errors: Option<String>) {
+    let mut slot = FS_ENCODING.lock();
+    let enc = encoding.and_then(|e| std::ffi::CString::new(e).ok());
+    let err = errors.and_then(|e| std::ffi::CString::new(e).ok());
+    // SAFETY: the pointers stored point into CStrings kept in `slot` until replaced.
+    unsafe {
+        addr_of_mut!(Py_FileSystemDefaultEncoding)
+            .write_volatile(enc.as_ref().map_or(std::ptr::null(), |c| c.as_ptr()));
+        addr_of_mut!(Py_FileSystemDefaultEncodeErrors)
+            .write_volatile(err.as_ref().map_or(std::ptr::null(), |c| c.as_ptr()));
+    }
+    *slot = (enc, err);
+}

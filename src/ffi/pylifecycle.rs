@@ -135,3 +135,354 @@ pub unsafe extern "C" fn Py_PreInitializeFromArgs(
         })
     })
 }
+
+/* --- Initialization and finalization ------------------------------------ */
+
+use std::ffi::c_void;
+
+use crate::ffi::initconfig::PyConfig;
+use crate::ffi::pystate::{PyInterpreterState, require_current};
+use crate::runtime::lifecycle;
+
+/// Initializes Python from `config` (which is copied, not modified): implicit
+/// pre-initialization, `PyConfig_Read`, the core phase, then the main phase
+/// unless `config->_init_main` is 0. Returns an error or exit status (e.g.
+/// `--help` in a parsed `argv` gives exit 0); never exits by itself. When the
+/// runtime is already initialized, the configuration is applied again.
+///
+/// # Safety
+/// `config` is NULL or an initialized config.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn Py_InitializeFromConfig(config: *const PyConfig) -> PyStatus {
+    const FUNC: &CStr = c"Py_InitializeFromConfig";
+    guard(FUNC, || {
+        // SAFETY: the caller guarantees `config` is NULL or valid.
+        let Some(cfg) = (unsafe { config.as_ref() }) else {
+            return Status::error(FUNC, c"initialization config is NULL").into();
+        };
+        initialize_from(cfg).into()
+    })
+}
+
+/// `Py_InitializeFromConfig` on a valid config, as a `Result`.
+pub fn initialize_from(cfg: &PyConfig) -> crate::status::PyResult<()> {
+    crate::ffi::initconfig::preinit_for_config(c"Py_InitializeFromConfig", cfg)?;
+    // SAFETY: an initialized config holds NULL or valid strings and lists.
+    let mut model = unsafe { cfg.to_model() }
+        .map_err(|_| Status::error(c"Py_InitializeFromConfig", c"invalid configuration"))?;
+    runtime::read_config(&mut model)?;
+    lifecycle::initialize(model)
+}
+
+/// Initializes Python with the compat configuration and the legacy global
+/// flags; `initsigs` = 0 leaves signal handlers alone. Does nothing when
+/// already initialized; on failure prints the error and exits the process
+/// (as `Py_ExitStatusException`).
+#[unsafe(no_mangle)]
+pub extern "C" fn Py_InitializeEx(initsigs: c_int) {
+    guard(c"Py_InitializeEx", || {
+        if lifecycle::is_initialized() {
+            return;
+        }
+        let mut model = crate::config::Config::compat();
+        model.install_signal_handlers = initsigs;
+        let Ok(mut raw) = PyConfig::from_model(&model) else {
+            crate::ffi::pyerrors::exit_with_error(None, Some(crate::status::NO_MEMORY_MSG));
+        };
+        let st = initialize_from(&raw);
+        // SAFETY: `raw` owns what from_model allocated.
+        unsafe { raw.clear() };
+        if let Err(e) = st {
+            exit_status(e);
+        }
+    })
+}
+
+/// `Py_InitializeEx(1)`.
+#[unsafe(no_mangle)]
+pub extern "C" fn Py_Initialize() {
+    Py_InitializeEx(1)
+}
+
+/// Returns 1 between the end of initialization and the start of finalization.
+#[unsafe(no_mangle)]
+pub extern "C" fn Py_IsInitialized() -> c_int {
+    guard(c"Py_IsInitialized", || lifecycle::is_initialized() as c_int)
+}
+
+/// Returns 1 from the moment finalization starts tearing the runtime down
+/// until the next initialization.
+#[unsafe(no_mangle)]
+pub extern "C" fn Py_IsFinalizing() -> c_int {
+    guard(c"Py_IsFinalizing", || lifecycle::is_finalizing() as c_int)
+}
+
+/// Finalizes Python in CPython's order: pending calls, the interpreter's
+/// `PyUnstable_AtExit` callbacks (newest first), the interpreter, then the
+/// `Py_AtExit` callbacks (newest first) and a flush of C stdio. Returns 0;
+/// does nothing (and returns 0) when not initialized.
+#[unsafe(no_mangle)]
+pub extern "C" fn Py_FinalizeEx() -> c_int {
+    guard(c"Py_FinalizeEx", lifecycle::finalize)
+}
+
+/// `Py_FinalizeEx` without the result.
+#[unsafe(no_mangle)]
+pub extern "C" fn Py_Finalize() {
+    guard(c"Py_Finalize", || {
+        lifecycle::finalize();
+    })
+}
+
+/// Registers `func` to run at the end of `Py_FinalizeEx` (newest first).
+/// Returns 0, or -1 when the 32 slots are taken. Usable before initialization.
+#[unsafe(no_mangle)]
+pub extern "C" fn Py_AtExit(func: Option<unsafe extern "C" fn()>) -> c_int {
+    guard(c"Py_AtExit", || match func {
+        Some(f) => lifecycle::add_exit_func(f),
+        None => -1,
+    })
+}
+
+/// Registers `func(data)` to run when `interp` is finalized (newest first),
+/// with its thread state current. Needs a current thread state (fatal error
+/// otherwise). Returns 0, or -1 when `func` is NULL or `interp` is gone.
+#[unsafe(no_mangle)]
+pub extern "C" fn PyUnstable_AtExit(
+    interp: *mut PyInterpreterState,
+    func: Option<unsafe extern "C" fn(*mut c_void)>,
+    data: *mut c_void,
+) -> c_int {
+    guard(c"PyUnstable_AtExit", || {
+        require_current(c"PyUnstable_AtExit");
+        match func {
+            Some(f) => lifecycle::add_interp_atexit(interp, f, data),
+            None => -1,
+        }
+    })
+}
+
+/// Returns the configuration of the current interpreter; a fatal error when
+/// no thread state is current. The struct belongs to the interpreter.
+#[unsafe(no_mangle)]
+pub extern "C" fn _Py_GetConfig() -> *const PyConfig {
+    guard(c"_Py_GetConfig", || {
+        let t = require_current(c"_Py_GetConfig");
+        // SAFETY: a current thread state is live.
+        lifecycle::current_raw_config(unsafe { (*t).interp })
+    })
+}
+
+/// The `orig_argv` of the last applied configuration, as C arrays.
+struct ArgcArgv {
+    argc: c_int,
+    argv: Vec<*mut WChar>,
+}
+
+// SAFETY: the strings are owned by this value and only read by C.
+unsafe impl Send for ArgcArgv {}
+
+static ARGC_ARGV: parking_lot::Mutex<ArgcArgv> = parking_lot::Mutex::new(ArgcArgv {
+    argc: 0,
+    argv: Vec::new(),
+});
+
+/// Keeps a C copy of `orig_argv` for `Py_GetArgcArgv`.
+pub fn store_argc_argv(orig: &[WideString]) {
+    let mut slot = ARGC_ARGV.lock();
+    for p in slot.argv.drain(..) {
+        // SAFETY: allocated below with the raw allocator.
+        unsafe { crate::ffi::wide::free_wstr(p) };
+    }
+    slot.argv = orig
+        .iter()
+        .map(|w| crate::ffi::wide::alloc_units(w.units()))
+        .collect();
+    slot.argc = orig.len() as c_int;
+    if !slot.argv.is_empty() {
+        slot.argv.push(std::ptr::null_mut());
+    }
+}
+
+/// Stores the original command line of the last initialization (`orig_argv`)
+/// in `*argc` / `*argv` (0 and NULL when there is none). The strings belong to
+/// the runtime.
+///
+/// # Safety
+/// `argc` and `argv` are writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn Py_GetArgcArgv(argc: *mut c_int, argv: *mut *mut *mut WChar) {
+    guard(c"Py_GetArgcArgv", || {
+        let mut slot = ARGC_ARGV.lock();
+        let (n, p) = if slot.argc == 0 {
+            (0, std::ptr::null_mut())
+        } else {
+            (slot.argc, slot.argv.as_mut_ptr())
+        };
+        // SAFETY: the caller passes writable pointers.
+        unsafe {
+            if !argc.is_null() {
+                *argc = n;
+            }
+            if !argv.is_null() {
+                *argv = p;
+            }
+        }
+    })
+}
+
+fn exit_status(st: Status) -> ! {
+    match st {
+        Status::Exit(code) => {
+            // SAFETY: exit has no preconditions.
+            unsafe { libc::exit(code) }
+        }
+        Status::Error { func, msg } => crate::ffi::pyerrors::exit_with_error(func, Some(msg)),
+    }
+}
+
+/// Exits the process for a failed status: an exit status exits with its code;
+/// an error status prints "Fatal Python error: [FUNC: ]MSG" and the runtime
+/// state to stderr and exits with 1. A success status is a fatal error.
+#[unsafe(no_mangle)]
+pub extern "C" fn Py_ExitStatusException(err: PyStatus) -> ! {
+    crate::ffi::guard_noreturn(c"Py_ExitStatusException", || match err._type {
+        crate::ffi::initconfig::_PyStatus_TYPE_EXIT => {
+            // SAFETY: exit has no preconditions.
+            unsafe { libc::exit(err.exitcode) }
+        }
+        crate::ffi::initconfig::_PyStatus_TYPE_ERROR => {
+            let opt = |p: *const c_char| {
+                // SAFETY: statuses carry NULL or NUL-terminated strings.
+                (!p.is_null()).then(|| unsafe { CStr::from_ptr(p) })
+            };
+            crate::ffi::pyerrors::exit_with_error(opt(err.func), opt(err.err_msg))
+        }
+        _ => crate::ffi::pyerrors::fatal_error(
+            None,
+            "Py_ExitStatusException() must not be called on success",
+        ),
+    })
+}
+
+/// Finalizes Python and exits with `status` (120 if finalization failed).
+#[unsafe(no_mangle)]
+pub extern "C" fn Py_Exit(status: c_int) -> ! {
+    crate::ffi::guard_noreturn(c"Py_Exit", || {
+        let code = if lifecycle::finalize() < 0 {
+            120
+        } else {
+            status
+        };
+        // SAFETY: exit has no preconditions.
+        unsafe { libc::exit(code) }
+    })
+}
+
+/* --- The python3 front end ------------------------------------------------ */
+
+/// What pyrt prints when asked to run Python code, which it cannot do.
+fn run_unsupported(what: &str) -> c_int {
+    crate::runtime::host::write_stderr_line(&format!(
+        "pyrt: cannot run {what}: pyrt implements CPython's embedding lifecycle, not the \
+         Python interpreter (see docs/differences.md)"
+    ));
+    1
+}
+
+/// Runs what the configuration asks for (`-c`, `-m`, a script or the REPL),
+/// then finalizes. pyrt does not execute Python code: when something is to be
+/// run it prints why it cannot to stderr and the exit code is 1. Returns the
+/// exit code (120 if finalization failed).
+#[unsafe(no_mangle)]
+pub extern "C" fn Py_RunMain() -> c_int {
+    guard(c"Py_RunMain", || {
+        let config = {
+            let t = crate::runtime::thread::current();
+            if t.is_null() {
+                None
+            } else {
+                // SAFETY: a current thread state is live.
+                lifecycle::interp_config(unsafe { (*t).interp }).map(|c| c.0)
+            }
+        };
+        let mut code = 0;
+        if let Some(c) = config {
+            code = if c.run_command.is_some() {
+                run_unsupported("the -c command")
+            } else if let Some(m) = &c.run_module {
+                run_unsupported(&format!("module {}", m.to_string_lossy()))
+            } else if let Some(f) = &c.run_filename {
+                run_unsupported(&format!("file {}", f.to_string_lossy()))
+            } else {
+                run_unsupported("the interactive interpreter")
+            };
+        }
+        if lifecycle::finalize() < 0 {
+            code = 120;
+        }
+        store_argc_argv(&[]);
+        code
+    })
+}
+
+fn main_with(args: PreArgsOwned) -> c_int {
+    let pre = PreConfig::python();
+    let pre_st = match &args {
+        PreArgsOwned::Wide(w) => runtime::preinitialize(&pre, PreArgs::Wide(w)),
+        PreArgsOwned::Bytes(b) => runtime::preinitialize(&pre, PreArgs::Bytes(b)),
+    };
+    let result = pre_st.and_then(|()| {
+        let mut model = crate::config::Config::python();
+        model.argv = match &args {
+            PreArgsOwned::Wide(w) => w.clone(),
+            PreArgsOwned::Bytes(b) => runtime::decode_argv(b)?,
+        };
+        let mut raw =
+            PyConfig::from_model(&model).map_err(|_| Status::no_memory(c"pymain_init"))?;
+        let st = initialize_from(&raw);
+        // SAFETY: `raw` owns what from_model allocated.
+        unsafe { raw.clear() };
+        st
+    });
+    match result {
+        Ok(()) => Py_RunMain(),
+        Err(Status::Exit(code)) => {
+            runtime::lock().needs_reset = true;
+            code
+        }
+        Err(e) => exit_status(e),
+    }
+}
+
+/// The `python3` program on byte-string arguments: parses them as CPython's
+/// command line, initializes, runs (see `Py_RunMain`), finalizes and returns
+/// the exit code (2 for usage errors, 0 after `-h`/`-V`).
+///
+/// # Safety
+/// `argv` holds `argc` NUL-terminated strings.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn Py_BytesMain(argc: c_int, argv: *mut *mut c_char) -> c_int {
+    guard(c"Py_BytesMain", || {
+        // SAFETY: caller contract.
+        match unsafe { read_bytes_array(argc as isize, argv) } {
+            Some(args) => main_with(PreArgsOwned::Bytes(args)),
+            None => exit_status(Status::no_memory(c"_PyArgv_AsWstrList")),
+        }
+    })
+}
+
+/// `Py_BytesMain` on wide-string arguments.
+///
+/// # Safety
+/// `argv` holds `argc` NUL-terminated wide strings.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn Py_Main(argc: c_int, argv: *mut *mut WChar) -> c_int {
+    guard(c"Py_Main", || {
+        // SAFETY: caller contract.
+        match unsafe { read_array(argc as isize, argv) } {
+            Ok(args) => main_with(PreArgsOwned::Wide(args)),
+            Err(_) => exit_status(Status::no_memory(c"_PyArgv_AsWstrList")),
+        }
+    })
+}

@@ -132,3 +132,105 @@ impl ConfigHost for Process {
         crate::ffi::pydebug::ignore_environment_flag()
     }
 }
+
+/// Sets C stdio buffering as CPython's init does when `configure_c_stdio` is set.
+pub fn configure_c_stdio(unbuffered: bool, interactive: bool) {
+    // SAFETY: setvbuf on C's standard streams before further use of them by pyrt.
+    unsafe {
+        if unbuffered {
+            libc::setvbuf(stdin_file(), std::ptr::null_mut(), libc::_IONBF, 0);
+            libc::setvbuf(stdout, std::ptr::null_mut(), libc::_IONBF, 0);
+            libc::setvbuf(stderr, std::ptr::null_mut(), libc::_IONBF, 0);
+        } else if interactive {
+            libc::setvbuf(
+                stdin_file(),
+                std::ptr::null_mut(),
+                libc::_IOLBF,
+                libc::BUFSIZ as usize,
+            );
+            libc::setvbuf(
+                stdout,
+                std::ptr::null_mut(),
+                libc::_IOLBF,
+                libc::BUFSIZ as usize,
+            );
+        }
+    }
+}
+
+unsafe extern "C" {
+    static mut stdin: *mut libc::FILE;
+}
+
+fn stdin_file() -> *mut libc::FILE {
+    // SAFETY: reading the stream pointer C's library set up.
+    unsafe { stdin }
+}
+
+/// True when `LC_CTYPE` is the plain C locale.
+pub fn lc_ctype_is_c() -> bool {
+    setlocale(libc::LC_CTYPE, None).as_deref() == Some(b"C")
+}
+
+/// Writes one line to C's stderr.
+pub fn write_stderr_line(text: &str) {
+    let mut line = text.as_bytes().to_vec();
+    line.push(b'\n');
+    // SAFETY: as in `write_file`.
+    write_file(unsafe { stderr }, &line);
+}
+
+/// Set by the SIGINT handler pyrt installs; read by `PyOS_InterruptOccurred`.
+pub static INTERRUPTED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+static SIGINT_INSTALLED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+extern "C" fn on_sigint(_: libc::c_int) {
+    INTERRUPTED.store(true, std::sync::atomic::Ordering::SeqCst);
+}
+
+/// The handler currently installed for `sig`.
+pub fn get_signal(sig: libc::c_int) -> libc::sighandler_t {
+    // SAFETY: sigaction with a NULL new action only reads the current one.
+    unsafe {
+        let mut old: libc::sigaction = std::mem::zeroed();
+        if libc::sigaction(sig, std::ptr::null(), &mut old) != 0 {
+            return libc::SIG_ERR;
+        }
+        old.sa_sigaction
+    }
+}
+
+/// Installs `handler` for `sig` (with `SA_ONSTACK`, as CPython) and returns the previous one.
+pub fn set_signal(sig: libc::c_int, handler: libc::sighandler_t) -> libc::sighandler_t {
+    // SAFETY: a zeroed sigaction with an empty mask and a valid handler value.
+    unsafe {
+        let mut new: libc::sigaction = std::mem::zeroed();
+        let mut old: libc::sigaction = std::mem::zeroed();
+        new.sa_sigaction = handler;
+        new.sa_flags = libc::SA_ONSTACK;
+        libc::sigemptyset(&mut new.sa_mask);
+        if libc::sigaction(sig, &new, &mut old) != 0 {
+            return libc::SIG_ERR;
+        }
+        old.sa_sigaction
+    }
+}
+
+/// SIGPIPE and SIGXFSZ ignored; SIGINT sets the interrupt flag if it was at its default.
+pub fn install_signal_handlers() {
+    set_signal(libc::SIGPIPE, libc::SIG_IGN);
+    set_signal(libc::SIGXFSZ, libc::SIG_IGN);
+    if get_signal(libc::SIGINT) == libc::SIG_DFL {
+        set_signal(libc::SIGINT, on_sigint as *const () as libc::sighandler_t);
+        SIGINT_INSTALLED.store(true, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+/// Puts back the default SIGINT disposition if pyrt installed its handler.
+pub fn restore_signal_handlers() {
+    if SIGINT_INSTALLED.swap(false, std::sync::atomic::Ordering::SeqCst)
+        && get_signal(libc::SIGINT) == on_sigint as *const () as libc::sighandler_t
+    {
+        set_signal(libc::SIGINT, libc::SIG_DFL);
+    }
+}

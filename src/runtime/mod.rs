@@ -13,6 +13,66 @@ use crate::status::{PyResult, Status};
 use crate::wstr::WideString;
 
 pub mod host;
+pub mod lifecycle;
+pub mod thread;
+
+/// A raw pointer the runtime owns or tracks; only dereferenced by its owner
+/// under the rules written where it is used.
+pub struct Ptr<T>(pub *mut T);
+
+impl<T> std::fmt::Debug for Ptr<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:p}", self.0)
+    }
+}
+
+impl<T> Clone for Ptr<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<T> Copy for Ptr<T> {}
+impl<T> PartialEq for Ptr<T> {
+    fn eq(&self, other: &Self) -> bool {
+        self.0 == other.0
+    }
+}
+
+// SAFETY: the pointers are handles (interpreter and thread states, the stable
+// config copies behind `_Py_GetConfig`); every access to what they point to is
+// serialized by the runtime lock or happens on the thread that owns them.
+unsafe impl<T> Send for Ptr<T> {}
+
+/// A `Py_AtExit` callback.
+pub type ExitFn = unsafe extern "C" fn();
+/// A `PyUnstable_AtExit` callback and its data.
+pub type AtexitFn = unsafe extern "C" fn(*mut std::ffi::c_void);
+/// A `Py_AddPendingCall` callback.
+pub type PendingFn = unsafe extern "C" fn(*mut std::ffi::c_void) -> std::ffi::c_int;
+
+/// Most `Py_AtExit` callbacks (CPython's `NEXITFUNCS`).
+pub const MAX_EXIT_FUNCS: usize = 32;
+/// Capacity of the main thread's pending-call queue.
+pub const MAX_PENDING_CALLS: usize = 32;
+
+/// One interpreter's state.
+#[derive(Debug)]
+pub struct Interp {
+    /// The handle C holds (`PyInterpreterState *`).
+    pub handle: Ptr<crate::ffi::pystate::PyInterpreterState>,
+    /// Its id (main: 0).
+    pub id: i64,
+    /// The effective configuration.
+    pub config: crate::config::Config,
+    /// The same configuration as C sees it (`_Py_GetConfig`), stable while the interpreter lives.
+    pub raw_config: Ptr<crate::ffi::initconfig::PyConfig>,
+    /// `PyUnstable_AtExit` callbacks, oldest first.
+    pub atexit: Vec<(AtexitFn, Ptr<std::ffi::c_void>)>,
+    /// Its thread states, oldest first.
+    pub threads: Vec<Ptr<crate::ffi::pystate::PyThreadState>>,
+    /// The id the next thread state gets.
+    pub next_thread_id: u64,
+}
 
 /// The runtime-wide state.
 #[derive(Debug)]
@@ -25,6 +85,25 @@ pub struct Runtime {
     pub preinitialized: bool,
     /// The core phase of initialization completed.
     pub core_initialized: bool,
+    /// The main phase completed (`Py_IsInitialized`).
+    pub initialized: bool,
+    /// The thread state that finalized the runtime (0: not finalizing); stays
+    /// set after `Py_FinalizeEx` until the next initialization.
+    pub finalizing: usize,
+    /// Set by finalization: the next (pre-)initialization starts from a fresh state.
+    pub needs_reset: bool,
+    /// Live interpreters, oldest (main) first.
+    pub interps: Vec<Interp>,
+    /// The id the next interpreter gets.
+    pub next_interp_id: i64,
+    /// `Py_AtExit` callbacks, oldest first.
+    pub exit_funcs: Vec<ExitFn>,
+    /// The main thread's pending calls, oldest first.
+    pub pending: std::collections::VecDeque<(PendingFn, Ptr<std::ffi::c_void>)>,
+    /// A thread is running pending calls.
+    pub pending_busy: bool,
+    /// `orig_argv` of the last applied config (`Py_GetArgcArgv`).
+    pub orig_argv: Vec<WideString>,
 }
 
 impl Runtime {
@@ -33,10 +112,50 @@ impl Runtime {
         preinitializing: false,
         preinitialized: false,
         core_initialized: false,
+        initialized: false,
+        finalizing: 0,
+        needs_reset: false,
+        interps: Vec::new(),
+        next_interp_id: 0,
+        exit_funcs: Vec::new(),
+        pending: std::collections::VecDeque::new(),
+        pending_busy: false,
+        orig_argv: Vec::new(),
     };
+
+    /// Starts over after a finalization (CPython resets `_PyRuntime` at the
+    /// next initialization); nothing happens otherwise.
+    pub fn reset_if_finalized(&mut self) {
+        if self.needs_reset {
+            *self = Runtime::INIT;
+        }
+    }
+
+    /// The main interpreter, if it exists.
+    pub fn main(&self) -> Option<&Interp> {
+        self.interps.first().filter(|i| i.id == 0)
+    }
+
+    /// The interpreter behind a handle.
+    pub fn interp_mut(
+        &mut self,
+        h: *mut crate::ffi::pystate::PyInterpreterState,
+    ) -> Option<&mut Interp> {
+        self.interps.iter_mut().find(|i| i.handle.0 == h)
+    }
 }
 
 static RUNTIME: Mutex<Runtime> = Mutex::new(Runtime::INIT);
+
+/// Locks the runtime state unless another holder keeps it for long (fatal-error paths).
+pub fn try_lock() -> Option<parking_lot::MutexGuard<'static, Runtime>> {
+    RUNTIME.try_lock_for(std::time::Duration::from_millis(100))
+}
+
+/// Locks the runtime state. Never call back into C while holding the guard.
+pub fn lock() -> parking_lot::MutexGuard<'static, Runtime> {
+    RUNTIME.lock()
+}
 
 /// The command line handed to an implicit pre-initialization.
 pub type PreinitArgs<'a> = PreArgs<'a>;
@@ -58,7 +177,8 @@ pub struct ConfigPreinitFields {
 
 /// True once pre-initialization completed.
 pub fn is_preinitialized() -> bool {
-    RUNTIME.lock().preinitialized
+    let rt = RUNTIME.lock();
+    rt.preinitialized && !rt.needs_reset
 }
 
 /// True when the runtime decodes and encodes in UTF-8 mode.
@@ -103,6 +223,7 @@ pub fn preinit_from_config(fields: &ConfigPreinitFields, args: PreinitArgs<'_>) 
 /// later calls return success without looking at their arguments.
 pub fn preinitialize(src: &PreConfig, args: PreinitArgs<'_>) -> PyResult<()> {
     let mut rt = RUNTIME.lock();
+    rt.reset_if_finalized();
     if rt.preinitialized {
         return Ok(());
     }

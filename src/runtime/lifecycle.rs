@@ -1,0 +1,372 @@
+//! Initialization and finalization of the runtime, exit callbacks and pending
+//! calls, in CPython 3.14's order. Callbacks into C always run with the
+//! runtime lock released.
+
+use std::ffi::{CString, c_void};
+
+use crate::config::{Config, PreConfig};
+use crate::ffi::initconfig::PyConfig;
+use crate::ffi::pystate::{PyInterpreterState, PyThreadState};
+use crate::runtime::{
+    self, AtexitFn, ExitFn, Interp, MAX_EXIT_FUNCS, MAX_PENDING_CALLS, PendingFn, Ptr, thread,
+};
+use crate::status::{PyResult, Status};
+use crate::status_err;
+
+/// The OS thread that initialized the runtime (runs pending calls).
+static MAIN_THREAD: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+fn os_thread() -> u64 {
+    // SAFETY: pthread_self has no preconditions.
+    unsafe { libc::pthread_self() as u64 }
+}
+
+/// Writes the configuration to the process: legacy flags, C stdio buffering,
+/// the runtime pre-configuration's copies, and `orig_argv`.
+fn apply_config(rt: &mut runtime::Runtime, c: &Config) {
+    crate::ffi::pydebug::write_config_globals(c);
+    if c.configure_c_stdio != 0 {
+        crate::runtime::host::configure_c_stdio(c.buffered_stdio == 0, c.interactive != 0);
+    }
+    let pre: &mut PreConfig = &mut rt.preconfig;
+    if c.isolated != -1 {
+        pre.isolated = c.isolated;
+    }
+    if c.use_environment != -1 {
+        pre.use_environment = c.use_environment;
+    }
+    if c.dev_mode != -1 {
+        pre.dev_mode = c.dev_mode;
+    }
+    rt.orig_argv = c.orig_argv.clone();
+    crate::ffi::pylifecycle::store_argc_argv(&c.orig_argv);
+}
+
+/// Python's codec name for the encodings CPython normalizes at initialization.
+pub fn codec_name(name: &str) -> String {
+    let key: String = name
+        .chars()
+        .map(|c| match c {
+            '-' | ' ' | '.' => '_',
+            c => c.to_ascii_lowercase(),
+        })
+        .collect();
+    match key.as_str() {
+        "utf_8" | "utf8" | "u8" | "utf" | "cp65001" => "utf-8".into(),
+        "ascii" | "646" | "ansi_x3_4_1968" | "ansi_x3_4_1986" | "us_ascii" | "us" | "iso646_us"
+        | "cp367" | "csascii" | "ibm367" | "iso_ir_6" => "ascii".into(),
+        "latin1" | "latin_1" | "iso_8859_1" | "iso8859_1" | "l1" | "8859" | "cp819" | "latin"
+        | "iso_ir_100" => "iso8859-1".into(),
+        _ => name.to_ascii_lowercase(),
+    }
+}
+
+fn new_handles(id: i64) -> (Ptr<PyInterpreterState>, Ptr<PyThreadState>) {
+    let interp = Box::into_raw(Box::new(PyInterpreterState { id }));
+    let tstate = Box::into_raw(Box::new(PyThreadState { interp, id: 1 }));
+    (Ptr(interp), Ptr(tstate))
+}
+
+/// The core and main phases of `Py_InitializeFromConfig` for a config that
+/// `PyConfig_Read` already completed.
+pub fn initialize(config: Config) -> PyResult<()> {
+    let mut rt = runtime::lock();
+    if !rt.core_initialized {
+        if rt.initialized {
+            return status_err!(
+                "pycore_init_runtime",
+                "main interpreter already initialized"
+            );
+        }
+        apply_config(&mut rt, &config);
+        rt.finalizing = 0;
+        rt.next_interp_id = 0;
+        MAIN_THREAD.store(os_thread(), std::sync::atomic::Ordering::Relaxed);
+        let raw = PyConfig::from_model(&config)
+            .map_err(|_| Status::no_memory(c"pycore_create_interpreter"))?;
+        let (interp, tstate) = new_handles(0);
+        rt.next_interp_id = 1;
+        rt.interps.push(Interp {
+            handle: interp,
+            id: 0,
+            config,
+            raw_config: Ptr(Box::into_raw(Box::new(raw))),
+            atexit: Vec::new(),
+            threads: vec![tstate],
+            next_thread_id: 2,
+        });
+        rt.core_initialized = true;
+        drop(rt);
+        thread::attach(tstate.0);
+        thread::set_gilstate(tstate.0);
+    } else {
+        let current = thread::current();
+        if current.is_null() {
+            return status_err!("pyinit_core_reconfigure", "failed to read thread state");
+        }
+        apply_config(&mut rt, &config);
+        // SAFETY: a current thread state is live.
+        let handle = unsafe { (*current).interp };
+        if let Some(interp) = rt.interp_mut(handle) {
+            replace_config(interp, config)?;
+        }
+        drop(rt);
+    }
+    let init_main = runtime::lock().main().map_or(0, |m| m.config._init_main);
+    if init_main != 0 {
+        init_main_phase()?;
+    }
+    Ok(())
+}
+
+fn replace_config(interp: &mut Interp, config: Config) -> PyResult<()> {
+    let raw = PyConfig::from_model(&config)
+        .map_err(|_| Status::no_memory(c"_PyInterpreterState_SetConfig"))?;
+    // SAFETY: `raw_config` was allocated by Box in `initialize`; `_Py_GetConfig`
+    // callers see the struct updated in place, as with CPython's interpreter config.
+    unsafe {
+        let slot = &mut *interp.raw_config.0;
+        slot.clear();
+        *slot = raw;
+    }
+    interp.config = config;
+    Ok(())
+}
+
+fn init_main_phase() -> PyResult<()> {
+    let mut rt = runtime::lock();
+    if !rt.core_initialized {
+        return status_err!("pyinit_main", "runtime core not initialized");
+    }
+    if rt.initialized {
+        return Ok(());
+    }
+    let Some(main) = rt.interps.first_mut() else {
+        return status_err!("pyinit_main", "runtime core not initialized");
+    };
+    if main.config._install_importlib == 0 {
+        rt.initialized = true;
+        return Ok(());
+    }
+    // Encodings are normalized to Python's codec names, as the codec registry
+    // does, and boolean members become 0 or 1 (CPython stores the main
+    // interpreter's config through a Python dict at this point).
+    let mut config = main.config.clone();
+    for spec in crate::config::spec::CONFIG_SPECS {
+        if spec.ty == crate::config::spec::MemberType::Bool {
+            if let Some(crate::config::spec::MemberMut::Int(v)) = config.member_mut(spec.name) {
+                *v = (*v != 0) as i32;
+            }
+        }
+    }
+    for field in [&mut config.filesystem_encoding, &mut config.stdio_encoding] {
+        if let Some(name) = field {
+            *field = Some(codec_name(&name.to_string_lossy()).as_str().into());
+        }
+    }
+    replace_config(main, config.clone())?;
+    if config.install_signal_handlers != 0 {
+        crate::runtime::host::install_signal_handlers();
+    }
+    crate::ffi::pydebug::set_filesystem_encoding(
+        config
+            .filesystem_encoding
+            .as_ref()
+            .map(|w| w.to_string_lossy()),
+        config
+            .filesystem_errors
+            .as_ref()
+            .map(|w| w.to_string_lossy()),
+    );
+    rt.initialized = true;
+    let warn = rt.preconfig.coerce_c_locale_warn != 0;
+    drop(rt);
+    if warn && crate::runtime::host::lc_ctype_is_c() {
+        crate::runtime::host::write_stderr_line(
+            "Python runtime initialized with LC_CTYPE=C (a locale with default ASCII encoding), \
+             which may cause Unicode compatibility problems. Using C.UTF-8, C.utf8, or UTF-8 (if \
+             available) as alternative Unicode-compatible locales is recommended.",
+        );
+    }
+    Ok(())
+}
+
+/// True between the main phase and finalization (`Py_IsInitialized`).
+pub fn is_initialized() -> bool {
+    runtime::lock().initialized
+}
+
+/// `Py_IsFinalizing`.
+pub fn is_finalizing() -> bool {
+    runtime::lock().finalizing != 0
+}
+
+/// Runs every queued pending call (used by finalization); failures are ignored.
+fn drain_pending() {
+    loop {
+        let next = runtime::lock().pending.pop_front();
+        let Some((func, arg)) = next else {
+            return;
+        };
+        // SAFETY: the embedder registered `func` for exactly this call.
+        unsafe { func(arg.0) };
+    }
+}
+
+/// `Py_FinalizeEx`: returns 0 (pyrt has no `sys.stdout` whose flush could fail).
+pub fn finalize() -> i32 {
+    let (main_tstate, main_handle) = {
+        let rt = runtime::lock();
+        if !rt.initialized {
+            return 0;
+        }
+        let Some(main) = rt.main() else {
+            return 0;
+        };
+        (main.threads[0], main.handle)
+    };
+    if thread::current() != main_tstate.0 {
+        thread::detach();
+        thread::attach(main_tstate.0);
+    }
+    drain_pending();
+    {
+        let mut rt = runtime::lock();
+        rt.finalizing = main_tstate.0 as usize;
+        rt.initialized = false;
+        rt.core_initialized = false;
+    }
+    crate::runtime::host::restore_signal_handlers();
+    // The interpreter's PyUnstable_AtExit callbacks, newest first, with its
+    // thread state still current.
+    loop {
+        let next = runtime::lock()
+            .interp_mut(main_handle.0)
+            .and_then(|i| i.atexit.pop());
+        let Some((func, data)) = next else {
+            break;
+        };
+        // SAFETY: registered by the embedder for this call.
+        unsafe { func(data.0) };
+    }
+    let interp = {
+        let mut rt = runtime::lock();
+        let pos = rt.interps.iter().position(|i| i.handle == main_handle);
+        pos.map(|p| rt.interps.remove(p))
+    };
+    thread::detach();
+    if thread::gilstate() == main_tstate.0 {
+        thread::set_gilstate(std::ptr::null_mut());
+    }
+    if let Some(interp) = interp {
+        free_interp(interp);
+    }
+    crate::ffi::pydebug::set_filesystem_encoding(None, None);
+    loop {
+        let next = runtime::lock().exit_funcs.pop();
+        let Some(func) = next else {
+            break;
+        };
+        // SAFETY: registered by the embedder with Py_AtExit.
+        unsafe { func() };
+    }
+    // SAFETY: flushing every C stream has no preconditions.
+    unsafe { libc::fflush(std::ptr::null_mut()) };
+    runtime::lock().needs_reset = true;
+    0
+}
+
+fn free_interp(interp: Interp) {
+    // SAFETY: the handles and the config copy were created by Box in
+    // `initialize` and are no longer reachable from the runtime.
+    unsafe {
+        for t in interp.threads {
+            drop(Box::from_raw(t.0));
+        }
+        let mut raw = Box::from_raw(interp.raw_config.0);
+        raw.clear();
+        drop(Box::from_raw(interp.handle.0));
+    }
+}
+
+/// `Py_AtExit`: 0, or -1 when the 32 slots are taken.
+pub fn add_exit_func(func: ExitFn) -> i32 {
+    let mut rt = runtime::lock();
+    if rt.exit_funcs.len() >= MAX_EXIT_FUNCS {
+        return -1;
+    }
+    rt.exit_funcs.push(func);
+    0
+}
+
+/// `PyUnstable_AtExit` for the interpreter behind `interp`: 0, or -1 if it is gone.
+pub fn add_interp_atexit(
+    interp: *mut PyInterpreterState,
+    func: AtexitFn,
+    data: *mut c_void,
+) -> i32 {
+    let mut rt = runtime::lock();
+    match rt.interp_mut(interp) {
+        Some(i) => {
+            i.atexit.push((func, Ptr(data)));
+            0
+        }
+        None => -1,
+    }
+}
+
+/// `Py_AddPendingCall`: 0, or -1 when the 32 slots are taken.
+pub fn add_pending_call(func: PendingFn, arg: *mut c_void) -> i32 {
+    let mut rt = runtime::lock();
+    if rt.pending.len() >= MAX_PENDING_CALLS {
+        return -1;
+    }
+    rt.pending.push_back((func, Ptr(arg)));
+    0
+}
+
+/// `Py_MakePendingCalls` for the caller, which has a current thread state.
+pub fn make_pending_calls(interp: *mut PyInterpreterState) -> i32 {
+    {
+        let mut rt = runtime::lock();
+        let on_main = rt.main().is_some_and(|m| m.handle.0 == interp)
+            && MAIN_THREAD.load(std::sync::atomic::Ordering::Relaxed) == os_thread();
+        if !on_main || rt.pending_busy {
+            return 0;
+        }
+        rt.pending_busy = true;
+    }
+    let mut result = 0;
+    loop {
+        let next = runtime::lock().pending.pop_front();
+        let Some((func, arg)) = next else {
+            break;
+        };
+        // SAFETY: the embedder registered `func` for exactly this call.
+        if unsafe { func(arg.0) } != 0 {
+            result = -1;
+            break;
+        }
+    }
+    runtime::lock().pending_busy = false;
+    result
+}
+
+/// The current interpreter's configuration as C sees it (`_Py_GetConfig`).
+pub fn current_raw_config(interp: *mut PyInterpreterState) -> *const PyConfig {
+    let mut rt = runtime::lock();
+    rt.interp_mut(interp)
+        .map_or(std::ptr::null(), |i| i.raw_config.0.cast_const())
+}
+
+/// The current interpreter's configuration (`PyConfig_GetInt`).
+pub fn interp_config(interp: *mut PyInterpreterState) -> Option<(Config, PreConfig)> {
+    let mut rt = runtime::lock();
+    let pre = rt.preconfig;
+    rt.interp_mut(interp).map(|i| (i.config.clone(), pre))
+}
+
+/// A C string for the legacy encoding globals.
+pub fn c_string(s: &str) -> CString {
+    CString::new(s).unwrap_or_default()
+}
