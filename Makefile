@@ -17,7 +17,8 @@ ASAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize
 
 # C test programs: capi-tests/test_*.c, plus the shared ABI layout dump.
 TESTS      := $(basename $(notdir $(wildcard capi-tests/test_*.c)))
-C_PROGRAMS := $(TESTS) probe abi_layout
+PYRT_ONLY  := $(basename $(notdir $(wildcard capi-tests/pyrt_*.c)))
+C_PROGRAMS := $(TESTS) $(PYRT_ONLY) probe abi_layout
 TEST_DEPS  := capi-tests/harness.h capi-tests/config_dump.h include/Python.h include/pyrt.h
 SRC_abi_layout := ../shared/oracle/abi_layout.c
 src_of = $(if $(SRC_$(1)),$(SRC_$(1)),capi-tests/$(1).c)
@@ -76,7 +77,7 @@ $(BUILD)/cpython/%: $(TEST_DEPS) $(wildcard capi-tests/*.c)
 capi-pyrt: $(addprefix $(BUILD)/pyrt/,$(C_PROGRAMS))
 capi-asan: $(addprefix $(BUILD)/asan/,$(C_PROGRAMS))
 capi-cpython:
-	@for p in $(C_PROGRAMS); do $(MAKE) --no-print-directory $(BUILD)/cpython/$$p || exit 1; done
+	@for p in $(filter-out $(PYRT_ONLY),$(C_PROGRAMS)); do $(MAKE) --no-print-directory $(BUILD)/cpython/$$p || exit 1; done
 
 capi: capi-pyrt capi-asan capi-cpython
 

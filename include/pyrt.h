@@ -459,6 +459,11 @@ typedef struct PyConfig {
 } PyConfig;
 
 /*
+ A C signal handler (`PyOS_sighandler_t`).
+ */
+typedef void (*PyOS_sighandler_t)(int);
+
+/*
  Memory domain selector (`PyMemAllocatorDomain`): `PYMEM_DOMAIN_*`.
  */
 typedef int PyMemAllocatorDomain;
@@ -1159,6 +1164,60 @@ int Py_InitializeFromInitConfig(struct PyInitConfig *config);
  `name` is NUL-terminated; `value` writable.
  */
 int PyConfig_GetInt(const char *name, int *value);
+
+/*
+ Returns the current handler of `sig` (`SIG_ERR` on failure).
+ */
+PyOS_sighandler_t PyOS_getsig(int sig);
+
+/*
+ Installs `handler` for `sig` (with `SA_ONSTACK`) and returns the previous
+ handler (`SIG_ERR` on failure).
+ */
+PyOS_sighandler_t PyOS_setsig(int sig, PyOS_sighandler_t handler);
+
+/*
+ Returns 1 once after SIGINT was received (or simulated) while pyrt's
+ SIGINT handler is installed, clearing the flag; else 0. Needs a current
+ thread state (fatal error otherwise).
+ */
+int PyOS_InterruptOccurred(void);
+
+/*
+ Simulates the arrival of `signum`: for SIGINT with pyrt's handler
+ installed, sets the interrupt flag. Returns 0, or -1 for an invalid signal
+ number. Safe to call from any thread without a thread state.
+ */
+int PyErr_SetInterruptEx(int signum);
+
+/*
+ `PyErr_SetInterruptEx(SIGINT)`.
+ */
+void PyErr_SetInterrupt(void);
+
+/*
+ Handles pending signals: returns -1 (where CPython raises
+ `KeyboardInterrupt`) and clears the flag when SIGINT arrived, else 0. Only
+ the main thread handles signals; needs a current thread state.
+ */
+int PyErr_CheckSignals(void);
+
+/*
+ Prepares for `fork()`: takes the runtime's locks so the child gets them in
+ a consistent state. Call `PyOS_AfterFork_Parent` / `_Child` afterwards.
+ */
+void PyOS_BeforeFork(void);
+
+/*
+ Releases what `PyOS_BeforeFork` took, in the parent.
+ */
+void PyOS_AfterFork_Parent(void);
+
+/*
+ Makes the runtime usable in the child: releases the locks, makes the
+ calling thread the main thread and drops the pending calls.
+ */
+void PyOS_AfterFork_Child(void);
 
 /*
  Prints "Fatal Python error: MESSAGE", the runtime state and the current

@@ -19,6 +19,7 @@ pub mod fileutils;
 pub mod import;
 pub mod initconfig;
 pub mod initconfig_api;
+pub mod intrcheck;
 pub mod layout;
 pub mod pydebug;
 pub mod pyerrors;

@@ -234,3 +234,9 @@ pub fn restore_signal_handlers() {
         set_signal(libc::SIGINT, libc::SIG_DFL);
     }
 }
+
+/// True while pyrt's SIGINT handler is the installed one.
+pub fn sigint_handler_installed() -> bool {
+    SIGINT_INSTALLED.load(std::sync::atomic::Ordering::SeqCst)
+        && get_signal(libc::SIGINT) == on_sigint as *const () as libc::sighandler_t
+}

@@ -370,3 +370,27 @@ pub fn interp_config(interp: *mut PyInterpreterState) -> Option<(Config, PreConf
 pub fn c_string(s: &str) -> CString {
     CString::new(s).unwrap_or_default()
 }
+
+/// True on the OS thread that initialized the runtime.
+pub fn on_main_thread() -> bool {
+    MAIN_THREAD.load(std::sync::atomic::Ordering::Relaxed) == os_thread()
+}
+
+/// `PyOS_BeforeFork`: hold the runtime lock across `fork()`.
+pub fn before_fork() {
+    runtime::lock_raw();
+}
+
+/// `PyOS_AfterFork_Parent`.
+pub fn after_fork_parent() {
+    runtime::unlock_raw();
+}
+
+/// `PyOS_AfterFork_Child`: the forking thread is the child's only thread.
+pub fn after_fork_child() {
+    runtime::unlock_raw();
+    MAIN_THREAD.store(os_thread(), std::sync::atomic::Ordering::Relaxed);
+    let mut rt = runtime::lock();
+    rt.pending.clear();
+    rt.pending_busy = false;
+}

@@ -152,6 +152,18 @@ pub fn try_lock() -> Option<parking_lot::MutexGuard<'static, Runtime>> {
     RUNTIME.try_lock_for(std::time::Duration::from_millis(100))
 }
 
+/// Takes the runtime lock without a guard (`PyOS_BeforeFork`).
+pub fn lock_raw() {
+    std::mem::forget(RUNTIME.lock());
+}
+
+/// Releases the lock taken by [`lock_raw`] (in the parent, or in the child
+/// where the forking thread is the only one left).
+pub fn unlock_raw() {
+    // SAFETY: paired with `lock_raw` on this thread (or its forked copy).
+    unsafe { RUNTIME.force_unlock() };
+}
+
 /// Locks the runtime state. Never call back into C while holding the guard.
 pub fn lock() -> parking_lot::MutexGuard<'static, Runtime> {
     RUNTIME.lock()
