@@ -246,17 +246,15 @@ fn run_once(rng: &mut Rng) {
         queued_warnoptions: &[],
         queued_xoptions: &[],
     };
-    if pre_result.is_ok() {
-        if read(&mut config, &ctx, &mut host).is_ok() {
-            // A successful read is stable: reading again changes nothing, except
-            // that CPython recomputes warn_default_encoding from the (now
-            // unparsed) command line and the environment only.
-            let mut again = config.clone();
-            read(&mut config, &ctx, &mut host).expect("second read");
-            again.warn_default_encoding = config.warn_default_encoding;
-            assert_eq!(config, again);
-            assert!(!config.argv.is_empty());
-        }
+    if pre_result.is_ok() && read(&mut config, &ctx, &mut host).is_ok() {
+        // A successful read is stable: reading again changes nothing, except
+        // that CPython recomputes warn_default_encoding from the (now
+        // unparsed) command line and the environment only.
+        let mut again = config.clone();
+        read(&mut config, &ctx, &mut host).expect("second read");
+        again.warn_default_encoding = config.warn_default_encoding;
+        assert_eq!(config, again);
+        assert!(!config.argv.is_empty());
     }
 }
 
