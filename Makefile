@@ -26,7 +26,7 @@ src_of = $(if $(SRC_$(1)),$(SRC_$(1)),capi-tests/$(1).c)
 RUST_SRC   := $(shell find src -name '*.rs') Cargo.toml Cargo.lock build.rs
 
 .PHONY: all lib header check-header check test-rust lint capi capi-pyrt capi-asan capi-cpython \
-        check-capi check-coverage check-cxx record demo bench clean
+        check-capi check-coverage check-cxx fuzz record demo bench clean
 
 all: lib header
 
@@ -88,6 +88,16 @@ check-capi: capi
 record: capi
 	RECORD=1 capi-tests/run.sh $(BUILD) $(C_PROGRAMS)
 
+# --- fuzzing (libFuzzer through cargo-fuzz; RUSTC_BOOTSTRAP lets stable build it) ---
+FUZZ_SECONDS ?= 30
+fuzz:
+	@command -v cargo-fuzz >/dev/null || { echo "cargo-fuzz missing: cargo install cargo-fuzz --locked"; exit 1; }
+	@mkdir -p $(BUILD)/fuzz-corpus
+	@cd fuzz && RUSTC_BOOTSTRAP=1 cargo fuzz run config_read --fuzz-dir . \
+	  ../$(BUILD)/fuzz-corpus seeds -- -max_total_time=$(FUZZ_SECONDS) >../$(BUILD)/fuzz.log 2>&1 \
+	  || { tail -60 ../$(BUILD)/fuzz.log; echo "fuzzing found a failure: see fuzz/artifacts/"; exit 1; }
+	@grep -E '^Done [0-9]+ runs' $(BUILD)/fuzz.log
+
 # --- everything -----------------------------------------------------------
 # Python.h as C++ with warnings as errors.
 $(BUILD)/header_cxx: capi-tests/header_cxx.cpp $(LIB) include/Python.h include/pyrt.h
@@ -100,7 +110,7 @@ check-cxx: $(BUILD)/header_cxx
 check-coverage: lib
 	tools/check-coverage.sh $(LIB)
 
-check: lib check-header lint test-rust check-coverage check-cxx check-capi
+check: lib check-header lint test-rust fuzz check-coverage check-cxx check-capi
 
 # --- the example embedder -------------------------------------------------
 $(BUILD)/embed: examples/embed.c $(LIB) include/Python.h include/pyrt.h

@@ -6,11 +6,8 @@
 
 use std::collections::HashMap;
 
-use pyrt::config::Config;
-use pyrt::config::PreConfig;
-use pyrt::config::preconfig::{self, LegacyFlags, PreArgs, PreHost};
-use pyrt::config::read::{ConfigHost, LegacyGlobals, ReadContext, read};
-use pyrt::locale::{DecodeError, decode_utf8_escape, encode_utf8_escape};
+use pyrt::config::fake::read_scenario;
+use pyrt::locale::{decode_utf8_escape, encode_utf8_escape};
 use pyrt::wstr::{WChar, WideString};
 
 /// xorshift64*: small, deterministic, good enough to spread inputs.
@@ -28,53 +25,6 @@ impl Rng {
     }
     fn pick<'a>(&mut self, items: &'a [&'a str]) -> &'a str {
         items[self.below(items.len())]
-    }
-}
-
-struct FakeHost {
-    env: HashMap<String, Vec<u8>>,
-    out: usize,
-}
-
-impl PreHost for FakeHost {
-    fn getenv(&self, name: &str) -> Option<Vec<u8>> {
-        self.env.get(name).cloned()
-    }
-    fn lc_ctype(&self) -> Option<Vec<u8>> {
-        Some(b"C.UTF-8".to_vec())
-    }
-    fn set_lc_ctype(&mut self, _: &[u8]) -> bool {
-        true
-    }
-    fn coerce_legacy_locale(&mut self, _: bool) -> bool {
-        false
-    }
-    fn decode_arg(&self, arg: &[u8], _utf8: bool) -> Result<WideString, DecodeError> {
-        Ok(WideString::from_units(decode_utf8_escape(arg)))
-    }
-}
-
-impl ConfigHost for FakeHost {
-    fn cwd(&self) -> Option<WideString> {
-        Some("/cwd".into())
-    }
-    fn locale_codeset(&self) -> Option<Vec<u8>> {
-        Some(b"UTF-8".to_vec())
-    }
-    fn force_ascii(&self) -> bool {
-        false
-    }
-    fn write_stdout(&mut self, text: &[u8]) {
-        self.out += text.len();
-    }
-    fn write_stderr(&mut self, text: &[u8]) {
-        self.out += text.len();
-    }
-    fn encode(&self, text: &WideString) -> Vec<u8> {
-        encode_utf8_escape(text.units()).unwrap_or_default()
-    }
-    fn ignore_environment_flag(&self) -> bool {
-        false
     }
 }
 
@@ -224,38 +174,9 @@ fn run_once(rng: &mut Rng) {
         };
         env.insert(rng.pick(ENV_NAMES).to_string(), value);
     }
-    let mut host = FakeHost { env, out: 0 };
-    let flavour = rng.below(3);
-    let mut pre = PreConfig::for_flavour(flavour as i32 + 1);
-    let pre_result = preconfig::read(
-        &mut pre,
-        PreArgs::Wide(&argv),
-        LegacyFlags::default(),
-        &mut host,
-    );
-    let mut config = match flavour {
-        0 => Config::compat(),
-        1 => Config::python(),
-        _ => Config::isolated(),
-    };
-    config.parse_argv = rng.below(3) as i32 - 1;
-    config.argv = argv;
-    let ctx = ReadContext {
-        preconfig: pre,
-        legacy: LegacyGlobals::default(),
-        queued_warnoptions: &[],
-        queued_xoptions: &[],
-    };
-    if pre_result.is_ok() && read(&mut config, &ctx, &mut host).is_ok() {
-        // A successful read is stable: reading again changes nothing, except
-        // that CPython recomputes warn_default_encoding from the (now
-        // unparsed) command line and the environment only.
-        let mut again = config.clone();
-        read(&mut config, &ctx, &mut host).expect("second read");
-        again.warn_default_encoding = config.warn_default_encoding;
-        assert_eq!(config, again);
-        assert!(!config.argv.is_empty());
-    }
+    let flavour = rng.below(3) as i32 + 1;
+    let parse_argv = rng.below(3) as i32 - 1;
+    read_scenario(flavour, parse_argv, argv, env);
 }
 
 #[test]
@@ -272,19 +193,8 @@ const REGRESSIONS: &[&[&str]] = &[&["prog", "-b-"], &["prog", "-X"], &["prog", "
 #[test]
 fn regressions() {
     for args in REGRESSIONS {
-        let mut host = FakeHost {
-            env: HashMap::new(),
-            out: 0,
-        };
-        let mut config = Config::python();
-        config.argv = args.iter().map(|a| (*a).into()).collect();
-        let ctx = ReadContext {
-            preconfig: PreConfig::python(),
-            legacy: LegacyGlobals::default(),
-            queued_warnoptions: &[],
-            queued_xoptions: &[],
-        };
-        let _ = read(&mut config, &ctx, &mut host);
+        let argv = args.iter().map(|a| (*a).into()).collect();
+        read_scenario(2, 1, argv, HashMap::new());
     }
 }
 

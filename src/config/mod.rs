@@ -8,6 +8,7 @@
 use crate::wstr::WideString;
 
 pub mod cparse;
+pub mod fake;
 pub mod getopt;
 pub mod help;
 pub mod initconfig;
