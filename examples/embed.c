@@ -13,6 +13,11 @@ static void show_status(const char *what, PyStatus status) {
     }
 }
 
+static void at_exit(void) {
+    printf("%-28s initialized=%d finalizing=%d\n", "Py_AtExit callback", Py_IsInitialized(),
+           Py_IsFinalizing());
+}
+
 static void show_wstr(const char *what, const wchar_t *value) {
     printf("%-28s ", what);
     if (!value) {
@@ -56,7 +61,23 @@ int main(int argc, char **argv) {
     printf("%-28s %zu characters, last U+%04X\n", "Py_DecodeLocale", len, (unsigned)wide[len - 1]);
     PyMem_RawFree(wide);
 
+    /* An isolated config ignores PYTHONHOME, so pass it on explicitly (CPython
+     * needs its standard library to start; pyrt records the value). */
+    if (getenv("PYTHONHOME")) {
+        show_status("home from PYTHONHOME",
+                    PyConfig_SetBytesString(&config, &config.home, getenv("PYTHONHOME")));
+    }
+
+    /* Start the runtime with this configuration, look at it, stop it. */
+    show_status("Py_InitializeFromConfig", Py_InitializeFromConfig(&config));
     PyConfig_Clear(&config);
-    printf("%-28s done\n", "PyConfig_Clear");
+    Py_AtExit(at_exit);
+    extern const PyConfig *_Py_GetConfig(void);
+    const PyConfig *running = _Py_GetConfig();
+    printf("%-28s initialized=%d interpreter=%lld thread state=%llu\n", "running",
+           Py_IsInitialized(), (long long)PyInterpreterState_GetID(PyInterpreterState_Get()),
+           (unsigned long long)PyThreadState_GetID(PyThreadState_Get()));
+    show_wstr("filesystem encoding", running->filesystem_encoding);
+    printf("%-28s %d\n", "Py_FinalizeEx", Py_FinalizeEx());
     return 0;
 }
