@@ -42,7 +42,7 @@ set_case() {
 }
 
 # run_case BINARY [WRAPPER...]: stdout, a stderr section and the exit status,
-# with 16-digit addresses (thread ids, thread-state pointers in fatal-error
+# with addresses (thread ids, thread-state pointers in fatal-error
 # reports) and thread names (valgrind renames the thread) masked, through the
 # case's filter.
 run_case() {
@@ -55,7 +55,7 @@ run_case() {
         cat "$out"
         if [ -s "$err" ]; then echo "--- stderr"; cat "$err"; fi
         echo "--- exit $rc"
-    } | sed -E -e 's/0x[0-9a-f]{16}/0x<address>/g' \
+    } | sed -E -e 's/0x[0-9a-f]{6,}/0x<address>/g' \
             -e 's/^(Current thread 0x<address>) \[[^]]*\]/\1 [<name>]/' |
         if [ -n "$SC_FILTER" ]; then sed -E "$SC_FILTER"; else cat; fi
     rm -f "$out" "$err"

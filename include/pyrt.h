@@ -464,21 +464,6 @@ typedef struct PyConfig {
 typedef void (*PyOS_sighandler_t)(int);
 
 /*
- Memory domain selector (`PyMemAllocatorDomain`): `PYMEM_DOMAIN_*`.
- */
-typedef int PyMemAllocatorDomain;
-
-/*
- Allocator names (`PyMemAllocatorName`), as stored in `PyPreConfig.allocator`.
- */
-typedef int PyMemAllocatorName;
-
-/*
- What `PyGILState_Ensure` found and `PyGILState_Release` restores.
- */
-typedef int PyGILState_STATE;
-
-/*
  How `Py_NewInterpreterFromConfig` sets up a sub-interpreter.
  */
 typedef struct PyInterpreterConfig {
@@ -511,6 +496,21 @@ typedef struct PyInterpreterConfig {
    */
   int gil;
 } PyInterpreterConfig;
+
+/*
+ What `PyGILState_Ensure` found and `PyGILState_Release` restores.
+ */
+typedef int PyGILState_STATE;
+
+/*
+ Memory domain selector (`PyMemAllocatorDomain`): `PYMEM_DOMAIN_*`.
+ */
+typedef int PyMemAllocatorDomain;
+
+/*
+ Allocator names (`PyMemAllocatorName`), as stored in `PyPreConfig.allocator`.
+ */
+typedef int PyMemAllocatorName;
 
 /*
  A memory allocator: a context pointer passed to four functions.
@@ -758,6 +758,28 @@ struct PyThreadState *PyEval_SaveThread(void);
  `tstate` is NULL or a live thread state of this thread.
  */
 void PyEval_RestoreThread(struct PyThreadState *tstate);
+
+/*
+ Attaches `tstate` (taking its GIL). NULL and a thread that already has a
+ current thread state are fatal errors.
+
+ # Safety
+ `tstate` is NULL or a live thread state.
+ */
+void PyEval_AcquireThread(struct PyThreadState *tstate);
+
+/*
+ Detaches `tstate` (releasing its GIL). NULL is a fatal error.
+
+ # Safety
+ `tstate` is NULL or the current thread state.
+ */
+void PyEval_ReleaseThread(struct PyThreadState *tstate);
+
+/*
+ Does nothing: the GIL exists from initialization on (deprecated since 3.9).
+ */
+void PyEval_InitThreads(void);
 
 /*
  Decodes a byte string from the locale encoding (UTF-8 in UTF-8 mode) with
@@ -1390,6 +1412,36 @@ int Py_BytesMain(int argc, char **argv);
 int Py_Main(int argc, wchar_t **argv);
 
 /*
+ Creates a sub-interpreter as described by `config` and stores its new
+ thread state, which becomes current, in `*tstate_p`. On error stores NULL,
+ re-attaches the previous thread state and returns CPython's status
+ ("Py_Initialize must be called first", "invalid interpreter config 'gil'
+ value", ...).
+
+ # Safety
+ `tstate_p` is writable; `config` is NULL or valid.
+ */
+struct PyStatus Py_NewInterpreterFromConfig(struct PyThreadState **tstate_p,
+                                            const struct PyInterpreterConfig *config);
+
+/*
+ Creates a sub-interpreter with the legacy settings (shared GIL and
+ allocator) and returns its thread state, which becomes current. On failure
+ prints the error and exits the process with status 1.
+ */
+struct PyThreadState *Py_NewInterpreter(void);
+
+/*
+ Ends the interpreter of `tstate`, which must be the current thread state
+ (fatal error otherwise): its exit callbacks run, then it is deleted with
+ its thread states. Afterwards no thread state is current.
+
+ # Safety
+ `tstate` is the current thread state of a sub-interpreter.
+ */
+void Py_EndInterpreter(struct PyThreadState *tstate);
+
+/*
  Allocates `size` bytes with the raw allocator (thread-safe, no GIL needed).
  A zero size returns a unique non-NULL pointer; NULL on failure or when
  `size` exceeds `PY_SSIZE_T_MAX`. Release with `PyMem_RawFree`.
@@ -1498,6 +1550,117 @@ struct PyInterpreterState *PyInterpreterState_Main(void);
  `interp` is NULL or a live interpreter.
  */
 int64_t PyInterpreterState_GetID(struct PyInterpreterState *interp);
+
+/*
+ Creates a bare interpreter (with a copy of the current or main
+ interpreter's configuration and its own id). Returns NULL when Python is
+ not initialized.
+ */
+struct PyInterpreterState *PyInterpreterState_New(void);
+
+/*
+ Runs the interpreter's `PyUnstable_AtExit` callbacks (newest first).
+
+ # Safety
+ `interp` is a live interpreter.
+ */
+void PyInterpreterState_Clear(struct PyInterpreterState *interp);
+
+/*
+ Deletes an interpreter and its remaining thread states (detaching the
+ current thread state first if it belongs to it). NULL is a fatal error.
+
+ # Safety
+ `interp` is NULL or a live interpreter.
+ */
+void PyInterpreterState_Delete(struct PyInterpreterState *interp);
+
+/*
+ Returns the most recently created interpreter (NULL when none).
+ */
+struct PyInterpreterState *PyInterpreterState_Head(void);
+
+/*
+ Returns the interpreter created before `interp` (the main one is last).
+
+ # Safety
+ `interp` is a live interpreter.
+ */
+struct PyInterpreterState *PyInterpreterState_Next(struct PyInterpreterState *interp);
+
+/*
+ Returns the most recently created thread state of `interp`.
+
+ # Safety
+ `interp` is a live interpreter.
+ */
+struct PyThreadState *PyInterpreterState_ThreadHead(struct PyInterpreterState *interp);
+
+/*
+ Returns the thread state created before `tstate` in its interpreter.
+
+ # Safety
+ `tstate` is a live thread state.
+ */
+struct PyThreadState *PyThreadState_Next(struct PyThreadState *tstate);
+
+/*
+ Creates a thread state of `interp`, bound to the calling OS thread (it
+ becomes the thread's GILState thread state if it has none). It is not
+ made current. Returns NULL for a NULL or dead interpreter.
+
+ # Safety
+ `interp` is NULL or a live interpreter.
+ */
+struct PyThreadState *PyThreadState_New(struct PyInterpreterState *interp);
+
+/*
+ Resets the thread state's Python-level data (pyrt keeps none).
+
+ # Safety
+ `tstate` is a live thread state.
+ */
+void PyThreadState_Clear(struct PyThreadState *tstate);
+
+/*
+ Deletes a thread state that is not current. NULL and the current thread
+ state are fatal errors.
+
+ # Safety
+ `tstate` is NULL or a live thread state.
+ */
+void PyThreadState_Delete(struct PyThreadState *tstate);
+
+/*
+ Deletes the current thread state and releases the GIL. Fatal when no
+ thread state is current.
+ */
+void PyThreadState_DeleteCurrent(void);
+
+/*
+ Makes sure the calling thread holds the GIL with a thread state of the
+ main interpreter, creating one the first time. Returns
+ `PyGILState_LOCKED` if it already held it, else `PyGILState_UNLOCKED`;
+ calls nest and must be paired with `PyGILState_Release`.
+ */
+PyGILState_STATE PyGILState_Ensure(void);
+
+/*
+ Undoes one `PyGILState_Ensure`: the last release of a thread state that
+ Ensure created deletes it; releasing `PyGILState_UNLOCKED` releases the GIL.
+ */
+void PyGILState_Release(PyGILState_STATE oldstate);
+
+/*
+ Returns the calling thread's GILState thread state (NULL when none).
+ */
+struct PyThreadState *PyGILState_GetThisThreadState(void);
+
+/*
+ Returns 1 when the calling thread's GILState thread state is current (and
+ always once a sub-interpreter was created, as CPython stops checking).
+ */
+int PyGILState_Check(void);
 
 #ifdef __cplusplus
 }  // extern "C"

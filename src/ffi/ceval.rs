@@ -63,3 +63,46 @@ pub unsafe extern "C" fn PyEval_RestoreThread(tstate: *mut PyThreadState) {
         thread::attach(tstate);
     })
 }
+
+/// Attaches `tstate` (taking its GIL). NULL and a thread that already has a
+/// current thread state are fatal errors.
+///
+/// # Safety
+/// `tstate` is NULL or a live thread state.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyEval_AcquireThread(tstate: *mut PyThreadState) {
+    guard(c"PyEval_AcquireThread", || {
+        if tstate.is_null() {
+            require_current(c"PyEval_AcquireThread");
+        }
+        if !thread::current().is_null() {
+            crate::ffi::pyerrors::fatal_error(
+                Some(c"_PyThreadState_Attach"),
+                "non-NULL old thread state",
+            );
+        }
+        thread::attach(tstate);
+    })
+}
+
+/// Detaches `tstate` (releasing its GIL). NULL is a fatal error.
+///
+/// # Safety
+/// `tstate` is NULL or the current thread state.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyEval_ReleaseThread(tstate: *mut PyThreadState) {
+    guard(c"PyEval_ReleaseThread", || {
+        if tstate.is_null() {
+            require_current(c"PyEval_ReleaseThread");
+        }
+        if thread::current() == tstate {
+            thread::detach();
+        }
+    })
+}
+
+/// Does nothing: the GIL exists from initialization on (deprecated since 3.9).
+#[unsafe(no_mangle)]
+pub extern "C" fn PyEval_InitThreads() {
+    guard(c"PyEval_InitThreads", || ())
+}

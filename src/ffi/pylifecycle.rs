@@ -486,3 +486,92 @@ pub unsafe extern "C" fn Py_Main(argc: c_int, argv: *mut *mut WChar) -> c_int {
         }
     })
 }
+
+/* --- Sub-interpreters ------------------------------------------------------ */
+
+use crate::ffi::pystate::PyThreadState;
+
+fn settings_of(c: &PyInterpreterConfig) -> lifecycle::InterpSettings {
+    lifecycle::InterpSettings {
+        use_main_obmalloc: c.use_main_obmalloc,
+        check_multi_interp_extensions: c.check_multi_interp_extensions,
+        gil: c.gil,
+    }
+}
+
+/// Creates a sub-interpreter as described by `config` and stores its new
+/// thread state, which becomes current, in `*tstate_p`. On error stores NULL,
+/// re-attaches the previous thread state and returns CPython's status
+/// ("Py_Initialize must be called first", "invalid interpreter config 'gil'
+/// value", ...).
+///
+/// # Safety
+/// `tstate_p` is writable; `config` is NULL or valid.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn Py_NewInterpreterFromConfig(
+    tstate_p: *mut *mut PyThreadState,
+    config: *const PyInterpreterConfig,
+) -> PyStatus {
+    const FUNC: &CStr = c"Py_NewInterpreterFromConfig";
+    guard(FUNC, || {
+        // SAFETY: caller contract.
+        let Some(cfg) = (unsafe { config.as_ref() }) else {
+            return Status::error(FUNC, c"interpreter config is NULL").into();
+        };
+        let previous = crate::runtime::thread::current();
+        let result = lifecycle::new_interpreter(settings_of(cfg));
+        let t = match result {
+            Ok(t) => t,
+            Err(e) => {
+                if !previous.is_null() && crate::runtime::thread::current() != previous {
+                    crate::runtime::thread::detach();
+                    crate::runtime::thread::attach(previous);
+                }
+                if !tstate_p.is_null() {
+                    // SAFETY: caller contract.
+                    unsafe { *tstate_p = std::ptr::null_mut() };
+                }
+                return e.into();
+            }
+        };
+        if !tstate_p.is_null() {
+            // SAFETY: caller contract.
+            unsafe { *tstate_p = t };
+        }
+        crate::ffi::initconfig::PyStatus_Ok()
+    })
+}
+
+/// Creates a sub-interpreter with the legacy settings (shared GIL and
+/// allocator) and returns its thread state, which becomes current. On failure
+/// prints the error and exits the process with status 1.
+#[unsafe(no_mangle)]
+pub extern "C" fn Py_NewInterpreter() -> *mut PyThreadState {
+    guard(c"Py_NewInterpreter", || {
+        let legacy = lifecycle::InterpSettings {
+            use_main_obmalloc: 1,
+            check_multi_interp_extensions: 0,
+            gil: PyInterpreterConfig_SHARED_GIL,
+        };
+        match lifecycle::new_interpreter(legacy) {
+            Ok(t) => t,
+            Err(e) => exit_status(e),
+        }
+    })
+}
+
+/// Ends the interpreter of `tstate`, which must be the current thread state
+/// (fatal error otherwise): its exit callbacks run, then it is deleted with
+/// its thread states. Afterwards no thread state is current.
+///
+/// # Safety
+/// `tstate` is the current thread state of a sub-interpreter.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn Py_EndInterpreter(tstate: *mut PyThreadState) {
+    guard(c"Py_EndInterpreter", || {
+        if tstate.is_null() || tstate != crate::runtime::thread::current() {
+            crate::ffi::pyerrors::fatal_error(Some(c"Py_EndInterpreter"), "thread is not current");
+        }
+        lifecycle::end_interpreter(tstate);
+    })
+}

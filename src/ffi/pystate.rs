@@ -22,6 +22,12 @@ pub struct PyThreadState {
     pub(crate) interp: *mut PyInterpreterState,
     /// Its id within the interpreter (1, 2, ...).
     pub(crate) id: u64,
+    /// Its interpreter's GIL (kept alive by the interpreter, which outlives it).
+    pub(crate) gil: *const crate::runtime::thread::Gil,
+    /// `PyGILState_Ensure` nesting (1 for states not made by Ensure).
+    pub(crate) gilstate_counter: std::sync::atomic::AtomicI32,
+    /// It is (or was last) its thread's GILState thread state.
+    pub(crate) bound_gilstate: std::sync::atomic::AtomicBool,
 }
 
 #[allow(non_camel_case_types)]
@@ -132,4 +138,270 @@ pub extern "C" fn PyInterpreterState_Main() -> *mut PyInterpreterState {
 pub unsafe extern "C" fn PyInterpreterState_GetID(interp: *mut PyInterpreterState) -> i64 {
     // SAFETY: caller contract.
     unsafe { interp.as_ref() }.map_or(-1, |i| i.id)
+}
+
+fn fatal(func: &CStr, msg: &str) -> ! {
+    crate::ffi::pyerrors::fatal_error(Some(func), msg)
+}
+
+/// Creates a bare interpreter (with a copy of the current or main
+/// interpreter's configuration and its own id). Returns NULL when Python is
+/// not initialized.
+#[unsafe(no_mangle)]
+pub extern "C" fn PyInterpreterState_New() -> *mut PyInterpreterState {
+    guard(c"PyInterpreterState_New", || {
+        let mut rt = runtime::lock();
+        let Some(main) = rt.main() else {
+            return ptr::null_mut();
+        };
+        let (config, gil) = (main.config.clone(), main.gil.clone());
+        crate::runtime::interp::new_interp(&mut rt, config, gil).map_or(ptr::null_mut(), |h| h.0)
+    })
+}
+
+/// Runs the interpreter's `PyUnstable_AtExit` callbacks (newest first).
+///
+/// # Safety
+/// `interp` is a live interpreter.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyInterpreterState_Clear(interp: *mut PyInterpreterState) {
+    guard(c"PyInterpreterState_Clear", || {
+        crate::runtime::lifecycle::run_interp_atexit(interp)
+    })
+}
+
+/// Deletes an interpreter and its remaining thread states (detaching the
+/// current thread state first if it belongs to it). NULL is a fatal error.
+///
+/// # Safety
+/// `interp` is NULL or a live interpreter.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyInterpreterState_Delete(interp: *mut PyInterpreterState) {
+    guard(c"PyInterpreterState_Delete", || {
+        if interp.is_null() {
+            fatal(c"PyInterpreterState_Delete", "NULL interpreter");
+        }
+        let cur = thread::current();
+        // SAFETY: a current thread state is live.
+        if !cur.is_null() && unsafe { (*cur).interp } == interp {
+            thread::detach();
+        }
+        crate::runtime::interp::remove_interp(&mut runtime::lock(), interp);
+    })
+}
+
+/// Returns the most recently created interpreter (NULL when none).
+#[unsafe(no_mangle)]
+pub extern "C" fn PyInterpreterState_Head() -> *mut PyInterpreterState {
+    guard(c"PyInterpreterState_Head", || {
+        runtime::lock()
+            .interps
+            .last()
+            .map_or(ptr::null_mut(), |i| i.handle.0)
+    })
+}
+
+/// Returns the interpreter created before `interp` (the main one is last).
+///
+/// # Safety
+/// `interp` is a live interpreter.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyInterpreterState_Next(
+    interp: *mut PyInterpreterState,
+) -> *mut PyInterpreterState {
+    guard(c"PyInterpreterState_Next", || {
+        let rt = runtime::lock();
+        match rt.interps.iter().position(|i| i.handle.0 == interp) {
+            Some(p) if p > 0 => rt.interps[p - 1].handle.0,
+            _ => ptr::null_mut(),
+        }
+    })
+}
+
+/// Returns the most recently created thread state of `interp`.
+///
+/// # Safety
+/// `interp` is a live interpreter.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyInterpreterState_ThreadHead(
+    interp: *mut PyInterpreterState,
+) -> *mut PyThreadState {
+    guard(c"PyInterpreterState_ThreadHead", || {
+        let mut rt = runtime::lock();
+        rt.interp_mut(interp)
+            .and_then(|i| i.threads.last())
+            .map_or(ptr::null_mut(), |t| t.0)
+    })
+}
+
+/// Returns the thread state created before `tstate` in its interpreter.
+///
+/// # Safety
+/// `tstate` is a live thread state.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyThreadState_Next(tstate: *mut PyThreadState) -> *mut PyThreadState {
+    guard(c"PyThreadState_Next", || {
+        // SAFETY: caller contract.
+        let Some(t) = (unsafe { tstate.as_ref() }) else {
+            return ptr::null_mut();
+        };
+        let mut rt = runtime::lock();
+        let Some(i) = rt.interp_mut(t.interp) else {
+            return ptr::null_mut();
+        };
+        match i.threads.iter().position(|x| x.0 == tstate) {
+            Some(p) if p > 0 => i.threads[p - 1].0,
+            _ => ptr::null_mut(),
+        }
+    })
+}
+
+/// Creates a thread state of `interp`, bound to the calling OS thread (it
+/// becomes the thread's GILState thread state if it has none). It is not
+/// made current. Returns NULL for a NULL or dead interpreter.
+///
+/// # Safety
+/// `interp` is NULL or a live interpreter.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyThreadState_New(interp: *mut PyInterpreterState) -> *mut PyThreadState {
+    guard(c"PyThreadState_New", || {
+        crate::runtime::interp::new_tstate(&mut runtime::lock(), interp, 1)
+            .map_or(ptr::null_mut(), |t| t.0)
+    })
+}
+
+/// Resets the thread state's Python-level data (pyrt keeps none).
+///
+/// # Safety
+/// `tstate` is a live thread state.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyThreadState_Clear(tstate: *mut PyThreadState) {
+    let _ = tstate;
+    guard(c"PyThreadState_Clear", || ())
+}
+
+/// Deletes a thread state that is not current. NULL and the current thread
+/// state are fatal errors.
+///
+/// # Safety
+/// `tstate` is NULL or a live thread state.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyThreadState_Delete(tstate: *mut PyThreadState) {
+    guard(c"PyThreadState_Delete", || {
+        if tstate.is_null() {
+            require_current(c"PyThreadState_Delete");
+            fatal(c"PyThreadState_Delete", "NULL thread state");
+        }
+        if tstate == thread::current() {
+            fatal(
+                c"PyThreadState_Delete",
+                &format!("tstate {tstate:p} is still current"),
+            );
+        }
+        crate::runtime::interp::delete_tstate(&mut runtime::lock(), tstate);
+    })
+}
+
+/// Deletes the current thread state and releases the GIL. Fatal when no
+/// thread state is current.
+#[unsafe(no_mangle)]
+pub extern "C" fn PyThreadState_DeleteCurrent() {
+    guard(c"PyThreadState_DeleteCurrent", || {
+        let t = require_current(c"PyThreadState_DeleteCurrent");
+        thread::detach();
+        crate::runtime::interp::delete_tstate(&mut runtime::lock(), t);
+    })
+}
+
+/// Makes sure the calling thread holds the GIL with a thread state of the
+/// main interpreter, creating one the first time. Returns
+/// `PyGILState_LOCKED` if it already held it, else `PyGILState_UNLOCKED`;
+/// calls nest and must be paired with `PyGILState_Release`.
+#[unsafe(no_mangle)]
+pub extern "C" fn PyGILState_Ensure() -> PyGILState_STATE {
+    guard(c"PyGILState_Ensure", || {
+        let mut t = thread::gilstate();
+        let state = if t.is_null() {
+            let main = runtime::lock().main().map(|m| m.handle.0);
+            let made =
+                main.and_then(|m| crate::runtime::interp::new_tstate(&mut runtime::lock(), m, 0));
+            let Some(made) = made else {
+                fatal(
+                    c"PyGILState_Ensure",
+                    "Couldn't create thread-state for new thread",
+                );
+            };
+            t = made.0;
+            thread::bind_gilstate(t);
+            thread::attach(t);
+            PyGILState_UNLOCKED
+        } else if thread::current() == t {
+            PyGILState_LOCKED
+        } else {
+            if !thread::current().is_null() {
+                fatal(c"_PyThreadState_Attach", "non-NULL old thread state");
+            }
+            thread::attach(t);
+            PyGILState_UNLOCKED
+        };
+        // SAFETY: `t` is this thread's live GILState thread state.
+        unsafe { &*t }
+            .gilstate_counter
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        state
+    })
+}
+
+/// Undoes one `PyGILState_Ensure`: the last release of a thread state that
+/// Ensure created deletes it; releasing `PyGILState_UNLOCKED` releases the GIL.
+#[unsafe(no_mangle)]
+pub extern "C" fn PyGILState_Release(oldstate: PyGILState_STATE) {
+    guard(c"PyGILState_Release", || {
+        let t = thread::gilstate();
+        if t.is_null() {
+            fatal(
+                c"PyGILState_Release",
+                "auto-releasing thread-state, but no thread-state for this thread",
+            );
+        }
+        if thread::current() != t {
+            fatal(
+                c"PyGILState_Release",
+                &format!("thread state {t:p} must be current when releasing"),
+            );
+        }
+        // SAFETY: `t` is this thread's live GILState thread state.
+        let left = unsafe { &*t }
+            .gilstate_counter
+            .fetch_sub(1, std::sync::atomic::Ordering::Relaxed)
+            - 1;
+        if left == 0 {
+            thread::detach();
+            crate::runtime::interp::delete_tstate(&mut runtime::lock(), t);
+        } else if oldstate == PyGILState_UNLOCKED {
+            thread::detach();
+        }
+    })
+}
+
+/// Returns the calling thread's GILState thread state (NULL when none).
+#[unsafe(no_mangle)]
+pub extern "C" fn PyGILState_GetThisThreadState() -> *mut PyThreadState {
+    guard(c"PyGILState_GetThisThreadState", thread::gilstate)
+}
+
+/// Returns 1 when the calling thread's GILState thread state is current (and
+/// always once a sub-interpreter was created, as CPython stops checking).
+#[unsafe(no_mangle)]
+pub extern "C" fn PyGILState_Check() -> c_int {
+    guard(c"PyGILState_Check", || {
+        {
+            let rt = runtime::lock();
+            if rt.gilstate_check_disabled || rt.main().is_none() {
+                return 1;
+            }
+        }
+        let cur = thread::current();
+        (!cur.is_null() && cur == thread::gilstate()) as c_int
+    })
 }

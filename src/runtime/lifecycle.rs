@@ -6,7 +6,7 @@ use std::ffi::{CString, c_void};
 
 use crate::config::{Config, PreConfig};
 use crate::ffi::initconfig::PyConfig;
-use crate::ffi::pystate::{PyInterpreterState, PyThreadState};
+use crate::ffi::pystate::PyInterpreterState;
 use crate::runtime::{
     self, AtexitFn, ExitFn, Interp, MAX_EXIT_FUNCS, MAX_PENDING_CALLS, PendingFn, Ptr, thread,
 };
@@ -61,12 +61,6 @@ pub fn codec_name(name: &str) -> String {
     }
 }
 
-fn new_handles(id: i64) -> (Ptr<PyInterpreterState>, Ptr<PyThreadState>) {
-    let interp = Box::into_raw(Box::new(PyInterpreterState { id }));
-    let tstate = Box::into_raw(Box::new(PyThreadState { interp, id: 1 }));
-    (Ptr(interp), Ptr(tstate))
-}
-
 /// The core and main phases of `Py_InitializeFromConfig` for a config that
 /// `PyConfig_Read` already completed.
 pub fn initialize(config: Config) -> PyResult<()> {
@@ -82,23 +76,14 @@ pub fn initialize(config: Config) -> PyResult<()> {
         rt.finalizing = 0;
         rt.next_interp_id = 0;
         MAIN_THREAD.store(os_thread(), std::sync::atomic::Ordering::Relaxed);
-        let raw = PyConfig::from_model(&config)
-            .map_err(|_| Status::no_memory(c"pycore_create_interpreter"))?;
-        let (interp, tstate) = new_handles(0);
-        rt.next_interp_id = 1;
-        rt.interps.push(Interp {
-            handle: interp,
-            id: 0,
-            config,
-            raw_config: Ptr(Box::into_raw(Box::new(raw))),
-            atexit: Vec::new(),
-            threads: vec![tstate],
-            next_thread_id: 2,
-        });
+        let interp = crate::runtime::interp::new_interp(&mut rt, config, Default::default())?;
+        thread::set_gilstate(std::ptr::null_mut());
+        let tstate = crate::runtime::interp::new_tstate(&mut rt, interp.0, 1).ok_or(
+            Status::error(c"pycore_create_interpreter", c"can't make first thread"),
+        )?;
         rt.core_initialized = true;
         drop(rt);
         thread::attach(tstate.0);
-        thread::set_gilstate(tstate.0);
     } else {
         let current = thread::current();
         if current.is_null() {
@@ -230,6 +215,7 @@ pub fn finalize() -> i32 {
         thread::attach(main_tstate.0);
     }
     drain_pending();
+    end_remaining_subinterpreters(main_tstate.0);
     {
         let mut rt = runtime::lock();
         rt.finalizing = main_tstate.0 as usize;
@@ -239,28 +225,9 @@ pub fn finalize() -> i32 {
     crate::runtime::host::restore_signal_handlers();
     // The interpreter's PyUnstable_AtExit callbacks, newest first, with its
     // thread state still current.
-    loop {
-        let next = runtime::lock()
-            .interp_mut(main_handle.0)
-            .and_then(|i| i.atexit.pop());
-        let Some((func, data)) = next else {
-            break;
-        };
-        // SAFETY: registered by the embedder for this call.
-        unsafe { func(data.0) };
-    }
-    let interp = {
-        let mut rt = runtime::lock();
-        let pos = rt.interps.iter().position(|i| i.handle == main_handle);
-        pos.map(|p| rt.interps.remove(p))
-    };
+    run_interp_atexit(main_handle.0);
     thread::detach();
-    if thread::gilstate() == main_tstate.0 {
-        thread::set_gilstate(std::ptr::null_mut());
-    }
-    if let Some(interp) = interp {
-        free_interp(interp);
-    }
+    crate::runtime::interp::remove_interp(&mut runtime::lock(), main_handle.0);
     crate::ffi::pydebug::set_filesystem_encoding(None, None);
     loop {
         let next = runtime::lock().exit_funcs.pop();
@@ -274,19 +241,6 @@ pub fn finalize() -> i32 {
     unsafe { libc::fflush(std::ptr::null_mut()) };
     runtime::lock().needs_reset = true;
     0
-}
-
-fn free_interp(interp: Interp) {
-    // SAFETY: the handles and the config copy were created by Box in
-    // `initialize` and are no longer reachable from the runtime.
-    unsafe {
-        for t in interp.threads {
-            drop(Box::from_raw(t.0));
-        }
-        let mut raw = Box::from_raw(interp.raw_config.0);
-        raw.clear();
-        drop(Box::from_raw(interp.handle.0));
-    }
 }
 
 /// `Py_AtExit`: 0, or -1 when the 32 slots are taken.
@@ -393,4 +347,127 @@ pub fn after_fork_child() {
     let mut rt = runtime::lock();
     rt.pending.clear();
     rt.pending_busy = false;
+}
+
+/// Runs an interpreter's `PyUnstable_AtExit` callbacks, newest first, each
+/// once, with the runtime lock released.
+pub fn run_interp_atexit(interp: *mut PyInterpreterState) {
+    loop {
+        let next = runtime::lock()
+            .interp_mut(interp)
+            .and_then(|i| i.atexit.pop());
+        let Some((func, data)) = next else {
+            break;
+        };
+        // SAFETY: registered by the embedder for this call.
+        unsafe { func(data.0) };
+    }
+}
+
+/// The settings of `Py_NewInterpreterFromConfig` (`PyInterpreterConfig`).
+#[derive(Clone, Copy, Debug)]
+pub struct InterpSettings {
+    /// `use_main_obmalloc`.
+    pub use_main_obmalloc: i32,
+    /// `check_multi_interp_extensions`.
+    pub check_multi_interp_extensions: i32,
+    /// `gil`: 0 default, 1 shared, 2 own.
+    pub gil: i32,
+}
+
+/// Creates a sub-interpreter and makes its new thread state current (the
+/// previous one is detached; on error it is attached again).
+pub fn new_interpreter(
+    settings: InterpSettings,
+) -> PyResult<*mut crate::ffi::pystate::PyThreadState> {
+    let previous = thread::current();
+    let mut rt = runtime::lock();
+    if !rt.initialized {
+        return status_err!("new_interpreter", "Py_Initialize must be called first");
+    }
+    if settings.use_main_obmalloc == 0 && settings.check_multi_interp_extensions == 0 {
+        return status_err!(
+            "init_interp_settings",
+            "per-interpreter obmalloc does not support single-phase init extension modules"
+        );
+    }
+    if !(0..=2).contains(&settings.gil) {
+        return status_err!(
+            "init_interp_settings",
+            "invalid interpreter config 'gil' value"
+        );
+    }
+    // The new interpreter's config is a copy of the current (or main) one.
+    let source = if previous.is_null() {
+        rt.main().map(|m| m.handle.0)
+    } else {
+        // SAFETY: a current thread state is live.
+        Some(unsafe { (*previous).interp })
+    };
+    let Some(source) = source else {
+        return status_err!("new_interpreter", "Py_Initialize must be called first");
+    };
+    let (config, main_gil) = {
+        let main_gil = rt.main().map(|m| m.gil.clone()).unwrap_or_default();
+        let config = rt
+            .interp_mut(source)
+            .map(|i| i.config.clone())
+            .unwrap_or_else(Config::compat);
+        (config, main_gil)
+    };
+    let gil = if settings.gil == 2 {
+        Default::default()
+    } else {
+        main_gil
+    };
+    let interp = crate::runtime::interp::new_interp(&mut rt, config, gil)?;
+    rt.gilstate_check_disabled = true;
+    let Some(tstate) = crate::runtime::interp::new_tstate(&mut rt, interp.0, 1) else {
+        crate::runtime::interp::remove_interp(&mut rt, interp.0);
+        return Err(Status::no_memory(c"new_interpreter"));
+    };
+    drop(rt);
+    thread::detach();
+    thread::attach(tstate.0);
+    Ok(tstate.0)
+}
+
+/// `Py_EndInterpreter` for the current thread state `t` (checked by the caller):
+/// pending work, the interpreter's exit callbacks, then the interpreter; no
+/// thread state is current afterwards.
+pub(crate) fn end_interpreter(t: *mut crate::ffi::pystate::PyThreadState) {
+    // SAFETY: the caller checked that `t` is the live current thread state.
+    let interp = unsafe { (*t).interp };
+    run_interp_atexit(interp);
+    thread::detach();
+    crate::runtime::interp::remove_interp(&mut runtime::lock(), interp);
+}
+
+/// Finalization step: warn about sub-interpreters still alive and end each
+/// (newest first) from a fresh thread state, then re-attach `main_tstate`.
+fn end_remaining_subinterpreters(main_tstate: *mut crate::ffi::pystate::PyThreadState) {
+    let remaining: Vec<*mut PyInterpreterState> = {
+        let rt = runtime::lock();
+        rt.interps
+            .iter()
+            .skip(1)
+            .rev()
+            .map(|i| i.handle.0)
+            .collect()
+    };
+    if remaining.is_empty() {
+        return;
+    }
+    crate::runtime::host::write_stderr_line(
+        "<sys>:0: RuntimeWarning: remaining subinterpreters; close them with Interpreter.close()",
+    );
+    thread::detach();
+    for interp in remaining {
+        let t = crate::runtime::interp::new_tstate(&mut runtime::lock(), interp, 1);
+        if let Some(t) = t {
+            thread::attach(t.0);
+            end_interpreter(t.0);
+        }
+    }
+    thread::attach(main_tstate);
 }

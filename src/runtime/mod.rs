@@ -13,6 +13,7 @@ use crate::status::{PyResult, Status};
 use crate::wstr::WideString;
 
 pub mod host;
+pub mod interp;
 pub mod lifecycle;
 pub mod thread;
 
@@ -72,6 +73,8 @@ pub struct Interp {
     pub threads: Vec<Ptr<crate::ffi::pystate::PyThreadState>>,
     /// The id the next thread state gets.
     pub next_thread_id: u64,
+    /// Its GIL (legacy sub-interpreters share the main interpreter's).
+    pub gil: std::sync::Arc<thread::Gil>,
 }
 
 /// The runtime-wide state.
@@ -104,6 +107,8 @@ pub struct Runtime {
     pub pending_busy: bool,
     /// `orig_argv` of the last applied config (`Py_GetArgcArgv`).
     pub orig_argv: Vec<WideString>,
+    /// A sub-interpreter was created: `PyGILState_Check` always answers 1.
+    pub gilstate_check_disabled: bool,
 }
 
 impl Runtime {
@@ -121,6 +126,7 @@ impl Runtime {
         pending: std::collections::VecDeque::new(),
         pending_busy: false,
         orig_argv: Vec::new(),
+        gilstate_check_disabled: false,
     };
 
     /// Starts over after a finalization (CPython resets `_PyRuntime` at the
