@@ -26,7 +26,7 @@ src_of = $(if $(SRC_$(1)),$(SRC_$(1)),capi-tests/$(1).c)
 RUST_SRC   := $(shell find src -name '*.rs') Cargo.toml Cargo.lock build.rs
 
 .PHONY: all lib header check-header check test-rust lint capi capi-pyrt capi-asan capi-cpython \
-        check-capi check-coverage check-cxx fuzz record demo bench clean
+        check-capi check-coverage check-cxx fuzz tsan record demo bench clean
 
 all: lib header
 
@@ -98,6 +98,29 @@ fuzz:
 	  || { tail -60 ../$(BUILD)/fuzz.log; echo "fuzzing found a failure: see fuzz/artifacts/"; exit 1; }
 	@grep -E '^Done [0-9]+ runs' $(BUILD)/fuzz.log
 
+# --- ThreadSanitizer: pyrt instrumented with -Zsanitizer=thread (RUSTC_BOOTSTRAP
+# lets the stable toolchain do it; the standard library stays uninstrumented,
+# hence -Cunsafe-allow-abi-mismatch), the C tests linked with the toolchain's
+# own TSan runtime (gcc's lacks the entry points rustc's instrumentation uses).
+TSAN_TARGET := x86_64-unknown-linux-gnu
+TSAN_LIBDIR := $(CURDIR)/target/tsan/$(TSAN_TARGET)/release
+TSAN_RT     := $(shell rustc --print sysroot)/lib/rustlib/$(TSAN_TARGET)/lib/librustc-stable_rt.tsan.a
+TSAN_CASES  := test_stress:own_gil_interpreters_and_gilstate test_threads:gilstate_foreign_thread \
+               test_threads:gil_contention test_threads:new_interpreter_from_config \
+               test_threads:interp_ids test_lifecycle:pending_calls
+tsan:
+	RUSTC_BOOTSTRAP=1 RUSTFLAGS="-Zsanitizer=thread -Cunsafe-allow-abi-mismatch=sanitizer" \
+	  $(CARGO) build --release --locked --quiet --target $(TSAN_TARGET) --target-dir target/tsan
+	@mkdir -p $(BUILD)/tsan
+	@set -e; for p in $(sort $(foreach c,$(TSAN_CASES),$(firstword $(subst :, ,$(c))))); do \
+	  $(CC) $(CFLAGS_PYRT) -o $(BUILD)/tsan/$$p capi-tests/$$p.c -L$(TSAN_LIBDIR) -Wl,-rpath,$(TSAN_LIBDIR) \
+	    -lpyrt -Wl,--whole-archive $(TSAN_RT) -Wl,--no-whole-archive -lpthread -ldl -lm -lstdc++; done
+	@set -e; for c in $(TSAN_CASES); do p=$${c%%:*}; n=$${c#*:}; \
+	  env -i PATH=/usr/bin:/bin TSAN_OPTIONS=halt_on_error=1:exitcode=66 $(BUILD)/tsan/$$p $$n >$(BUILD)/tsan/out 2>&1 \
+	    || { cat $(BUILD)/tsan/out; echo "tsan: $$c failed"; exit 1; }; \
+	  if grep -q ThreadSanitizer $(BUILD)/tsan/out; then cat $(BUILD)/tsan/out; exit 1; fi; \
+	  echo "tsan: $$c clean"; done
+
 # --- everything -----------------------------------------------------------
 # Python.h as C++ with warnings as errors.
 $(BUILD)/header_cxx: capi-tests/header_cxx.cpp $(LIB) include/Python.h include/pyrt.h
@@ -110,7 +133,7 @@ check-cxx: $(BUILD)/header_cxx
 check-coverage: lib
 	tools/check-coverage.sh $(LIB)
 
-check: lib check-header lint test-rust fuzz check-coverage check-cxx check-capi
+check: lib check-header lint test-rust fuzz tsan check-coverage check-cxx check-capi
 
 # --- the example embedder -------------------------------------------------
 $(BUILD)/embed: examples/embed.c $(LIB) include/Python.h include/pyrt.h
