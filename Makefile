@@ -143,8 +143,20 @@ $(BUILD)/embed: examples/embed.c $(LIB) include/Python.h include/pyrt.h
 demo: $(BUILD)/embed
 	$(BUILD)/embed
 
-bench:
-	@echo "make bench: the benchmark suite lands with issue 8 (pyrt vs CPython 3.14 side by side)."
+# --- benchmarks: the same C program against pyrt and CPython 3.14 ----------
+BENCH_FLAGS := -O2 -std=c11 -Wall -Wextra -Werror
+$(BUILD)/bench_pyrt: benches/bench.c $(LIB) include/Python.h include/pyrt.h
+	@mkdir -p $(@D)
+	$(CC) $(BENCH_FLAGS) -Iinclude -o $@ $< $(LDFLAGS_PYRT) -lpthread
+
+$(BUILD)/bench_cpython: benches/bench.c
+	@mkdir -p $(@D)
+	@$(ORACLE) cc $@ $(BENCH_FLAGS) $< || { echo "CPython 3.14 unavailable: pyrt column only"; rm -f $@; }
+
+bench: $(BUILD)/bench_pyrt $(BUILD)/bench_cpython
+	PYRT_BENCH_HOME=$$($(ORACLE) env 2>/dev/null | sed -n 's/^ORACLE_HOME=//p') \
+	  tools/bench.sh $(BUILD)/bench_pyrt $(BUILD)/bench_cpython > docs/performance.md
+	@cat docs/performance.md
 
 clean:
 	$(CARGO) clean

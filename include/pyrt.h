@@ -1499,6 +1499,33 @@ void *PyMem_Realloc(void *ptr, size_t new_size);
 void PyMem_Free(void *ptr);
 
 /*
+ Allocates `size` bytes in the object domain (same contract as
+ `PyMem_Malloc`; the pymalloc-class allocator lands with issue #7).
+ */
+void *PyObject_Malloc(size_t size);
+
+/*
+ Allocates zeroed memory in the object domain; NULL on failure or overflow.
+ */
+void *PyObject_Calloc(size_t nelem, size_t elsize);
+
+/*
+ Resizes a block of the object domain (NULL `ptr` allocates).
+
+ # Safety
+ `ptr` is NULL or a live block from the object domain.
+ */
+void *PyObject_Realloc(void *ptr, size_t new_size);
+
+/*
+ Releases a block of the object domain; NULL does nothing.
+
+ # Safety
+ `ptr` is NULL or a live block from the object domain.
+ */
+void PyObject_Free(void *ptr);
+
+/*
  Returns the current thread state; a fatal error when there is none.
  */
 struct PyThreadState *PyThreadState_Get(void);

@@ -50,6 +50,13 @@ fn is_valid_wide_char(c: WChar) -> bool {
 
 /// Decodes `bytes` (no NUL inside) the way `Py_DecodeLocale` does.
 pub fn decode(bytes: &[u8], utf8_mode: bool) -> Result<WideString, DecodeError> {
+    // ASCII decodes to itself in every codec below (UTF-8, forced ASCII and
+    // the ASCII-compatible locales glibc provides): skip the per-byte calls.
+    if bytes.is_ascii() {
+        return Ok(WideString::from_units(
+            bytes.iter().map(|&b| b as WChar).collect(),
+        ));
+    }
     let units = if utf8_mode {
         decode_utf8_escape(bytes)
     } else if force_ascii() {

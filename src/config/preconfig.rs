@@ -110,8 +110,9 @@ pub fn get_xoption<'a>(xoptions: &'a [WideString], name: &str) -> Option<Option<
             Some(eq) => (&u[..eq], Some(&u[eq + 1..])),
             None => (u, None),
         };
-        WideString::from_units(key.to_vec())
-            .eq_str(name)
+        key.iter()
+            .copied()
+            .eq(name.chars().map(|c| c as i32))
             .then_some(value)
     })
 }

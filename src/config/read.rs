@@ -215,15 +215,15 @@ fn read_cmdline(c: &mut Config, ctx: &ReadContext<'_>, host: &mut dyn ConfigHost
 }
 
 /// Prints the short usage to stderr and returns the exit status 2.
-fn usage_error(c: &Config, host: &mut dyn ConfigHost) -> Status {
-    let prog = program_for_usage(c, host);
+fn usage_error(c: &Config, argv: &[WideString], host: &mut dyn ConfigHost) -> Status {
+    let prog = program_for_usage(c, argv, host);
     host.write_stderr(&help::usage_line(&prog));
     host.write_stderr(help::TRY_HELP.as_bytes());
     Status::Exit(2)
 }
 
-fn program_for_usage(c: &Config, host: &dyn ConfigHost) -> Vec<u8> {
-    match c.program_name.as_ref().or(c.argv.first()) {
+fn program_for_usage(c: &Config, argv: &[WideString], host: &dyn ConfigHost) -> Vec<u8> {
+    match c.program_name.as_ref().or(argv.first()) {
         Some(p) => host.encode(p),
         None => Vec::new(),
     }
@@ -235,8 +235,21 @@ fn parse_cmdline(
     warnoptions: &mut Vec<WideString>,
     host: &mut dyn ConfigHost,
 ) -> PyResult<usize> {
-    let argv = c.argv.clone();
-    let mut g = GetOpt::new(&argv);
+    // Parse from the list taken out of the config (put back below), so the
+    // options can update the config while the scanner borrows the list.
+    let argv = std::mem::take(&mut c.argv);
+    let result = parse_options(c, &argv, warnoptions, host);
+    c.argv = argv;
+    result
+}
+
+fn parse_options(
+    c: &mut Config,
+    argv: &[WideString],
+    warnoptions: &mut Vec<WideString>,
+    host: &mut dyn ConfigHost,
+) -> PyResult<usize> {
+    let mut g = GetOpt::new(argv);
     let mut print_version = 0;
     loop {
         match g.next_opt() {
@@ -249,7 +262,7 @@ fn parse_cmdline(
                 let mut line = msg;
                 line.push(b'\n');
                 host.write_stderr(&line);
-                return Err(usage_error(c, host));
+                return Err(usage_error(c, argv, host));
             }
             Opt::Opt('c', value) => {
                 if c.run_command.is_none() {
@@ -273,11 +286,11 @@ fn parse_cmdline(
                     host.write_stderr(
                         b"--check-hash-based-pycs must be one of 'default', 'always', or 'never'\n",
                     );
-                    return Err(usage_error(c, host));
+                    return Err(usage_error(c, argv, host));
                 }
             }
             Opt::Opt(OPT_HELP_ALL, _) => {
-                let prog = program_for_usage(c, host);
+                let prog = program_for_usage(c, argv, host);
                 host.write_stdout(&help::usage_line(&prog));
                 host.write_stdout(help::OPTIONS.as_bytes());
                 host.write_stdout(b"\n");
@@ -295,7 +308,7 @@ fn parse_cmdline(
                 return Err(Status::Exit(0));
             }
             Opt::Opt('h' | '?', _) => {
-                let prog = program_for_usage(c, host);
+                let prog = program_for_usage(c, argv, host);
                 host.write_stdout(&help::usage_line(&prog));
                 host.write_stdout(help::OPTIONS.as_bytes());
                 return Err(Status::Exit(0));

@@ -69,6 +69,7 @@ impl PanicDefault for () {
 }
 
 /// Runs an export's body, turning a panic into the return type's fallback.
+#[inline(always)]
 pub fn guard<R: PanicDefault>(export: &'static CStr, body: impl FnOnce() -> R) -> R {
     match catch_unwind(AssertUnwindSafe(body)) {
         Ok(value) => value,

@@ -139,3 +139,38 @@ pub unsafe extern "C" fn PyMem_Free(ptr: *mut c_void) {
     // SAFETY: forwarded contract.
     guard(c"PyMem_Free", || unsafe { mem::raw_free(ptr) })
 }
+
+/// Allocates `size` bytes in the object domain (same contract as
+/// `PyMem_Malloc`; the pymalloc-class allocator lands with issue #7).
+#[unsafe(no_mangle)]
+pub extern "C" fn PyObject_Malloc(size: usize) -> *mut c_void {
+    guard(c"PyObject_Malloc", || mem::raw_malloc(size))
+}
+
+/// Allocates zeroed memory in the object domain; NULL on failure or overflow.
+#[unsafe(no_mangle)]
+pub extern "C" fn PyObject_Calloc(nelem: usize, elsize: usize) -> *mut c_void {
+    guard(c"PyObject_Calloc", || mem::raw_calloc(nelem, elsize))
+}
+
+/// Resizes a block of the object domain (NULL `ptr` allocates).
+///
+/// # Safety
+/// `ptr` is NULL or a live block from the object domain.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyObject_Realloc(ptr: *mut c_void, new_size: usize) -> *mut c_void {
+    // SAFETY: forwarded contract.
+    guard(c"PyObject_Realloc", || unsafe {
+        mem::raw_realloc(ptr, new_size)
+    })
+}
+
+/// Releases a block of the object domain; NULL does nothing.
+///
+/// # Safety
+/// `ptr` is NULL or a live block from the object domain.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyObject_Free(ptr: *mut c_void) {
+    // SAFETY: forwarded contract.
+    guard(c"PyObject_Free", || unsafe { mem::raw_free(ptr) })
+}

@@ -24,10 +24,11 @@ pub struct PyThreadState {
     pub(crate) id: u64,
     /// Its interpreter's GIL (kept alive by the interpreter, which outlives it).
     pub(crate) gil: *const crate::runtime::thread::Gil,
-    /// `PyGILState_Ensure` nesting (1 for states not made by Ensure).
-    pub(crate) gilstate_counter: std::sync::atomic::AtomicI32,
-    /// It is (or was last) its thread's GILState thread state.
-    pub(crate) bound_gilstate: std::sync::atomic::AtomicBool,
+    /// `PyGILState_Ensure` nesting (1 for states not made by Ensure); only
+    /// the thread the state belongs to touches it.
+    pub(crate) gilstate_counter: std::cell::Cell<i32>,
+    /// It is (or was last) its thread's GILState thread state (same rule).
+    pub(crate) bound_gilstate: std::cell::Cell<bool>,
 }
 
 #[allow(non_camel_case_types)]
@@ -320,6 +321,21 @@ pub extern "C" fn PyThreadState_DeleteCurrent() {
 #[unsafe(no_mangle)]
 pub extern "C" fn PyGILState_Ensure() -> PyGILState_STATE {
     guard(c"PyGILState_Ensure", || {
+        // Fast paths: this thread's GILState thread state is current (nested
+        // call) or detached (kept thread state).
+        let (t0, cur) = thread::slots(|s| (s.gilstate.get(), s.current.get()));
+        if !t0.is_null() && (cur == t0 || cur.is_null()) {
+            let state = if cur == t0 {
+                PyGILState_LOCKED
+            } else {
+                thread::attach(t0);
+                PyGILState_UNLOCKED
+            };
+            // SAFETY: `t0` is this thread's live GILState thread state.
+            let counter = unsafe { &(*t0).gilstate_counter };
+            counter.set(counter.get() + 1);
+            return state;
+        }
         let mut t = thread::gilstate();
         let state = if t.is_null() {
             let main = runtime::lock().main().map(|m| m.handle.0);
@@ -345,9 +361,8 @@ pub extern "C" fn PyGILState_Ensure() -> PyGILState_STATE {
             PyGILState_UNLOCKED
         };
         // SAFETY: `t` is this thread's live GILState thread state.
-        unsafe { &*t }
-            .gilstate_counter
-            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let counter = unsafe { &(*t).gilstate_counter };
+        counter.set(counter.get() + 1);
         state
     })
 }
@@ -357,24 +372,23 @@ pub extern "C" fn PyGILState_Ensure() -> PyGILState_STATE {
 #[unsafe(no_mangle)]
 pub extern "C" fn PyGILState_Release(oldstate: PyGILState_STATE) {
     guard(c"PyGILState_Release", || {
-        let t = thread::gilstate();
+        let (t, cur) = thread::slots(|s| (s.gilstate.get(), s.current.get()));
         if t.is_null() {
             fatal(
                 c"PyGILState_Release",
                 "auto-releasing thread-state, but no thread-state for this thread",
             );
         }
-        if thread::current() != t {
+        if cur != t {
             fatal(
                 c"PyGILState_Release",
                 &format!("thread state {t:p} must be current when releasing"),
             );
         }
         // SAFETY: `t` is this thread's live GILState thread state.
-        let left = unsafe { &*t }
-            .gilstate_counter
-            .fetch_sub(1, std::sync::atomic::Ordering::Relaxed)
-            - 1;
+        let counter = unsafe { &(*t).gilstate_counter };
+        let left = counter.get() - 1;
+        counter.set(left);
         if left == 0 {
             thread::detach();
             crate::runtime::interp::delete_tstate(&mut runtime::lock(), t);

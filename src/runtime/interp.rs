@@ -2,7 +2,6 @@
 //! and handed to C as raw pointers; the runtime's lists own them.
 
 use std::sync::Arc;
-use std::sync::atomic::AtomicI32;
 
 use crate::config::Config;
 use crate::ffi::initconfig::PyConfig;
@@ -47,8 +46,8 @@ pub fn new_tstate(
         interp,
         id: i.next_thread_id,
         gil: Arc::as_ptr(&i.gil),
-        gilstate_counter: AtomicI32::new(counter),
-        bound_gilstate: std::sync::atomic::AtomicBool::new(false),
+        gilstate_counter: std::cell::Cell::new(counter),
+        bound_gilstate: std::cell::Cell::new(false),
     }));
     i.next_thread_id += 1;
     i.threads.push(Ptr(t));

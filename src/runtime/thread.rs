@@ -9,10 +9,9 @@
 
 use std::cell::Cell;
 use std::ptr;
-use std::sync::atomic::Ordering;
 
 use parking_lot::RawMutex;
-use parking_lot::lock_api::RawMutex as _;
+use parking_lot::lock_api::{RawMutex as _, RawMutexFair as _};
 
 use crate::ffi::pystate::PyThreadState;
 
@@ -42,24 +41,44 @@ impl std::fmt::Debug for Gil {
     }
 }
 
+/// The per-thread slots, kept together so one thread-local lookup serves a call.
+pub struct Slots {
+    /// The current (attached) thread state.
+    pub current: Cell<*mut PyThreadState>,
+    /// The GILState thread state.
+    pub gilstate: Cell<*mut PyThreadState>,
+}
+
 thread_local! {
-    static CURRENT: Cell<*mut PyThreadState> = const { Cell::new(ptr::null_mut()) };
-    static GILSTATE: Cell<*mut PyThreadState> = const { Cell::new(ptr::null_mut()) };
+    static SLOTS: Slots = const {
+        Slots {
+            current: Cell::new(ptr::null_mut()),
+            gilstate: Cell::new(ptr::null_mut()),
+        }
+    };
+}
+
+/// Runs `f` on the calling thread's slots (one thread-local lookup).
+#[inline]
+pub fn slots<R>(f: impl FnOnce(&Slots) -> R) -> R {
+    SLOTS.with(f)
 }
 
 /// The calling thread's current (attached) thread state, or NULL.
+#[inline]
 pub fn current() -> *mut PyThreadState {
-    CURRENT.with(Cell::get)
+    slots(|s| s.current.get())
 }
 
 /// The calling thread's GILState thread state, or NULL.
+#[inline]
 pub fn gilstate() -> *mut PyThreadState {
-    GILSTATE.with(Cell::get)
+    slots(|s| s.gilstate.get())
 }
 
 /// Records `t` as the calling thread's GILState thread state.
 pub fn set_gilstate(t: *mut PyThreadState) {
-    GILSTATE.with(|g| g.set(t));
+    slots(|s| s.gilstate.set(t));
 }
 
 /// Makes `t` the calling thread's GILState thread state, unbinding the previous one.
@@ -67,11 +86,11 @@ pub(crate) fn bind_gilstate(t: *mut PyThreadState) {
     let old = gilstate();
     if !old.is_null() && old != t {
         // SAFETY: the bound thread state is live (deleting one unbinds it).
-        unsafe { (*old).bound_gilstate.store(false, Ordering::Relaxed) };
+        unsafe { (*old).bound_gilstate.set(false) };
     }
     set_gilstate(t);
     // SAFETY: callers pass a live thread state.
-    unsafe { (*t).bound_gilstate.store(true, Ordering::Relaxed) };
+    unsafe { (*t).bound_gilstate.set(true) };
 }
 
 /// Takes `t`'s GIL and makes `t` current; like CPython, attaching a thread
@@ -80,19 +99,20 @@ pub(crate) fn bind_gilstate(t: *mut PyThreadState) {
 pub(crate) fn attach(t: *mut PyThreadState) {
     // SAFETY: callers pass a live thread state; its GIL outlives it.
     unsafe { (*(*t).gil).raw.lock() };
-    CURRENT.with(|c| c.set(t));
+    slots(|s| s.current.set(t));
     // SAFETY: as above.
-    if !unsafe { (*t).bound_gilstate.load(Ordering::Relaxed) } {
+    if !unsafe { (*t).bound_gilstate.get() } {
         bind_gilstate(t);
     }
 }
 
 /// Makes no thread state current and releases the GIL the current one holds.
 pub fn detach() {
-    let t = current();
+    let t = slots(|s| s.current.replace(ptr::null_mut()));
     if !t.is_null() {
-        CURRENT.with(|c| c.set(ptr::null_mut()));
         // SAFETY: a current thread state means this thread holds its GIL.
-        unsafe { (*(*t).gil).raw.unlock() };
+        // A fair unlock hands the GIL straight to the longest waiter when
+        // there is one (and is a plain unlock otherwise), so no thread starves.
+        unsafe { (*(*t).gil).raw.unlock_fair() };
     }
 }
