@@ -56,7 +56,7 @@ run_case() {
         if [ -s "$err" ]; then echo "--- stderr"; cat "$err"; fi
         echo "--- exit $rc"
     } | sed -E -e 's/0x[0-9a-f]{6,}/0x<address>/g' \
-            -e 's/^(Current thread 0x<address>) \[[^]]*\]/\1 [<name>]/' |
+            -e 's/^((Current thread|Thread) 0x<address>) \[[^]]*\]/\1 [<name>]/' |
         if [ -n "$SC_FILTER" ]; then sed -E "$SC_FILTER"; else cat; fi
     rm -f "$out" "$err"
 }

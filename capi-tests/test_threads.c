@@ -267,6 +267,50 @@ static int acquire_release(void) {
     return 0;
 }
 
+static int gilstate_release_without_tstate(void) {
+    init_isolated();
+    PyThreadState *t = PyEval_SaveThread();
+    (void)t;
+    PyGILState_Release(PyGILState_UNLOCKED);
+    return 0;
+}
+
+static void *release_on_fresh_thread(void *arg) {
+    (void)arg;
+    fflush(stdout);
+    PyGILState_Release(PyGILState_LOCKED);
+    return NULL;
+}
+
+static int gilstate_release_no_thread_state(void) {
+    init_isolated();
+    PyEval_SaveThread();
+    pthread_t th;
+    pthread_create(&th, NULL, release_on_fresh_thread, NULL);
+    pthread_join(th, NULL);
+    return 0;
+}
+
+static int interpreter_get_without_tstate(void) {
+    PyInterpreterState_Get();
+    return 0;
+}
+
+static int atexit_without_tstate(void) {
+    init_isolated();
+    PyInterpreterState *interp = PyInterpreterState_Get();
+    PyEval_SaveThread();
+    PyUnstable_AtExit(interp, NULL, NULL);
+    return 0;
+}
+
+static int restore_null(void) {
+    init_isolated();
+    PyEval_SaveThread();
+    PyEval_RestoreThread(NULL);
+    return 0;
+}
+
 static const struct test_case cases[] = {
     {"interp_ids", interp_ids},
     {"thread_states", thread_states},
@@ -281,6 +325,11 @@ static const struct test_case cases[] = {
     {"delete_current", delete_current},
     {"restore_with_current", restore_with_current},
     {"acquire_release", acquire_release},
+    {"gilstate_release_without_tstate", gilstate_release_without_tstate},
+    {"gilstate_release_no_thread_state", gilstate_release_no_thread_state},
+    {"interpreter_get_without_tstate", interpreter_get_without_tstate},
+    {"atexit_without_tstate", atexit_without_tstate},
+    {"restore_null", restore_null},
     {NULL, NULL},
 };
 

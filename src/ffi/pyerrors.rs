@@ -30,7 +30,8 @@ fn runtime_state() -> String {
     }
 }
 
-fn thread_name() -> String {
+/// The calling thread's name (empty when it has none).
+pub fn thread_name() -> String {
     let mut buf = [0 as c_char; 64];
     // SAFETY: the buffer is writable and its length is passed.
     let rc = unsafe { libc::pthread_getname_np(libc::pthread_self(), buf.as_mut_ptr(), buf.len()) };
@@ -41,6 +42,49 @@ fn thread_name() -> String {
     unsafe { CStr::from_ptr(buf.as_ptr()) }
         .to_string_lossy()
         .into_owned()
+}
+
+/// The faulthandler-style list of the interpreter's thread states (the current
+/// interpreter, else the main one), newest first; the calling thread's
+/// GILState thread state is "Current thread".
+fn thread_dump() -> String {
+    let cur = thread::current();
+    let mine = thread::gilstate();
+    let Some(rt) = runtime::try_lock() else {
+        return String::new();
+    };
+    let interp = if cur.is_null() {
+        rt.main().map(|m| m.handle.0)
+    } else {
+        // SAFETY: a current thread state is live.
+        Some(unsafe { (*cur).interp })
+    };
+    let Some(i) = interp.and_then(|h| rt.interps.iter().find(|i| i.handle.0 == h)) else {
+        return String::new();
+    };
+    let mut out = String::new();
+    for (n, t) in i.threads.iter().rev().enumerate() {
+        // SAFETY: thread states listed by a live interpreter are live.
+        let t = unsafe { &*t.0 };
+        if n > 0 {
+            out.push('\n');
+        }
+        let label = if std::ptr::eq(t, mine) {
+            "Current thread"
+        } else {
+            "Thread"
+        };
+        let name = if t.os_thread_name.is_empty() {
+            String::new()
+        } else {
+            format!(" [{}]", t.os_thread_name)
+        };
+        out.push_str(&format!(
+            "{label} 0x{:016x}{name} (most recent call first):\n  <no Python frame>\n",
+            t.os_thread
+        ));
+    }
+    out
 }
 
 /// The report CPython prints for a fatal error or an error status.
@@ -55,19 +99,7 @@ pub fn fatal_report(func: Option<&CStr>, msg: Option<&CStr>) -> String {
         None => text.push_str("<message not set>"),
     }
     text.push_str(&format!("\nPython runtime state: {}\n\n", runtime_state()));
-    if !thread::current().is_null() {
-        // SAFETY: pthread_self has no preconditions.
-        let id = unsafe { libc::pthread_self() } as u64;
-        let name = thread_name();
-        let name = if name.is_empty() {
-            String::new()
-        } else {
-            format!(" [{name}]")
-        };
-        text.push_str(&format!(
-            "Current thread 0x{id:016x}{name} (most recent call first):\n  <no Python frame>\n"
-        ));
-    }
+    text.push_str(&thread_dump());
     text
 }
 

@@ -29,6 +29,10 @@ pub struct PyThreadState {
     pub(crate) gilstate_counter: std::cell::Cell<i32>,
     /// It is (or was last) its thread's GILState thread state (same rule).
     pub(crate) bound_gilstate: std::cell::Cell<bool>,
+    /// The OS thread that created it (`pthread_self`), for fatal-error reports.
+    pub(crate) os_thread: u64,
+    /// That thread's name when the state was created.
+    pub(crate) os_thread_name: String,
 }
 
 #[allow(non_camel_case_types)]

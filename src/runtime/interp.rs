@@ -48,6 +48,9 @@ pub fn new_tstate(
         gil: Arc::as_ptr(&i.gil),
         gilstate_counter: std::cell::Cell::new(counter),
         bound_gilstate: std::cell::Cell::new(false),
+        // SAFETY: pthread_self has no preconditions.
+        os_thread: unsafe { libc::pthread_self() } as u64,
+        os_thread_name: crate::ffi::pyerrors::thread_name(),
     }));
     i.next_thread_id += 1;
     i.threads.push(Ptr(t));
