@@ -4,7 +4,8 @@
  *
  *   probe [--isolated | --compat] [--pre NAME=INT]... [--pre-isolated]
  *         [--global NAME=INT]... [--set NAME=VALUE]... [--list NAME=a,b]...
- *         [--wide-argv] [--read-twice] [-- ARGV...]
+ *         [--wide-argv] [--read-twice] [--pre-compat]
+ *         [--sys-warn OPT]... [--sys-xoption OPT]... [-- ARGV...]
  *
  * --pre       pre-initialize explicitly (Python flavour unless --pre-isolated)
  * --global    set a legacy global flag (Py_VerboseFlag ...) before anything else
@@ -12,10 +13,24 @@
  * --list      set a list member (comma-separated; empty: no items)
  * --wide-argv use PyConfig_SetArgv instead of PyConfig_SetBytesArgv
  * --read-twice call PyConfig_Read twice (the second must not re-parse)
+ * --pre-compat pre-initialize with the compat pre-config
+ * --sys-warn / --sys-xoption  PySys_AddWarnOption / PySys_AddXOption first
  * Output: "status: ..." then one line per member. */
 #include "config_dump.h"
 
 extern void _PyConfig_InitCompatConfig(PyConfig *config);
+extern void _PyPreConfig_InitCompatConfig(PyPreConfig *config);
+/* Exported by CPython 3.14 but no longer declared in its headers. */
+extern void PySys_AddWarnOption(const wchar_t *s);
+extern void PySys_AddXOption(const wchar_t *s);
+
+/* Widens an ASCII scenario string with malloc (see set_member). */
+static wchar_t *widen(const char *a) {
+    size_t len = strlen(a);
+    wchar_t *w = malloc((len + 1) * sizeof(wchar_t));
+    for (size_t k = 0; k <= len; k++) w[k] = (wchar_t)(unsigned char)a[k];
+    return w;
+}
 
 static const struct member *find_member(const char *name, size_t len) {
     for (size_t i = 0; i < N_CONFIG_MEMBERS; i++)
@@ -90,12 +105,22 @@ static void set_global(const char *spec) {
 }
 
 int main(int argc, char **argv) {
-    int flavour = 2, pre = 0, pre_isolated = 0, wide_argv = 0, read_twice = 0, i;
+    int flavour = 2, pre = 0, pre_isolated = 0, pre_compat = 0, wide_argv = 0, read_twice = 0, i;
     PyPreConfig preconfig;
     for (i = 1; i < argc && strcmp(argv[i], "--"); i++) {
         if (!strcmp(argv[i], "--isolated")) flavour = 3;
         else if (!strcmp(argv[i], "--compat")) flavour = 1;
         else if (!strcmp(argv[i], "--pre-isolated")) pre = pre_isolated = 1;
+        else if (!strcmp(argv[i], "--pre-compat")) pre = pre_compat = 1;
+        else if (!strcmp(argv[i], "--sys-warn") && i + 1 < argc) {
+            wchar_t *w = widen(argv[++i]);
+            PySys_AddWarnOption(w);
+            free(w);
+        } else if (!strcmp(argv[i], "--sys-xoption") && i + 1 < argc) {
+            wchar_t *w = widen(argv[++i]);
+            PySys_AddXOption(w);
+            free(w);
+        }
         else if (!strcmp(argv[i], "--wide-argv")) wide_argv = 1;
         else if (!strcmp(argv[i], "--read-twice")) read_twice = 1;
         else if (!strcmp(argv[i], "--global") && i + 1 < argc) set_global(argv[++i]);
@@ -105,6 +130,7 @@ int main(int argc, char **argv) {
     }
     if (pre) {
         if (pre_isolated) PyPreConfig_InitIsolatedConfig(&preconfig);
+        else if (pre_compat) _PyPreConfig_InitCompatConfig(&preconfig);
         else PyPreConfig_InitPythonConfig(&preconfig);
         for (int j = 1; j < i; j++) {
             if (strcmp(argv[j], "--pre") || j + 1 >= i) continue;

@@ -1689,6 +1689,33 @@ struct PyThreadState *PyGILState_GetThisThreadState(void);
  */
 int PyGILState_Check(void);
 
+/*
+ Queues a warning filter for the next `PyConfig_Read` (before
+ initialization). With a current thread state CPython edits
+ `sys.warnoptions`; pyrt has no `sys` module and ignores the call then.
+ NULL is ignored.
+
+ # Safety
+ `s` is NULL or NUL-terminated.
+ */
+void PySys_AddWarnOption(const wchar_t *s);
+
+/*
+ Queues a `-X` option for the next `PyConfig_Read` (before
+ initialization); ignored with a current thread state, like
+ `PySys_AddWarnOption`. NULL is ignored.
+
+ # Safety
+ `s` is NULL or NUL-terminated.
+ */
+void PySys_AddXOption(const wchar_t *s);
+
+/*
+ Returns 1 when warning options are queued or the current interpreter has
+ some, else 0.
+ */
+int PySys_HasWarnOptions(void);
+
 #ifdef __cplusplus
 }  // extern "C"
 #endif  // __cplusplus

@@ -26,6 +26,7 @@ pub mod pyerrors;
 pub mod pylifecycle;
 pub mod pymem;
 pub mod pystate;
+pub mod sysmodule;
 pub mod types;
 pub mod wide;
 

@@ -109,6 +109,10 @@ pub struct Runtime {
     pub orig_argv: Vec<WideString>,
     /// A sub-interpreter was created: `PyGILState_Check` always answers 1.
     pub gilstate_check_disabled: bool,
+    /// `PySys_AddWarnOption` calls made before initialization.
+    pub queued_warnoptions: Vec<WideString>,
+    /// `PySys_AddXOption` calls made before initialization.
+    pub queued_xoptions: Vec<WideString>,
 }
 
 impl Runtime {
@@ -127,6 +131,8 @@ impl Runtime {
         pending_busy: false,
         orig_argv: Vec::new(),
         gilstate_check_disabled: false,
+        queued_warnoptions: Vec::new(),
+        queued_xoptions: Vec::new(),
     };
 
     /// Starts over after a finalization (CPython resets `_PyRuntime` at the
@@ -290,10 +296,43 @@ pub fn decode_argv(args: &[Vec<u8>]) -> PyResult<Vec<WideString>> {
     preconfig::decode_args(args, utf8_mode(), &host::Process)
 }
 
-/// `PyConfig_Read` on the model, after implicit pre-initialization.
+/// Queues an option given before initialization (`PySys_Add*Option`).
+pub fn queue_option(warn: bool, option: WideString) {
+    let mut rt = RUNTIME.lock();
+    rt.reset_if_finalized();
+    if warn {
+        rt.queued_warnoptions.push(option);
+    } else {
+        rt.queued_xoptions.push(option);
+    }
+}
+
+/// `PySys_HasWarnOptions`.
+pub fn has_warn_options() -> bool {
+    let t = thread::current();
+    let mut rt = RUNTIME.lock();
+    if !rt.queued_warnoptions.is_empty() {
+        return true;
+    }
+    if t.is_null() {
+        return false;
+    }
+    // SAFETY: a current thread state is live.
+    let interp = unsafe { (*t).interp };
+    rt.interp_mut(interp)
+        .is_some_and(|i| !i.config.warnoptions.is_empty())
+}
+
+/// `PyConfig_Read` on the model, after implicit pre-initialization; takes
+/// the options queued before initialization.
 pub fn read_config(config: &mut crate::config::Config) -> PyResult<()> {
-    let queued_w: Vec<WideString> = Vec::new();
-    let queued_x: Vec<WideString> = Vec::new();
+    let (queued_w, queued_x) = {
+        let mut rt = RUNTIME.lock();
+        (
+            std::mem::take(&mut rt.queued_warnoptions),
+            std::mem::take(&mut rt.queued_xoptions),
+        )
+    };
     let ctx = crate::config::read::ReadContext {
         preconfig: preconfig(),
         legacy: crate::ffi::pydebug::legacy_globals(),
