@@ -26,7 +26,8 @@ src_of = $(if $(SRC_$(1)),$(SRC_$(1)),capi-tests/$(1).c)
 RUST_SRC   := $(shell find src -name '*.rs') Cargo.toml Cargo.lock build.rs
 
 .PHONY: all lib header check-header check test-rust lint capi capi-pyrt capi-asan capi-cpython \
-        check-capi check-coverage check-cxx fuzz tsan record demo bench clean
+        check-capi check-coverage check-cxx fuzz tsan record install uninstall check-install \
+        check-std-headers check-symbols check-compat demo bench clean
 
 all: lib header
 
@@ -34,6 +35,10 @@ lib: $(LIB)
 
 $(LIB): $(RUST_SRC)
 	$(CARGO) build --release --locked
+	@ln -sf libpyrt.so $(LIBDIR)/libpyrt.so.0
+	@mkdir -p $(LIBDIR)/compat
+	@ln -sf ../libpyrt.so $(LIBDIR)/compat/libpython3.14.so.1.0
+	@ln -sf ../libpyrt.so $(LIBDIR)/compat/libpython3.14.so
 
 # --- the generated header -------------------------------------------------
 cbindgen-version:
@@ -121,6 +126,77 @@ tsan:
 	  if grep -q ThreadSanitizer $(BUILD)/tsan/out; then cat $(BUILD)/tsan/out; exit 1; fi; \
 	  echo "tsan: $$c clean"; done
 
+# --- install -------------------------------------------------------------
+PREFIX  ?= /usr/local
+DESTDIR ?=
+VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n1)
+INSTALLED := include/pyrt/Python.h include/pyrt/pyrt.h lib/libpyrt.so.$(VERSION) lib/libpyrt.so.0 \
+             lib/libpyrt.so lib/libpyrt.a lib/pkgconfig/pyrt.pc bin/pyrt-config \
+             lib/pyrt/compat/libpython3.14.so.1.0 lib/pyrt/compat/libpython3.14.so
+
+install: lib
+	install -d $(DESTDIR)$(PREFIX)/include/pyrt $(DESTDIR)$(PREFIX)/lib/pkgconfig \
+	  $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/pyrt/compat
+	install -m 644 include/Python.h include/pyrt.h $(DESTDIR)$(PREFIX)/include/pyrt/
+	install -m 755 $(LIB) $(DESTDIR)$(PREFIX)/lib/libpyrt.so.$(VERSION)
+	ln -sf libpyrt.so.$(VERSION) $(DESTDIR)$(PREFIX)/lib/libpyrt.so.0
+	ln -sf libpyrt.so.0 $(DESTDIR)$(PREFIX)/lib/libpyrt.so
+	install -m 644 $(LIBDIR)/libpyrt.a $(DESTDIR)$(PREFIX)/lib/libpyrt.a
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' packaging/pyrt.pc.in \
+	  > $(DESTDIR)$(PREFIX)/lib/pkgconfig/pyrt.pc
+	sed -e 's|@PREFIX@|$(PREFIX)|' packaging/pyrt-config.in > $(DESTDIR)$(PREFIX)/bin/pyrt-config
+	chmod 755 $(DESTDIR)$(PREFIX)/bin/pyrt-config
+	ln -sf ../../libpyrt.so.0 $(DESTDIR)$(PREFIX)/lib/pyrt/compat/libpython3.14.so.1.0
+	ln -sf ../../libpyrt.so.0 $(DESTDIR)$(PREFIX)/lib/pyrt/compat/libpython3.14.so
+
+uninstall:
+	rm -f $(addprefix $(DESTDIR)$(PREFIX)/,$(INSTALLED))
+	-rmdir $(DESTDIR)$(PREFIX)/include/pyrt $(DESTDIR)$(PREFIX)/lib/pyrt/compat \
+	  $(DESTDIR)$(PREFIX)/lib/pyrt 2>/dev/null
+
+# Install into a temporary prefix, build the example embedder three ways
+# (pkg-config, pyrt-config, plain flags), run each, then uninstall and check
+# that nothing is left.
+check-install: lib
+	@tmp=$$(mktemp -d); prefix=$$tmp/prefix; set -e; \
+	$(MAKE) --no-print-directory -s install PREFIX=$$prefix >/dev/null; \
+	PKG_CONFIG_PATH=$$prefix/lib/pkgconfig $(CC) $(CSTD) examples/embed.c -o $$tmp/e1 \
+	  $$(PKG_CONFIG_PATH=$$prefix/lib/pkgconfig pkg-config --cflags --libs pyrt); \
+	$(CC) $(CSTD) examples/embed.c -o $$tmp/e2 $$($$prefix/bin/pyrt-config --cflags) \
+	  $$($$prefix/bin/pyrt-config --ldflags --embed); \
+	$(CC) $(CSTD) -I$$prefix/include/pyrt examples/embed.c -o $$tmp/e3 -L$$prefix/lib -lpyrt; \
+	for e in e1 e2 e3; do LD_LIBRARY_PATH=$$prefix/lib $$tmp/$$e >$$tmp/$$e.out; done; \
+	cmp -s $$tmp/e1.out $$tmp/e2.out && cmp -s $$tmp/e1.out $$tmp/e3.out; \
+	grep -q '^Py_FinalizeEx *0$$' $$tmp/e1.out; \
+	$(MAKE) --no-print-directory -s uninstall PREFIX=$$prefix; \
+	left=$$(find $$prefix -type f -o -type l); \
+	if [ -n "$$left" ]; then echo "uninstall left: $$left"; exit 1; fi; \
+	rm -rf $$tmp; echo "install, pkg-config, pyrt-config, plain flags and uninstall: ok"
+
+# Headers as C99, C11 and C2x with warnings as errors.
+check-std-headers: lib
+	@set -e; for std in c99 c11 c2x; do \
+	  $(CC) -std=$$std -Wall -Wextra -Wpedantic -Werror -Iinclude capi-tests/header_std.c \
+	    -o $(BUILD)/header_$$std $(LDFLAGS_PYRT); $(BUILD)/header_$$std >/dev/null; done; \
+	echo "Python.h compiles as C99, C11 and C2x"
+
+check-symbols: lib
+	tools/check-symbols.sh $(LIB)
+
+# A program built against real CPython 3.14's headers and libpython (no
+# rpath) runs on pyrt through the compat directory and prints what the same
+# source prints when built against pyrt's headers.
+check-compat: lib
+	@eval "$$($(ORACLE) env 2>/dev/null)" || { echo "CPython 3.14 unavailable: skipping check-compat"; exit 0; }; \
+	set -e; mkdir -p $(BUILD); \
+	$(CC) $(CSTD) $$ORACLE_CFLAGS capi-tests/compat_prog.c -o $(BUILD)/compat_cpython \
+	  -L$$ORACLE_ROOT/usr/lib/x86_64-linux-gnu -Wl,--allow-shlib-undefined -lpython3.14; \
+	$(CC) $(CFLAGS_PYRT) capi-tests/compat_prog.c -o $(BUILD)/compat_pyrt $(LDFLAGS_PYRT); \
+	env -i PATH=/usr/bin:/bin LD_LIBRARY_PATH=$(LIBDIR)/compat $(BUILD)/compat_cpython > $(BUILD)/compat_cpython.out; \
+	env -i PATH=/usr/bin:/bin $(BUILD)/compat_pyrt > $(BUILD)/compat_pyrt.out; \
+	diff -u $(BUILD)/compat_pyrt.out $(BUILD)/compat_cpython.out; \
+	echo "a CPython-built binary runs on pyrt through $(LIBDIR)/compat"
+
 # --- everything -----------------------------------------------------------
 # Python.h as C++ with warnings as errors.
 $(BUILD)/header_cxx: capi-tests/header_cxx.cpp $(LIB) include/Python.h include/pyrt.h
@@ -133,7 +209,7 @@ check-cxx: $(BUILD)/header_cxx
 check-coverage: lib
 	tools/check-coverage.sh $(LIB)
 
-check: lib check-header lint test-rust fuzz tsan check-coverage check-cxx check-capi
+check: lib check-header lint test-rust fuzz tsan check-symbols check-coverage check-cxx check-std-headers check-install check-compat check-capi
 
 # --- the example embedder -------------------------------------------------
 $(BUILD)/embed: examples/embed.c $(LIB) include/Python.h include/pyrt.h

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# check-symbols.sh LIB: the library exports exactly abi/exports.txt, only
+# Py*, _Py* and PyRT_* names leave it, and every required entry point that
+# the coverage table marks done or partial is among them.
+set -u
+lib=$1
+actual=$(nm -D --defined-only "$lib" | awk '{print $3}' | sort)
+fail=0
+if ! diff -u abi/exports.txt - <<<"$actual"; then
+    echo "exported symbols differ from abi/exports.txt (update it when the API grows on purpose)"
+    fail=1
+fi
+stray=$(grep -v -E '^(Py|_Py|PyRT_)' <<<"$actual")
+if [ -n "$stray" ]; then echo "non-API symbols exported:"; echo "$stray"; fail=1; fi
+[ $fail = 0 ] && echo "exported symbols: $(wc -l <<<"$actual") names, all public API, as abi/exports.txt says"
+exit $fail
