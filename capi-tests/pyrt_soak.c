@@ -3,10 +3,10 @@
  * outputs recorded from pyrt instead of from CPython.
  *
  * cycles: 1,000 init -> work -> finalize cycles in one process; resident
- * memory must stay flat after the first 300 cycles (allocator warm-up). The native and valgrind
- * runs measure it; under AddressSanitizer (PYRT_TEST_SANITIZER=asan) the
- * sanitizer's allocator caches make resident memory meaningless, so that run
- * checks memory errors and leaks only. */
+ * memory must stay flat after the first 300 cycles (allocator warm-up). The
+ * native run measures it; under valgrind or AddressSanitizer
+ * (PYRT_TEST_SANITIZER is set) the tool's own memory makes resident memory
+ * meaningless, so those runs check memory errors and leaks only. */
 #include "harness.h"
 
 /* Anonymous resident memory (heap and stacks), in KiB: file-backed pages
