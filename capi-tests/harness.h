@@ -99,6 +99,17 @@ static inline void print_list(const PyWideStringList *l) {
     putchar(']');
 }
 
+/* Initializes Python with the isolated configuration and config.home from
+ * PYRT_TEST_HOME (CPython needs its standard library; pyrt records it). */
+static inline void init_isolated(void) {
+    PyConfig c;
+    PyConfig_InitIsolatedConfig(&c);
+    const char *home = getenv("PYRT_TEST_HOME");
+    CHECK_OK(PyConfig_SetBytesString(&c, &c.home, home ? home : "/nonexistent"));
+    CHECK_OK(Py_InitializeFromConfig(&c));
+    PyConfig_Clear(&c);
+}
+
 static inline int harness_main(const struct test_case *cases, int argc, char **argv) {
     if (argc < 2) {
         for (const struct test_case *c = cases; c->name; c++) puts(c->name);

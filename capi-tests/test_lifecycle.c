@@ -9,15 +9,6 @@ extern const PyConfig *_Py_GetConfig(void);
 /* The legacy flags are deprecated in CPython's headers; reading them is the point. */
 #pragma GCC diagnostic ignored "-Wdeprecated-declarations"
 
-static void init_isolated(void) {
-    PyConfig c;
-    PyConfig_InitIsolatedConfig(&c);
-    const char *home = getenv("PYRT_TEST_HOME");
-    CHECK_OK(PyConfig_SetBytesString(&c, &c.home, home ? home : "/nonexistent"));
-    CHECK_OK(Py_InitializeFromConfig(&c));
-    PyConfig_Clear(&c);
-}
-
 static void set_home_env(void) {
     const char *home = getenv("PYRT_TEST_HOME");
     setenv("PYTHONHOME", home ? home : "/nonexistent", 1);

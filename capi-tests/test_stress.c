@@ -10,15 +10,6 @@
 #define FOREIGN 4
 #define ROUNDS 2000
 
-static void init_isolated(void) {
-    PyConfig c;
-    PyConfig_InitIsolatedConfig(&c);
-    const char *home = getenv("PYRT_TEST_HOME");
-    CHECK_OK(PyConfig_SetBytesString(&c, &c.home, home ? home : "/nonexistent"));
-    CHECK_OK(Py_InitializeFromConfig(&c));
-    PyConfig_Clear(&c);
-}
-
 static pthread_mutex_t create_lock = PTHREAD_MUTEX_INITIALIZER;
 static int rounds_done[SUBS];
 static long foreign_total;

@@ -7,15 +7,6 @@
 /* PyEval_InitThreads is deprecated in CPython's headers; calling it is the point. */
 #pragma GCC diagnostic ignored "-Wdeprecated-declarations"
 
-static void init_isolated(void) {
-    PyConfig c;
-    PyConfig_InitIsolatedConfig(&c);
-    const char *home = getenv("PYRT_TEST_HOME");
-    CHECK_OK(PyConfig_SetBytesString(&c, &c.home, home ? home : "/nonexistent"));
-    CHECK_OK(Py_InitializeFromConfig(&c));
-    PyConfig_Clear(&c);
-}
-
 static long long id_of(PyInterpreterState *i) { return i ? (long long)PyInterpreterState_GetID(i) : -99; }
 
 static void list_interps(const char *when) {

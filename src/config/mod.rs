@@ -274,6 +274,22 @@ impl PreConfig {
         }
     }
 
+    /// Takes the members a `PyConfig` passes to its pre-configuration
+    /// (`parse_argv`, `isolated`, `use_environment`, `dev_mode`), skipping the
+    /// ones still -1.
+    pub fn overlay(&mut self, parse_argv: i32, isolated: i32, use_environment: i32, dev_mode: i32) {
+        for (dst, src) in [
+            (&mut self.parse_argv, parse_argv),
+            (&mut self.isolated, isolated),
+            (&mut self.use_environment, use_environment),
+            (&mut self.dev_mode, dev_mode),
+        ] {
+            if src != -1 {
+                *dst = src;
+            }
+        }
+    }
+
     /// The flavour matching a `_config_init` value (unknown values give compat).
     pub const fn for_flavour(config_init: i32) -> PreConfig {
         match config_init {

@@ -152,18 +152,7 @@ fn copy_legacy_globals(c: &mut Config, g: &LegacyGlobals) {
 /// The `-E`/`-I`/`-X` pass over the command line, applied to the config.
 fn read_precmdline(c: &mut Config, runtime_pre: &PreConfig, host: &dyn ConfigHost) {
     let mut pre = *runtime_pre;
-    if c.parse_argv != -1 {
-        pre.parse_argv = c.parse_argv;
-    }
-    if c.isolated != -1 {
-        pre.isolated = c.isolated;
-    }
-    if c.use_environment != -1 {
-        pre.use_environment = c.use_environment;
-    }
-    if c.dev_mode != -1 {
-        pre.dev_mode = c.dev_mode;
-    }
+    pre.overlay(c.parse_argv, c.isolated, c.use_environment, c.dev_mode);
     let argv = (c.parse_argv == 1).then_some(c.argv.as_slice());
     let cmd = preconfig::read_cmdline(&pre, argv, host);
     c.xoptions.extend(cmd.xoptions);

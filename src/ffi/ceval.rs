@@ -51,16 +51,7 @@ pub extern "C" fn PyEval_SaveThread() -> *mut PyThreadState {
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn PyEval_RestoreThread(tstate: *mut PyThreadState) {
     guard(c"PyEval_RestoreThread", || {
-        if tstate.is_null() {
-            require_current(c"PyEval_RestoreThread");
-        }
-        if !thread::current().is_null() {
-            crate::ffi::pyerrors::fatal_error(
-                Some(c"_PyThreadState_Attach"),
-                "non-NULL old thread state",
-            );
-        }
-        thread::attach(tstate);
+        attach_checked(c"PyEval_RestoreThread", tstate)
     })
 }
 
@@ -72,16 +63,7 @@ pub unsafe extern "C" fn PyEval_RestoreThread(tstate: *mut PyThreadState) {
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn PyEval_AcquireThread(tstate: *mut PyThreadState) {
     guard(c"PyEval_AcquireThread", || {
-        if tstate.is_null() {
-            require_current(c"PyEval_AcquireThread");
-        }
-        if !thread::current().is_null() {
-            crate::ffi::pyerrors::fatal_error(
-                Some(c"_PyThreadState_Attach"),
-                "non-NULL old thread state",
-            );
-        }
-        thread::attach(tstate);
+        attach_checked(c"PyEval_AcquireThread", tstate)
     })
 }
 
@@ -105,4 +87,19 @@ pub unsafe extern "C" fn PyEval_ReleaseThread(tstate: *mut PyThreadState) {
 #[unsafe(no_mangle)]
 pub extern "C" fn PyEval_InitThreads() {
     guard(c"PyEval_InitThreads", || ())
+}
+
+/// Attaches `tstate` for `PyEval_RestoreThread` / `PyEval_AcquireThread`:
+/// NULL and an already attached thread are CPython's fatal errors.
+fn attach_checked(func: &std::ffi::CStr, tstate: *mut PyThreadState) {
+    if tstate.is_null() {
+        require_current(func);
+    }
+    if !thread::current().is_null() {
+        crate::ffi::pyerrors::fatal_error(
+            Some(c"_PyThreadState_Attach"),
+            "non-NULL old thread state",
+        );
+    }
+    thread::attach(tstate);
 }

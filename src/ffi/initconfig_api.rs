@@ -397,16 +397,8 @@ pub unsafe extern "C" fn Py_InitializeFromInitConfig(config: *mut PyInitConfig) 
             }
             let inner = &mut c.inner;
             let mut pre = inner.pre;
-            for (dst, src) in [
-                (&mut pre.parse_argv, inner.config.parse_argv),
-                (&mut pre.isolated, inner.config.isolated),
-                (&mut pre.use_environment, inner.config.use_environment),
-                (&mut pre.dev_mode, inner.config.dev_mode),
-            ] {
-                if src != -1 {
-                    *dst = src;
-                }
-            }
+            let c = &inner.config;
+            pre.overlay(c.parse_argv, c.isolated, c.use_environment, c.dev_mode);
             let argv = inner.config.argv.clone();
             let result =
                 crate::runtime::preinitialize(&pre, crate::config::preconfig::PreArgs::Wide(&argv))

@@ -28,16 +28,8 @@ fn apply_config(rt: &mut runtime::Runtime, c: &Config) {
     if c.configure_c_stdio != 0 {
         crate::runtime::host::configure_c_stdio(c.buffered_stdio == 0, c.interactive != 0);
     }
-    let pre: &mut PreConfig = &mut rt.preconfig;
-    if c.isolated != -1 {
-        pre.isolated = c.isolated;
-    }
-    if c.use_environment != -1 {
-        pre.use_environment = c.use_environment;
-    }
-    if c.dev_mode != -1 {
-        pre.dev_mode = c.dev_mode;
-    }
+    rt.preconfig
+        .overlay(-1, c.isolated, c.use_environment, c.dev_mode);
     rt.orig_argv = c.orig_argv.clone();
     crate::ffi::pylifecycle::store_argc_argv(&c.orig_argv);
 }

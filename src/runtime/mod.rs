@@ -223,18 +223,12 @@ pub fn preinit_from_config(fields: &ConfigPreinitFields, args: PreinitArgs<'_>) 
         return Ok(());
     }
     let mut pre = PreConfig::for_flavour(fields.config_init);
-    if fields.parse_argv != -1 {
-        pre.parse_argv = fields.parse_argv;
-    }
-    if fields.isolated != -1 {
-        pre.isolated = fields.isolated;
-    }
-    if fields.use_environment != -1 {
-        pre.use_environment = fields.use_environment;
-    }
-    if fields.dev_mode != -1 {
-        pre.dev_mode = fields.dev_mode;
-    }
+    pre.overlay(
+        fields.parse_argv,
+        fields.isolated,
+        fields.use_environment,
+        fields.dev_mode,
+    );
     let args = if fields.parse_argv == 0 {
         PreArgs::None
     } else {
