@@ -116,6 +116,7 @@ TSAN_CASES  := test_stress:own_gil_interpreters_and_gilstate test_threads:gilsta
 tsan:
 	RUSTC_BOOTSTRAP=1 RUSTFLAGS="-Zsanitizer=thread -Cunsafe-allow-abi-mismatch=sanitizer" \
 	  $(CARGO) build --release --locked --quiet --target $(TSAN_TARGET) --target-dir target/tsan
+	@ln -sf libpyrt.so $(TSAN_LIBDIR)/libpyrt.so.0
 	@mkdir -p $(BUILD)/tsan
 	@set -e; for p in $(sort $(foreach c,$(TSAN_CASES),$(firstword $(subst :, ,$(c))))); do \
 	  $(CC) $(CFLAGS_PYRT) -o $(BUILD)/tsan/$$p capi-tests/$$p.c -L$(TSAN_LIBDIR) -Wl,-rpath,$(TSAN_LIBDIR) \
