@@ -1,5 +1,6 @@
 /* test_stress: 16 threads, each with its own-GIL sub-interpreter, detaching
- * and re-attaching thousands of times, while 4 foreign threads take the main
+ * and re-attaching thousands of times (the interpreters are created and
+ * ended concurrently), while 4 foreign threads take the main
  * interpreter's GIL through PyGILState. Must finish (no deadlock), leave
  * nothing behind (valgrind) and agree with CPython on what it counts. */
 #include "harness.h"
@@ -10,7 +11,6 @@
 #define FOREIGN 4
 #define ROUNDS 2000
 
-static pthread_mutex_t create_lock = PTHREAD_MUTEX_INITIALIZER;
 static int rounds_done[SUBS];
 static long foreign_total;
 
@@ -18,27 +18,15 @@ static void *sub_worker(void *arg) {
     int idx = (int)(intptr_t)arg;
     PyInterpreterConfig cfg = {0, 0, 0, 1, 0, 1, PyInterpreterConfig_OWN_GIL};
     PyThreadState *t = NULL;
-    /* Creating interpreters needs the main interpreter's GIL in CPython; keep
-     * creation serialized like an embedder would. */
-    pthread_mutex_lock(&create_lock);
-    PyGILState_STATE g = PyGILState_Ensure();
-    PyThreadState *gt = PyThreadState_Get();
+    /* Created and ended concurrently by threads without a thread state. */
     PyStatus st = Py_NewInterpreterFromConfig(&t, &cfg);
     CHECK(!PyStatus_Exception(st) && t != NULL);
-    PyThreadState_Swap(NULL);
-    PyThreadState_Swap(gt);
-    PyGILState_Release(g);
-    pthread_mutex_unlock(&create_lock);
-
-    PyEval_RestoreThread(t);
     for (int i = 0; i < ROUNDS; i++) {
         PyThreadState *saved = PyEval_SaveThread();
         PyEval_RestoreThread(saved);
         rounds_done[idx]++;
     }
-    pthread_mutex_lock(&create_lock);
     Py_EndInterpreter(t);
-    pthread_mutex_unlock(&create_lock);
     return NULL;
 }
 
