@@ -476,6 +476,11 @@ fn read_rest(c: &mut Config, pre: &PreConfig, host: &mut dyn ConfigHost) -> PyRe
     Ok(())
 }
 
+/// Selects an `int` member of the model.
+type IntField = fn(&mut Config) -> &mut i32;
+/// Selects a string member of the model.
+type StrField = fn(&mut Config) -> &mut Option<WideString>;
+
 fn env_flag(host: &dyn ConfigHost, c: &Config, name: &str, flag: &mut i32) {
     if let Some(v) = env(host, c, name) {
         let value = match str_to_int(&v) {
@@ -510,20 +515,18 @@ fn read_env_vars(c: &mut Config, utf8: bool, host: &dyn ConfigHost) -> PyResult<
     if c.inspect == 0 && env(host, c, "PYTHONINSPECT").is_some() {
         c.inspect = 1;
     }
-    let mut flag = 0;
-    env_flag(host, c, "PYTHONDONTWRITEBYTECODE", &mut flag);
-    if flag != 0 {
-        c.write_bytecode = 0;
-    }
-    let mut flag = 0;
-    env_flag(host, c, "PYTHONNOUSERSITE", &mut flag);
-    if flag != 0 {
-        c.user_site_directory = 0;
-    }
-    let mut flag = 0;
-    env_flag(host, c, "PYTHONUNBUFFERED", &mut flag);
-    if flag != 0 {
-        c.buffered_stdio = 0;
+    // Any value but a literal 0 turns these off, whatever the config said.
+    let negative: [(&str, IntField); 3] = [
+        ("PYTHONDONTWRITEBYTECODE", |c| &mut c.write_bytecode),
+        ("PYTHONNOUSERSITE", |c| &mut c.user_site_directory),
+        ("PYTHONUNBUFFERED", |c| &mut c.buffered_stdio),
+    ];
+    for (name, field) in negative {
+        let mut flag = 0;
+        env_flag(host, c, name, &mut flag);
+        if flag != 0 {
+            *field(c) = 0;
+        }
     }
     if env(host, c, "PYTHONDUMPREFS").is_some() {
         c.dump_refs = 1;
@@ -531,32 +534,31 @@ fn read_env_vars(c: &mut Config, utf8: bool, host: &dyn ConfigHost) -> PyResult<
     if env(host, c, "PYTHONMALLOCSTATS").is_some() {
         c.malloc_stats = 1;
     }
-    if c.dump_refs_file.is_none() {
-        c.dump_refs_file = env_string(
-            c,
-            utf8,
-            host,
+    // Strings taken from the environment only when the caller left them unset.
+    let strings: [(&str, &'static std::ffi::CStr, StrField); 3] = [
+        (
             "PYTHONDUMPREFSFILE",
-            Status::error(c"config_read_env_vars", c"cannot decode PYTHONDUMPREFSFILE"),
-        )?;
-    }
-    if c.pythonpath_env.is_none() {
-        c.pythonpath_env = env_string(
-            c,
-            utf8,
-            host,
-            "PYTHONPATH",
-            Status::error(c"config_read_env_vars", c"cannot decode PYTHONPATH"),
-        )?;
-    }
-    if c.platlibdir.is_none() {
-        c.platlibdir = env_string(
-            c,
-            utf8,
-            host,
-            "PYTHONPLATLIBDIR",
-            Status::error(c"config_read_env_vars", c"cannot decode PYTHONPLATLIBDIR"),
-        )?;
+            c"cannot decode PYTHONDUMPREFSFILE",
+            |c| &mut c.dump_refs_file,
+        ),
+        ("PYTHONPATH", c"cannot decode PYTHONPATH", |c| {
+            &mut c.pythonpath_env
+        }),
+        ("PYTHONPLATLIBDIR", c"cannot decode PYTHONPLATLIBDIR", |c| {
+            &mut c.platlibdir
+        }),
+    ];
+    for (name, msg, field) in strings {
+        if field(c).is_none() {
+            let value = env_string(
+                c,
+                utf8,
+                host,
+                name,
+                Status::error(c"config_read_env_vars", msg),
+            )?;
+            *field(c) = value;
+        }
     }
     if c.use_hash_seed < 0 {
         init_hash_seed(c, host)?;
@@ -851,7 +853,7 @@ fn init_bool_option(
     xname: &str,
     env_err: Status,
     x_err: Status,
-    field: fn(&mut Config) -> &mut i32,
+    field: IntField,
 ) -> PyResult<()> {
     if let Some(v) = env(host, c, env_name) {
         match str_to_int(&v) {

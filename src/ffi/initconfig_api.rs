@@ -23,18 +23,6 @@ pub struct PyInitConfig {
     inittab: Vec<_inittab>,
 }
 
-impl PyInitConfig {
-    /// The modules added with `PyInitConfig_AddModule`.
-    pub fn inittab(&self) -> &[_inittab] {
-        &self.inittab
-    }
-
-    /// The safe configuration.
-    pub fn inner_mut(&mut self) -> &mut InitConfig {
-        &mut self.inner
-    }
-}
-
 /// Runs `f` on the object behind `config`, or returns `null` for NULL.
 fn with<R>(config: *mut PyInitConfig, null: R, f: impl FnOnce(&mut PyInitConfig) -> R) -> R {
     // SAFETY: the exports' callers pass NULL or a pointer from PyInitConfig_Create.

@@ -2,7 +2,7 @@
 //! calls, in CPython 3.14's order. Callbacks into C always run with the
 //! runtime lock released.
 
-use std::ffi::{CString, c_void};
+use std::ffi::c_void;
 
 use crate::config::{Config, PreConfig};
 use crate::ffi::initconfig::PyConfig;
@@ -310,11 +310,6 @@ pub fn interp_config(interp: *mut PyInterpreterState) -> Option<(Config, PreConf
     let mut rt = runtime::lock();
     let pre = rt.preconfig;
     rt.interp_mut(interp).map(|i| (i.config.clone(), pre))
-}
-
-/// A C string for the legacy encoding globals.
-pub fn c_string(s: &str) -> CString {
-    CString::new(s).unwrap_or_default()
 }
 
 /// True on the OS thread that initialized the runtime.

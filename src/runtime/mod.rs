@@ -7,7 +7,7 @@
 use parking_lot::Mutex;
 
 use crate::config::PreConfig;
-use crate::config::preconfig::{self, LegacyFlags, PreArgs, PreHost};
+use crate::config::preconfig::{self, PreArgs, PreHost};
 use crate::locale::{self, DecodeError};
 use crate::status::{PyResult, Status};
 use crate::wstr::WideString;
@@ -334,11 +334,6 @@ pub fn read_config(config: &mut crate::config::Config) -> PyResult<()> {
         queued_xoptions: &queued_x,
     };
     crate::config::read::read(config, &ctx, &mut host::Process)
-}
-
-/// The legacy flags, for callers outside pre-initialization.
-pub fn legacy_flags() -> LegacyFlags {
-    crate::ffi::pydebug::legacy_flags()
 }
 
 /// Decodes one argument with an explicit UTF-8 mode (used by [`host::Process`]).
