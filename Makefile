@@ -19,7 +19,7 @@ ASAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize
 TESTS      := $(basename $(notdir $(wildcard capi-tests/test_*.c)))
 PYRT_ONLY  := $(basename $(notdir $(wildcard capi-tests/pyrt_*.c)))
 C_PROGRAMS := $(TESTS) $(PYRT_ONLY) probe abi_layout
-TEST_DEPS  := capi-tests/harness.h capi-tests/config_dump.h include/Python.h include/pyrt.h
+TEST_DEPS  := capi-tests/harness.h capi-tests/config_dump.h capi-tests/rss.h include/Python.h include/pyrt.h
 SRC_abi_layout := ../shared/oracle/abi_layout.c
 src_of = $(if $(SRC_$(1)),$(SRC_$(1)),capi-tests/$(1).c)
 
@@ -222,11 +222,11 @@ demo: $(BUILD)/embed
 
 # --- benchmarks: the same C program against pyrt and CPython 3.14 ----------
 BENCH_FLAGS := -O2 -std=c11 -Wall -Wextra -Werror
-$(BUILD)/bench_pyrt: benches/bench.c $(LIB) include/Python.h include/pyrt.h
+$(BUILD)/bench_pyrt: benches/bench.c capi-tests/rss.h $(LIB) include/Python.h include/pyrt.h
 	@mkdir -p $(@D)
 	$(CC) $(BENCH_FLAGS) -Iinclude -o $@ $< $(LDFLAGS_PYRT) -lpthread
 
-$(BUILD)/bench_cpython: benches/bench.c
+$(BUILD)/bench_cpython: benches/bench.c capi-tests/rss.h
 	@mkdir -p $(@D)
 	@$(ORACLE) cc $@ $(BENCH_FLAGS) $< || { echo "CPython 3.14 unavailable: pyrt column only"; rm -f $@; }
 

@@ -11,6 +11,8 @@
 #include <sys/syscall.h>
 #include <time.h>
 
+#include "../capi-tests/rss.h"
+
 static double now_ns(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -73,22 +75,12 @@ static void bench_atexit(void) {
     SAMPLE("py_atexit_32", 51, 32, , { Py_AtExit(noop_exit); }, { init(0); Py_FinalizeEx(); });
 }
 
-static long rss_anon_kib(void) {
-    FILE *f = fopen("/proc/self/status", "r");
-    char line[256];
-    long kib = 0;
-    while (f && fgets(line, sizeof line, f))
-        if (sscanf(line, "RssAnon: %ld kB", &kib) == 1) break;
-    if (f) fclose(f);
-    return kib;
-}
-
 static void bench_rss(void) {
     for (int i = 0; i < 50; i++) { init(0); Py_FinalizeEx(); }
     long before = rss_anon_kib();
     for (int i = 0; i < 200; i++) { init(0); Py_FinalizeEx(); }
-    printf("rss_growth_per_cycle %.2f %.2f KiB\n", (rss_anon_kib() - before) / 200.0,
-           (rss_anon_kib() - before) / 200.0);
+    double per_cycle = (rss_anon_kib() - before) / 200.0;
+    printf("rss_growth_per_cycle %.2f %.2f KiB\n", per_cycle, per_cycle);
 }
 
 static void bench_states(void) {

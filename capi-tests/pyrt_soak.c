@@ -8,18 +8,7 @@
  * (PYRT_TEST_SANITIZER is set) the tool's own memory makes resident memory
  * meaningless, so those runs check memory errors and leaks only. */
 #include "harness.h"
-
-/* Anonymous resident memory (heap and stacks), in KiB: file-backed pages
- * (code of the libraries) come and go with the page cache and are not ours. */
-static long rss_kib(void) {
-    FILE *f = fopen("/proc/self/status", "r");
-    char line[256];
-    long kib = 0;
-    while (f && fgets(line, sizeof line, f))
-        if (sscanf(line, "RssAnon: %ld kB", &kib) == 1) break;
-    if (f) fclose(f);
-    return kib;
-}
+#include "rss.h"
 
 static int exit_calls, pending_calls;
 static void on_exit_cb(void) { exit_calls++; }
@@ -48,12 +37,12 @@ static void one_cycle(void) {
 }
 
 static int cycles(void) {
-    long at100 = 0;
+    long at300 = 0;
     for (int i = 0; i < 1000; i++) {
         one_cycle();
-        if (i == 299) at100 = rss_kib();
+        if (i == 299) at300 = rss_anon_kib();
     }
-    long growth = getenv("PYRT_TEST_SANITIZER") ? 0 : rss_kib() - at100;
+    long growth = getenv("PYRT_TEST_SANITIZER") ? 0 : rss_anon_kib() - at300;
     printf("1000 cycles: %d exit callbacks, %d pending calls\n", exit_calls, pending_calls);
     if (growth <= 64) puts("resident memory flat after 300 cycles");
     else printf("resident memory grew by %ld KiB between cycle 300 and 1000\n", growth);
