@@ -235,6 +235,25 @@ static int config_after_init(void) {
     return 0;
 }
 
+static int encodings_normalized(void) {
+    /* After initialization encodings carry Python's codec names. */
+    static const char *const names[] = {"latin1", "UTF8", "us-ascii", "cp424", "ISO-8859-1", NULL};
+    for (const char *const *n = names; *n; n++) {
+        PyConfig c;
+        PyConfig_InitIsolatedConfig(&c);
+        const char *home = getenv("PYRT_TEST_HOME");
+        CHECK_OK(PyConfig_SetBytesString(&c, &c.home, home ? home : "/nonexistent"));
+        CHECK_OK(PyConfig_SetBytesString(&c, &c.stdio_encoding, *n));
+        CHECK_OK(Py_InitializeFromConfig(&c));
+        PyConfig_Clear(&c);
+        printf("%s -> ", *n);
+        print_wstr(_Py_GetConfig()->stdio_encoding);
+        putchar('\n');
+        Py_FinalizeEx();
+    }
+    return 0;
+}
+
 static int legacy_globals(void) {
     printf("before: Py_HashRandomizationFlag %d fs %s\n", Py_HashRandomizationFlag,
            Py_FileSystemDefaultEncoding ? Py_FileSystemDefaultEncoding : "NULL");
@@ -423,6 +442,7 @@ static const struct test_case cases[] = {
     {"init_exit_status", init_exit_status},
     {"init_error_status", init_error_status},
     {"config_after_init", config_after_init},
+    {"encodings_normalized", encodings_normalized},
     {"legacy_globals", legacy_globals},
     {"compat_initialize", compat_initialize},
     {"save_restore_thread", save_restore_thread},
