@@ -25,7 +25,7 @@ src_of = $(if $(SRC_$(1)),$(SRC_$(1)),capi-tests/$(1).c)
 
 RUST_SRC   := $(shell find src -name '*.rs') Cargo.toml Cargo.lock build.rs
 
-.PHONY: all lib header check-header check test-rust lint capi capi-pyrt capi-asan capi-cpython \
+.PHONY: all lib header check-header check check-getpath test-rust lint capi capi-pyrt capi-asan capi-cpython \
         check-capi check-coverage check-cxx fuzz tsan record install uninstall check-install \
         check-std-headers check-symbols check-compat demo bench clean
 
@@ -88,6 +88,10 @@ capi: capi-pyrt capi-asan capi-cpython
 
 check-capi: capi
 	capi-tests/run.sh $(BUILD) $(C_PROGRAMS)
+
+# The path configuration on real directory trees, pyrt against CPython 3.14.
+check-getpath: capi-pyrt capi-cpython
+	capi-tests/getpath_trees.sh $(BUILD)
 
 # Re-record expected outputs from real CPython 3.14 (review the diff!).
 record: capi
@@ -210,7 +214,7 @@ check-cxx: $(BUILD)/header_cxx
 check-coverage: lib
 	tools/check-coverage.sh $(LIB)
 
-check: lib check-header lint test-rust fuzz tsan check-symbols check-coverage check-cxx check-std-headers check-install check-compat check-capi
+check: lib check-header lint test-rust fuzz tsan check-symbols check-coverage check-cxx check-std-headers check-install check-compat check-getpath check-capi
 
 # --- the example embedder -------------------------------------------------
 $(BUILD)/embed: examples/embed.c $(LIB) include/Python.h include/pyrt.h

@@ -5,7 +5,8 @@
  *   probe [--isolated | --compat] [--pre NAME=INT]... [--pre-isolated]
  *         [--global NAME=INT]... [--set NAME=VALUE]... [--list NAME=a,b]...
  *         [--wide-argv] [--read-twice] [--pre-compat]
- *         [--sys-warn OPT]... [--sys-xoption OPT]... [-- ARGV...]
+ *         [--sys-warn OPT]... [--sys-xoption OPT]... [--init]
+ *         [--set-home P] [--set-program-name P] [--set-path P] [-- ARGV...]
  *
  * --pre       pre-initialize explicitly (Python flavour unless --pre-isolated)
  * --global    set a legacy global flag (Py_VerboseFlag ...) before anything else
@@ -15,6 +16,10 @@
  * --read-twice call PyConfig_Read twice (the second must not re-parse)
  * --pre-compat pre-initialize with the compat pre-config
  * --sys-warn / --sys-xoption  PySys_AddWarnOption / PySys_AddXOption first
+ * --init      after the read, Py_InitializeFromConfig and print the running
+ *             interpreter's config (_Py_GetConfig) and the legacy path getters
+ * --set-home / --set-program-name / --set-path  Py_SetPythonHome /
+ *             Py_SetProgramName / Py_SetPath before anything else
  * Output: "status: ..." then one line per member. */
 #include "config_dump.h"
 
@@ -23,6 +28,10 @@ extern void _PyPreConfig_InitCompatConfig(PyPreConfig *config);
 /* Exported by CPython 3.14 but no longer declared in its headers. */
 extern void PySys_AddWarnOption(const wchar_t *s);
 extern void PySys_AddXOption(const wchar_t *s);
+extern void Py_SetPythonHome(const wchar_t *home);
+extern void Py_SetProgramName(const wchar_t *name);
+extern void Py_SetPath(const wchar_t *path);
+extern const PyConfig *_Py_GetConfig(void);
 
 /* Widens an ASCII scenario string with malloc (see set_member). */
 static wchar_t *widen(const char *a) {
@@ -105,7 +114,7 @@ static void set_global(const char *spec) {
 }
 
 int main(int argc, char **argv) {
-    int flavour = 2, pre = 0, pre_isolated = 0, pre_compat = 0, wide_argv = 0, read_twice = 0, i;
+    int flavour = 2, init = 0, pre = 0, pre_isolated = 0, pre_compat = 0, wide_argv = 0, read_twice = 0, i;
     PyPreConfig preconfig;
     for (i = 1; i < argc && strcmp(argv[i], "--"); i++) {
         if (!strcmp(argv[i], "--isolated")) flavour = 3;
@@ -122,6 +131,20 @@ int main(int argc, char **argv) {
             free(w);
         }
         else if (!strcmp(argv[i], "--wide-argv")) wide_argv = 1;
+        else if (!strcmp(argv[i], "--init")) init = 1;
+        else if (!strcmp(argv[i], "--set-home") && i + 1 < argc) {
+            wchar_t *w = widen(argv[++i]);
+            Py_SetPythonHome(w);
+            free(w);
+        } else if (!strcmp(argv[i], "--set-program-name") && i + 1 < argc) {
+            wchar_t *w = widen(argv[++i]);
+            Py_SetProgramName(w);
+            free(w);
+        } else if (!strcmp(argv[i], "--set-path") && i + 1 < argc) {
+            wchar_t *w = widen(argv[++i]);
+            Py_SetPath(w);
+            free(w);
+        }
         else if (!strcmp(argv[i], "--read-twice")) read_twice = 1;
         else if (!strcmp(argv[i], "--global") && i + 1 < argc) set_global(argv[++i]);
         else if (!strcmp(argv[i], "--pre") && i + 1 < argc) { pre = 1; i++; }
@@ -177,7 +200,23 @@ int main(int argc, char **argv) {
     PyStatus st = PyConfig_Read(&cfg);
     if (read_twice && !PyStatus_Exception(st)) st = PyConfig_Read(&cfg);
     probe_status("read", st);
-    if (!PyStatus_Exception(st)) dump_config(&cfg);
+    if (PyStatus_Exception(st) || !init) {
+        if (!PyStatus_Exception(st)) dump_config(&cfg);
+        PyConfig_Clear(&cfg);
+        return 0;
+    }
+    st = Py_InitializeFromConfig(&cfg);
     PyConfig_Clear(&cfg);
+    probe_status("init", st);
+    if (PyStatus_Exception(st)) return 0;
+    dump_config(_Py_GetConfig());
+    printf("Py_GetProgramName: "); print_wstr(Py_GetProgramName()); putchar('\n');
+    printf("Py_GetPythonHome: "); print_wstr(Py_GetPythonHome()); putchar('\n');
+    printf("Py_GetProgramFullPath: "); print_wstr(Py_GetProgramFullPath()); putchar('\n');
+    printf("Py_GetPrefix: "); print_wstr(Py_GetPrefix()); putchar('\n');
+    printf("Py_GetExecPrefix: "); print_wstr(Py_GetExecPrefix()); putchar('\n');
+    printf("Py_GetPath: "); print_wstr(Py_GetPath()); putchar('\n');
+    fflush(stdout);
+    printf("finalize: %d\n", Py_FinalizeEx());
     return 0;
 }

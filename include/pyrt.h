@@ -1242,6 +1242,76 @@ void PyOS_AfterFork_Parent(void);
 void PyOS_AfterFork_Child(void);
 
 /*
+ The search path given to `Py_SetPath`, else the one the last
+ initialization computed (entries joined with `:`); NULL before either.
+ Deprecated since CPython 3.13 (read `PyConfig.module_search_paths`).
+ */
+wchar_t *Py_GetPath(void);
+
+/*
+ `sys.prefix` of the last initialization (`""` after `Py_SetPath`); NULL
+ before. Deprecated since CPython 3.13 (read `PyConfig.prefix`).
+ */
+wchar_t *Py_GetPrefix(void);
+
+/*
+ `sys.exec_prefix` of the last initialization (`""` after `Py_SetPath`);
+ NULL before. Deprecated since CPython 3.13 (read `PyConfig.exec_prefix`).
+ */
+wchar_t *Py_GetExecPrefix(void);
+
+/*
+ `sys.executable` of the last initialization; NULL before. Deprecated
+ since CPython 3.13 (read `PyConfig.executable`).
+ */
+wchar_t *Py_GetProgramFullPath(void);
+
+/*
+ The home given to `Py_SetPythonHome`, or the effective home of the last
+ initialization (e.g. `PYTHONHOME`); NULL when none. Deprecated since
+ CPython 3.13 (read `PyConfig.home`).
+ */
+wchar_t *Py_GetPythonHome(void);
+
+/*
+ The name given to `Py_SetProgramName`, or the program name of the last
+ initialization; NULL when none. Deprecated since CPython 3.13 (read
+ `PyConfig.program_name`).
+ */
+wchar_t *Py_GetProgramName(void);
+
+/*
+ Fixes the module search path of later initializations to `path`
+ (`:`-separated, used as given) and sets the prefixes to `""`; NULL forgets
+ everything the legacy setters recorded. Deprecated since CPython 3.11 (set
+ `PyConfig.module_search_paths` instead).
+
+ # Safety
+ `path` is NULL or a NUL-terminated wide string.
+ */
+void Py_SetPath(const wchar_t *path);
+
+/*
+ Sets the program name later initializations use when
+ `PyConfig.program_name` is unset; NULL or `""` forgets it. Deprecated
+ since CPython 3.11 (set `PyConfig.program_name` instead).
+
+ # Safety
+ `name` is NULL or a NUL-terminated wide string.
+ */
+void Py_SetProgramName(const wchar_t *name);
+
+/*
+ Sets the home later initializations use when `PyConfig.home` is unset
+ (`prefix` or `prefix:exec_prefix`); NULL or `""` forgets it. Deprecated
+ since CPython 3.11 (set `PyConfig.home` instead).
+
+ # Safety
+ `home` is NULL or a NUL-terminated wide string.
+ */
+void Py_SetPythonHome(const wchar_t *home);
+
+/*
  Prints "Fatal Python error: MESSAGE", the runtime state and the current
  thread to stderr, then aborts. Python.h turns `Py_FatalError(msg)` into
  `_Py_FatalErrorFunc(__func__, msg)`, which adds the caller's name.

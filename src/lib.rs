@@ -19,6 +19,8 @@
 pub mod config;
 pub mod ffi;
 /// cbindgen:ignore
+pub mod getpath;
+/// cbindgen:ignore
 pub mod locale;
 /// cbindgen:ignore
 pub mod mem;

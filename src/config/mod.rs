@@ -12,6 +12,7 @@ pub mod fake;
 pub mod getopt;
 pub mod help;
 pub mod initconfig;
+pub mod legacy_paths;
 pub mod preconfig;
 pub mod read;
 pub mod spec;

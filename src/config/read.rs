@@ -70,6 +70,8 @@ pub struct ReadContext<'a> {
     pub queued_warnoptions: &'a [WideString],
     /// `-X` options queued before initialization (`PySys_AddXOption`).
     pub queued_xoptions: &'a [WideString],
+    /// What the legacy path API recorded (`Py_SetPath`, `Py_SetPythonHome`, ...).
+    pub legacy_paths: &'a crate::config::legacy_paths::LegacyPaths,
 }
 
 fn env(host: &dyn ConfigHost, c: &Config, name: &str) -> Option<Vec<u8>> {
@@ -119,7 +121,7 @@ pub fn read(c: &mut Config, ctx: &ReadContext<'_>, host: &mut dyn ConfigHost) ->
     for x in ctx.queued_xoptions {
         c.xoptions.push(x.clone());
     }
-    read_rest(c, &ctx.preconfig, host)
+    read_rest(c, &ctx.preconfig, ctx.legacy_paths, host)
 }
 
 fn copy_legacy_globals(c: &mut Config, g: &LegacyGlobals) {
@@ -415,7 +417,12 @@ fn init_warnoptions(
 }
 
 /// `config_read`: environment, `-X` options, defaults and encodings.
-fn read_rest(c: &mut Config, pre: &PreConfig, host: &mut dyn ConfigHost) -> PyResult<()> {
+fn read_rest(
+    c: &mut Config,
+    pre: &PreConfig,
+    legacy_paths: &crate::config::legacy_paths::LegacyPaths,
+    host: &mut dyn ConfigHost,
+) -> PyResult<()> {
     let utf8 = pre.utf8_mode >= 1;
     if c.use_environment > 0 {
         read_env_vars(c, utf8, host)?;
@@ -428,6 +435,7 @@ fn read_rest(c: &mut Config, pre: &PreConfig, host: &mut dyn ConfigHost) -> PyRe
     }
     read_complex_options(c, utf8, host)?;
     if c._install_importlib != 0 {
+        crate::config::legacy_paths::copy_into(c, legacy_paths);
         init_import(c, host)?;
     }
     if c.dev_mode > 0 && c.faulthandler < 0 {

@@ -21,6 +21,7 @@ pub mod initconfig;
 pub mod initconfig_api;
 pub mod intrcheck;
 pub mod layout;
+pub mod pathconfig;
 pub mod pydebug;
 pub mod pyerrors;
 pub mod pylifecycle;

@@ -118,6 +118,7 @@ fn init_main_phase() -> PyResult<()> {
     if rt.initialized {
         return Ok(());
     }
+    let utf8 = rt.preconfig.utf8_mode >= 1;
     let Some(main) = rt.interps.first_mut() else {
         return status_err!("pyinit_main", "runtime core not initialized");
     };
@@ -129,6 +130,8 @@ fn init_main_phase() -> PyResult<()> {
     // does, and boolean members become 0 or 1 (CPython stores the main
     // interpreter's config through a Python dict at this point).
     let mut config = main.config.clone();
+    crate::runtime::pathconfig::compute(&mut config, utf8)?;
+    crate::runtime::pathconfig::update_legacy(&config);
     for spec in crate::config::spec::CONFIG_SPECS {
         if spec.ty == crate::config::spec::MemberType::Bool {
             if let Some(crate::config::spec::MemberMut::Int(v)) = config.member_mut(spec.name) {

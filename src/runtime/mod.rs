@@ -15,6 +15,7 @@ use crate::wstr::WideString;
 pub mod host;
 pub mod interp;
 pub mod lifecycle;
+pub mod pathconfig;
 pub mod thread;
 
 /// A raw pointer the runtime owns or tracks; only dereferenced by its owner
@@ -158,6 +159,11 @@ impl Runtime {
 }
 
 static RUNTIME: Mutex<Runtime> = Mutex::new(Runtime::INIT);
+
+/// The legacy path configuration (`Py_SetPath`, `Py_GetPath`, ...). Its own
+/// lock: the setters may run before, during or after the runtime's life.
+pub static LEGACY_PATHS: Mutex<crate::config::legacy_paths::LegacyPaths> =
+    Mutex::new(crate::config::legacy_paths::LegacyPaths::new());
 
 /// Locks the runtime state unless another holder keeps it for long (fatal-error paths).
 pub fn try_lock() -> Option<parking_lot::MutexGuard<'static, Runtime>> {
@@ -327,11 +333,13 @@ pub fn read_config(config: &mut crate::config::Config) -> PyResult<()> {
             std::mem::take(&mut rt.queued_xoptions),
         )
     };
+    let legacy_paths = LEGACY_PATHS.lock().clone();
     let ctx = crate::config::read::ReadContext {
         preconfig: preconfig(),
         legacy: crate::ffi::pydebug::legacy_globals(),
         queued_warnoptions: &queued_w,
         queued_xoptions: &queued_x,
+        legacy_paths: &legacy_paths,
     };
     crate::config::read::read(config, &ctx, &mut host::Process)
 }

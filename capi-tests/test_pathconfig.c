@@ -1,0 +1,122 @@
+/* test_pathconfig: the legacy path API (Py_SetPath, Py_SetProgramName,
+ * Py_SetPythonHome and the Py_Get* getters) before, during and after an
+ * initialization, and the paths PyConfig_Read leaves for initialization.
+ * Layouts on disk are covered by getpath_trees.sh. */
+#include "harness.h"
+
+/* Still exported by CPython 3.14, no longer declared by its headers. */
+extern void Py_SetPath(const wchar_t *path);
+extern void Py_SetProgramName(const wchar_t *name);
+extern void Py_SetPythonHome(const wchar_t *home);
+extern const PyConfig *_Py_GetConfig(void);
+
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+
+static void getters(const char *when) {
+    printf("%s:\n", when);
+    printf("  program name: "); print_wstr(Py_GetProgramName()); putchar('\n');
+    printf("  home: "); print_wstr(Py_GetPythonHome()); putchar('\n');
+    printf("  full path: "); print_wstr(Py_GetProgramFullPath()); putchar('\n');
+    printf("  prefix: "); print_wstr(Py_GetPrefix()); putchar('\n');
+    printf("  exec prefix: "); print_wstr(Py_GetExecPrefix()); putchar('\n');
+    printf("  path: "); print_wstr(Py_GetPath()); putchar('\n');
+}
+
+static int setters_before_init(void) {
+    getters("nothing set");
+    Py_SetProgramName(L"prog");
+    Py_SetPythonHome(L"/home/a:/home/b");
+    getters("name and home");
+    Py_SetPythonHome(L"");
+    Py_SetProgramName(NULL);
+    getters("both forgotten");
+    Py_SetPythonHome(L"/h");
+    Py_SetPath(L"/a:/b");
+    getters("home then path");
+    Py_SetPath(NULL);
+    getters("path NULL forgets all");
+    return 0;
+}
+
+static int getter_pointer_is_stable(void) {
+    Py_SetProgramName(L"stable");
+    wchar_t *a = Py_GetProgramName(), *b = Py_GetProgramName();
+    CHECK(a == b);
+    CHECK(wcscmp(a, L"stable") == 0);
+    return 0;
+}
+
+static int read_copies_legacy_values(void) {
+    Py_SetProgramName(L"legacy-name");
+    Py_SetPythonHome(L"/legacy/home");
+    PyConfig c;
+    PyConfig_InitIsolatedConfig(&c);
+    CHECK_OK(PyConfig_SetString(&c, &c.home, L"/config/home"));
+    CHECK_OK(PyConfig_Read(&c));
+    printf("program_name: "); print_wstr(c.program_name); putchar('\n');
+    printf("home: "); print_wstr(c.home); putchar('\n');
+    printf("prefix: "); print_wstr(c.prefix); putchar('\n');
+    printf("module_search_paths_set: %d\n", c.module_search_paths_set);
+    PyConfig_Clear(&c);
+    return 0;
+}
+
+/* An isolated init in the test home, with a program name that does not
+ * depend on what PATH holds on this machine. */
+static void init_home(void) {
+    PyConfig c;
+    PyConfig_InitIsolatedConfig(&c);
+    const char *home = getenv("PYRT_TEST_HOME");
+    CHECK_OK(PyConfig_SetBytesString(&c, &c.home, home ? home : "/nonexistent"));
+    CHECK_OK(PyConfig_SetString(&c, &c.program_name, L"/nonexistent/bin/python3"));
+    CHECK_OK(Py_InitializeFromConfig(&c));
+    PyConfig_Clear(&c);
+}
+
+static int after_init_and_finalize(void) {
+    init_home();
+    const PyConfig *c = _Py_GetConfig();
+    CHECK(c->module_search_paths_set == 1);
+    CHECK(c->prefix != NULL && c->exec_prefix != NULL && c->stdlib_dir != NULL);
+    printf("platlibdir: "); print_wstr(c->platlibdir); putchar('\n');
+    printf("module_search_paths: "); print_list(&c->module_search_paths); putchar('\n');
+    getters("initialized");
+    CHECK(Py_FinalizeEx() == 0);
+    getters("finalized");
+    return 0;
+}
+
+/* Py_SetPath's list is used as given (here the test home's standard
+ * library, which CPython needs to finish initializing); the prefixes are "". */
+static int set_path_then_init(void) {
+    const char *home = getenv("PYRT_TEST_HOME");
+    wchar_t path[4096];
+    swprintf(path, 4096, L"%s/lib/python3.14:%s/lib/python3.14/lib-dynload",
+             home ? home : "/nonexistent", home ? home : "/nonexistent");
+    Py_SetPath(path);
+    Py_SetProgramName(L"/nonexistent/bin/python3");
+    PyConfig c;
+    PyConfig_InitIsolatedConfig(&c);
+    CHECK_OK(Py_InitializeFromConfig(&c));
+    PyConfig_Clear(&c);
+    const PyConfig *cfg = _Py_GetConfig();
+    printf("module_search_paths: "); print_list(&cfg->module_search_paths); putchar('\n');
+    printf("prefix: "); print_wstr(cfg->prefix); putchar('\n');
+    printf("exec_prefix: "); print_wstr(cfg->exec_prefix); putchar('\n');
+    printf("stdlib_dir: "); print_wstr(cfg->stdlib_dir); putchar('\n');
+    printf("executable: "); print_wstr(cfg->executable); putchar('\n');
+    getters("initialized");
+    CHECK(Py_FinalizeEx() == 0);
+    return 0;
+}
+
+static const struct test_case cases[] = {
+    {"setters_before_init", setters_before_init},
+    {"getter_pointer_is_stable", getter_pointer_is_stable},
+    {"read_copies_legacy_values", read_copies_legacy_values},
+    {"after_init_and_finalize", after_init_and_finalize},
+    {"set_path_then_init", set_path_then_init},
+    {NULL, NULL},
+};
+
+HARNESS_MAIN(cases)

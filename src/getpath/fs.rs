@@ -1,0 +1,106 @@
+//! The file-system questions the path computation asks, behind a trait so the
+//! algorithm runs unchanged over the real disk ([`RealFs`]) or over a
+//! described tree in tests.
+
+use std::ffi::CString;
+
+/// Why a small file could not be read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReadError {
+    /// It does not exist (`ENOENT`, `ENOTDIR`).
+    NotFound,
+    /// Access was denied (`EACCES`, `EPERM`).
+    Permission,
+    /// Another OS error (e.g. it is a directory).
+    Other,
+    /// It holds 32 KiB or more; the computation must stop.
+    TooLarge,
+}
+
+/// Files of this size or more are refused by [`Fs::read`].
+pub const MAX_READ: usize = 32 * 1024;
+
+/// The file-system and process queries of the path computation.
+pub trait Fs {
+    /// `stat` succeeds (following links) and it is a regular file.
+    fn is_file(&self, path: &[u8]) -> bool;
+    /// `stat` succeeds (following links) and it is a directory.
+    fn is_dir(&self, path: &[u8]) -> bool;
+    /// A regular file with any execute bit.
+    fn is_exec(&self, path: &[u8]) -> bool;
+    /// The target of the symbolic link `path`, or `None` when it is not one.
+    fn readlink(&self, path: &[u8]) -> Option<Vec<u8>>;
+    /// The content of a file smaller than [`MAX_READ`].
+    fn read(&self, path: &[u8]) -> Result<Vec<u8>, ReadError>;
+    /// The current working directory (empty when it cannot be read).
+    fn cwd(&self) -> Vec<u8>;
+}
+
+/// The process's real file system.
+pub struct RealFs;
+
+fn cpath(path: &[u8]) -> Option<CString> {
+    CString::new(path).ok()
+}
+
+fn stat_mode(path: &[u8]) -> Option<libc::mode_t> {
+    let c = cpath(path)?;
+    // SAFETY: `st` is plain data that stat fills; `c` is NUL-terminated.
+    unsafe {
+        let mut st: libc::stat = std::mem::zeroed();
+        (libc::stat(c.as_ptr(), &mut st) == 0).then_some(st.st_mode)
+    }
+}
+
+impl Fs for RealFs {
+    fn is_file(&self, path: &[u8]) -> bool {
+        stat_mode(path).is_some_and(|m| m & libc::S_IFMT == libc::S_IFREG)
+    }
+
+    fn is_dir(&self, path: &[u8]) -> bool {
+        stat_mode(path).is_some_and(|m| m & libc::S_IFMT == libc::S_IFDIR)
+    }
+
+    fn is_exec(&self, path: &[u8]) -> bool {
+        stat_mode(path).is_some_and(|m| m & libc::S_IFMT == libc::S_IFREG && m & 0o111 != 0)
+    }
+
+    fn readlink(&self, path: &[u8]) -> Option<Vec<u8>> {
+        let c = cpath(path)?;
+        let mut buf = vec![0u8; libc::PATH_MAX as usize + 1];
+        // SAFETY: `buf` has room for `buf.len()` bytes; readlink does not NUL-terminate.
+        let n = unsafe { libc::readlink(c.as_ptr(), buf.as_mut_ptr().cast(), buf.len()) };
+        if n < 0 || n as usize >= buf.len() {
+            return None;
+        }
+        buf.truncate(n as usize);
+        Some(buf)
+    }
+
+    fn read(&self, path: &[u8]) -> Result<Vec<u8>, ReadError> {
+        use std::io::Read;
+        use std::os::unix::ffi::OsStrExt;
+        let p = std::path::Path::new(std::ffi::OsStr::from_bytes(path));
+        let mut f = std::fs::File::open(p).map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound | std::io::ErrorKind::NotADirectory => ReadError::NotFound,
+            std::io::ErrorKind::PermissionDenied => ReadError::Permission,
+            _ => ReadError::Other,
+        })?;
+        let mut buf = Vec::new();
+        f.by_ref()
+            .take(MAX_READ as u64)
+            .read_to_end(&mut buf)
+            .map_err(|_| ReadError::Other)?;
+        if buf.len() >= MAX_READ {
+            return Err(ReadError::TooLarge);
+        }
+        Ok(buf)
+    }
+
+    fn cwd(&self) -> Vec<u8> {
+        use std::os::unix::ffi::OsStrExt;
+        std::env::current_dir()
+            .map(|p| p.as_os_str().as_bytes().to_vec())
+            .unwrap_or_default()
+    }
+}

@@ -1,0 +1,218 @@
+//! The string operations of the path computation, on POSIX byte paths.
+//!
+//! They reproduce the exact semantics CPython's path computation relies on,
+//! quirks included (see `docs/differences.md` for none: these match): a
+//! directory name is everything before the last `/`, joining only inserts a
+//! separator after a head longer than one byte, and making a relative path
+//! absolute does not normalize after prepending the working directory.
+
+/// Text before the last `/`; empty when there is none (`/usr` gives ``).
+pub fn dirname(p: &[u8]) -> &[u8] {
+    match p.iter().rposition(|&b| b == b'/') {
+        Some(i) => &p[..i],
+        None => b"",
+    }
+}
+
+/// Text after the last `/`, or all of `p`.
+pub fn basename(p: &[u8]) -> &[u8] {
+    match p.iter().rposition(|&b| b == b'/') {
+        Some(i) => &p[i + 1..],
+        None => p,
+    }
+}
+
+/// True for a path starting with `/`.
+pub fn is_abs(p: &[u8]) -> bool {
+    p.first() == Some(&b'/')
+}
+
+/// Lexical normalization: collapses `//`, `.` and `..`, drops a trailing `/`,
+/// keeps exactly two leading slashes, absorbs `..` at the root. An empty
+/// string stays empty; a relative path that cancels out becomes `.`.
+pub fn normpath(p: &[u8]) -> Vec<u8> {
+    if p.is_empty() {
+        return Vec::new();
+    }
+    let lead = if p.starts_with(b"//") && !p.starts_with(b"///") {
+        2
+    } else if p.starts_with(b"/") {
+        1
+    } else {
+        0
+    };
+    let mut parts: Vec<&[u8]> = Vec::new();
+    for comp in p.split(|&b| b == b'/') {
+        if comp.is_empty() || comp == b"." {
+            continue;
+        }
+        if comp != b".." || (lead == 0 && parts.is_empty()) || parts.last() == Some(&&b".."[..]) {
+            parts.push(comp);
+        } else if !parts.is_empty() {
+            parts.pop();
+        }
+    }
+    let mut out = vec![b'/'; lead];
+    out.extend_from_slice(&parts.join(&b'/'));
+    if out.is_empty() {
+        out.push(b'.');
+    }
+    out
+}
+
+/// Joins parts: a later absolute part replaces everything before it; a `/` is
+/// inserted only after a head longer than one byte that does not end in `/`;
+/// the result is normalized.
+pub fn join(parts: &[&[u8]]) -> Vec<u8> {
+    let mut acc: Vec<u8> = Vec::new();
+    for (i, part) in parts.iter().enumerate() {
+        if i == 0 || is_abs(part) {
+            acc = part.to_vec();
+            continue;
+        }
+        if acc.len() > 1 && acc.last() != Some(&b'/') {
+            acc.push(b'/');
+        }
+        acc.extend_from_slice(part);
+    }
+    normpath(&acc)
+}
+
+/// Makes `p` absolute against `cwd`: normalized first; empty or `.` gives
+/// `cwd`; a relative result is appended to `cwd` without normalizing again.
+pub fn abspath(p: &[u8], cwd: &[u8]) -> Vec<u8> {
+    let n = normpath(p);
+    if n.is_empty() || n == b"." {
+        return cwd.to_vec();
+    }
+    if is_abs(&n) {
+        return n;
+    }
+    let mut out = cwd.to_vec();
+    out.push(b'/');
+    out.extend_from_slice(&n);
+    out
+}
+
+/// Splits at the first occurrence of `sep`: `(before, Some(after))`, or `(all, None)`.
+pub fn partition(p: &[u8], sep: u8) -> (&[u8], Option<&[u8]>) {
+    match p.iter().position(|&b| b == sep) {
+        Some(i) => (&p[..i], Some(&p[i + 1..])),
+        None => (p, None),
+    }
+}
+
+/// Strips the whitespace Python's `str.strip()` removes from ASCII and
+/// UTF-8-encoded text (ASCII whitespace, `\x1c`-`\x1f`, U+0085, U+00A0).
+pub fn strip(mut s: &[u8]) -> &[u8] {
+    fn ws_prefix(s: &[u8]) -> usize {
+        match s {
+            [b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c | 0x1c..=0x1f, ..] => 1,
+            [0xc2, 0x85 | 0xa0, ..] => 2,
+            _ => 0,
+        }
+    }
+    fn ws_suffix(s: &[u8]) -> usize {
+        match s {
+            [.., b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c | 0x1c..=0x1f] => 1,
+            [.., 0xc2, 0x85 | 0xa0] => 2,
+            _ => 0,
+        }
+    }
+    loop {
+        let n = ws_prefix(s);
+        if n == 0 {
+            break;
+        }
+        s = &s[n..];
+    }
+    loop {
+        let n = ws_suffix(s);
+        if n == 0 {
+            break;
+        }
+        s = &s[..s.len() - n];
+    }
+    s
+}
+
+/// Splits file content into lines the way the path computation reads small
+/// files: on `\n`, each line without trailing `\r`/`\n`; a final unterminated
+/// line is kept as it is when non-empty.
+pub fn lines(content: &[u8]) -> Vec<Vec<u8>> {
+    let mut out = Vec::new();
+    let mut rest = content;
+    while !rest.is_empty() {
+        let Some(i) = rest.iter().position(|&b| b == b'\n') else {
+            out.push(rest.to_vec());
+            break;
+        };
+        let (line, tail) = (&rest[..i], &rest[i + 1..]);
+        let mut end = line.len();
+        while end > 0 && (line[end - 1] == b'\r' || line[end - 1] == b'\n') {
+            end -= 1;
+        }
+        out.push(line[..end].to_vec());
+        rest = tail;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn s(v: Vec<u8>) -> String {
+        String::from_utf8(v).unwrap()
+    }
+
+    #[test]
+    fn dirname_and_basename() {
+        assert_eq!(dirname(b"/usr"), b"");
+        assert_eq!(dirname(b"/a/b/"), b"/a/b");
+        assert_eq!(dirname(b"python"), b"");
+        assert_eq!(basename(b"/a/python3"), b"python3");
+        assert_eq!(basename(b"python3"), b"python3");
+    }
+
+    #[test]
+    fn normpath_matches_posixpath() {
+        for (i, o) in [
+            ("/a//b/./c/..", "/a/b"),
+            ("//a", "//a"),
+            ("///a", "/a"),
+            ("/..", "/"),
+            ("a/..", "."),
+            ("../x/../y", "../y"),
+            ("a/b/", "a/b"),
+            ("", ""),
+        ] {
+            assert_eq!(s(normpath(i.as_bytes())), o, "{i}");
+        }
+    }
+
+    #[test]
+    fn join_and_abspath_quirks() {
+        assert_eq!(
+            s(join(&[b"/usr", b"lib", b"python3.14"])),
+            "/usr/lib/python3.14"
+        );
+        assert_eq!(s(join(&[b"/usr", b"/opt", b"x"])), "/opt/x");
+        assert_eq!(s(join(&[b"a", b"b"])), "ab");
+        assert_eq!(s(join(&[b"/", b"b"])), "/b");
+        assert_eq!(s(join(&[b"", b"python"])), "python");
+        assert_eq!(s(abspath(b"../x/../y", b"/w")), "/w/../y");
+        assert_eq!(s(abspath(b"", b"/w")), "/w");
+        assert_eq!(s(abspath(b"/a/./b", b"/w")), "/a/b");
+    }
+
+    #[test]
+    fn lines_and_strip() {
+        assert_eq!(
+            lines(b"a\r\nb\n\nc"),
+            vec![b"a".to_vec(), b"b".to_vec(), vec![], b"c".to_vec()]
+        );
+        assert!(lines(b"").is_empty());
+        assert_eq!(strip(b" \t home \xc2\xa0"), b"home");
+    }
+}

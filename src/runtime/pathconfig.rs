@@ -1,0 +1,158 @@
+//! The path configuration of a real process: feeds [`crate::getpath`] with
+//! this process's environment, file system and shared library, and writes
+//! the results into the interpreter's configuration (the main phase of
+//! initialization) and into the legacy path globals.
+
+use crate::config::Config;
+use crate::config::legacy_paths;
+use crate::getpath::{self, Build, Env, Input, Process, RealFs};
+use crate::locale;
+use crate::runtime::{LEGACY_PATHS, host};
+use crate::status::{PyResult, Status};
+use crate::wstr::WideString;
+
+fn error() -> Status {
+    Status::Error {
+        func: None,
+        msg: c"error evaluating path",
+    }
+}
+
+fn getenv(name: &str) -> Vec<u8> {
+    use crate::config::preconfig::PreHost;
+    host::Process.getenv(name).unwrap_or_default()
+}
+
+/// The file holding the runtime when it is a shared library (`None` when
+/// pyrt is linked into the executable itself).
+fn library_path() -> Option<Vec<u8>> {
+    use std::os::unix::ffi::OsStrExt;
+    // SAFETY: `info` is plain data dladdr fills; the address is one of our functions.
+    let fname = unsafe {
+        let mut info: libc::Dl_info = std::mem::zeroed();
+        let addr = library_path as *const () as *const libc::c_void;
+        if libc::dladdr(addr, &mut info) == 0 || info.dli_fname.is_null() {
+            return None;
+        }
+        std::ffi::CStr::from_ptr(info.dli_fname).to_bytes().to_vec()
+    };
+    let exe = std::fs::canonicalize("/proc/self/exe").ok()?;
+    let lib = std::fs::canonicalize(std::ffi::OsStr::from_bytes(&fname)).ok()?;
+    (lib != exe).then_some(fname)
+}
+
+/// Computes the paths of `c` (after copying what the legacy setters
+/// recorded), as initialization does before the main phase. `utf8` is the
+/// runtime's UTF-8 mode (paths are encoded with the file-system encoding).
+/// Takes no runtime lock but the legacy paths' own.
+pub fn compute(c: &mut Config, utf8: bool) -> PyResult<()> {
+    let legacy = LEGACY_PATHS.lock().clone();
+    legacy_paths::copy_into(c, &legacy);
+    let enc = |w: &Option<WideString>| -> PyResult<Option<Vec<u8>>> {
+        match w {
+            None => Ok(None),
+            Some(w) => locale::encode(w.units(), utf8)
+                .map(Some)
+                .map_err(|_| error()),
+        }
+    };
+    let input = Input {
+        program_name: enc(&c.program_name)?,
+        home: enc(&c.home)?,
+        executable: enc(&c.executable)?,
+        base_executable: enc(&c.base_executable)?,
+        prefix: enc(&c.prefix)?,
+        exec_prefix: enc(&c.exec_prefix)?,
+        base_prefix: enc(&c.base_prefix)?,
+        base_exec_prefix: enc(&c.base_exec_prefix)?,
+        stdlib_dir: enc(&c.stdlib_dir)?,
+        platlibdir: enc(&c.platlibdir)?,
+        pythonpath_env: enc(&c.pythonpath_env)?,
+        module_search_paths: c
+            .module_search_paths
+            .iter()
+            .map(|p| enc(&Some(p.clone())).map(Option::unwrap_or_default))
+            .collect::<PyResult<_>>()?,
+        module_search_paths_set: c.module_search_paths_set > 0,
+        argv0: match c.orig_argv.first() {
+            Some(a) => enc(&Some(a.clone()))?,
+            None => None,
+        },
+        use_environment: c.use_environment > 0,
+        is_python_build: c._is_python_build,
+    };
+    let env = Env {
+        path: getenv("PATH"),
+        pythonhome: getenv("PYTHONHOME"),
+        pythonexecutable: getenv("PYTHONEXECUTABLE"),
+        pyvenv_launcher: getenv("__PYVENV_LAUNCHER__"),
+    };
+    if !env.pyvenv_launcher.is_empty() {
+        // The launcher variable is meant for this process only.
+        // SAFETY: the name is a NUL-terminated literal; pyrt's reads of the
+        // environment happen under the runtime's initialization.
+        unsafe { libc::unsetenv(c"__PYVENV_LAUNCHER__".as_ptr()) };
+    }
+    let process = Process {
+        real_executable: Vec::new(),
+        library: library_path().unwrap_or_default(),
+        executable_dir: Vec::new(),
+        py_setpath: enc(&legacy.module_search_path)?,
+    };
+    let warnings = c.pathconfig_warnings != 0;
+    let out = getpath::compute(&input, &Build::pyrt(), &env, &process, &RealFs, &mut |w| {
+        if warnings {
+            host::write_stderr_line(w);
+        }
+    });
+    let out = match out {
+        Ok(out) => out,
+        Err(e) => {
+            let why = match e {
+                getpath::Error::TooLarge(p) => format!(
+                    "{} is 32 KiB or larger, which initialization refuses to read",
+                    String::from_utf8_lossy(&p)
+                ),
+                getpath::Error::Unreadable(p) => {
+                    format!("cannot read {}", String::from_utf8_lossy(&p))
+                }
+                getpath::Error::Encoding => "a path cannot be encoded".to_string(),
+            };
+            host::write_stderr_line(&format!("pyrt: path configuration failed: {why}"));
+            return Err(error());
+        }
+    };
+    let dec = |b: &[u8]| -> PyResult<WideString> { locale::decode(b, utf8).map_err(|_| error()) };
+    c.program_name = Some(dec(&out.program_name)?);
+    c.home = match &out.home {
+        Some(h) => Some(dec(h)?),
+        None => None,
+    };
+    c.executable = Some(dec(&out.executable)?);
+    c.base_executable = Some(dec(&out.base_executable)?);
+    c.prefix = Some(dec(&out.prefix)?);
+    c.exec_prefix = Some(dec(&out.exec_prefix)?);
+    c.base_prefix = Some(dec(&out.base_prefix)?);
+    c.base_exec_prefix = Some(dec(&out.base_exec_prefix)?);
+    c.platlibdir = Some(dec(&out.platlibdir)?);
+    c.stdlib_dir = Some(dec(&out.stdlib_dir)?);
+    if let Some(paths) = &out.module_search_paths {
+        c.module_search_paths = paths.iter().map(|p| dec(p)).collect::<PyResult<_>>()?;
+        c.module_search_paths_set = 1;
+    }
+    if out.is_python_build {
+        c._is_python_build = 1;
+    }
+    if let Some(pth) = &out.pth {
+        c.isolated = 1;
+        c.use_environment = 0;
+        c.site_import = pth.site_import as i32;
+        c.safe_path = 1;
+    }
+    Ok(())
+}
+
+/// Stores the main interpreter's computed paths for the legacy getters.
+pub fn update_legacy(c: &Config) {
+    LEGACY_PATHS.lock().update_from(c);
+}
