@@ -168,6 +168,10 @@ pub fn encode_utf8_strict(text: &[WChar]) -> Option<Vec<u8>> {
 
 /// Encodes `text` (no NUL inside) the way `Py_EncodeLocale` does.
 pub fn encode(text: &[WChar], utf8_mode: bool) -> Result<Vec<u8>, EncodeError> {
+    // ASCII encodes to itself in every codec below (see `decode`).
+    if text.iter().all(|&c| (0..0x80).contains(&c)) {
+        return Ok(text.iter().map(|&c| c as u8).collect());
+    }
     if utf8_mode {
         encode_utf8_escape(text)
     } else if force_ascii() {

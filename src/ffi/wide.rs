@@ -14,18 +14,11 @@ use crate::wstr::{WChar, WideString};
 /// # Safety
 /// `p` is non-NULL and points to a NUL-terminated `wchar_t` array.
 pub unsafe fn read_wstr(p: *const WChar) -> WideString {
-    let mut units = Vec::new();
-    let mut i = 0;
-    loop {
-        // SAFETY: the caller guarantees the array is readable up to its NUL.
-        let c = unsafe { *p.add(i) };
-        if c == 0 {
-            break;
-        }
-        units.push(c);
-        i += 1;
-    }
-    WideString::from_units(units)
+    // SAFETY: the caller guarantees the array is readable up to its NUL.
+    let len = unsafe { libc::wcslen(p) };
+    // SAFETY: the `len` units before the NUL are readable (see above).
+    let units = unsafe { std::slice::from_raw_parts(p, len) };
+    WideString::from_units(units.to_vec())
 }
 
 /// Reads an optional wide string (NULL gives `None`).

@@ -67,14 +67,13 @@ impl Fs for RealFs {
 
     fn readlink(&self, path: &[u8]) -> Option<Vec<u8>> {
         let c = cpath(path)?;
-        let mut buf = vec![0u8; libc::PATH_MAX as usize + 1];
+        let mut buf = [0u8; libc::PATH_MAX as usize + 1];
         // SAFETY: `buf` has room for `buf.len()` bytes; readlink does not NUL-terminate.
         let n = unsafe { libc::readlink(c.as_ptr(), buf.as_mut_ptr().cast(), buf.len()) };
         if n < 0 || n as usize >= buf.len() {
             return None;
         }
-        buf.truncate(n as usize);
-        Some(buf)
+        Some(buf[..n as usize].to_vec())
     }
 
     fn read(&self, path: &[u8]) -> Result<Vec<u8>, ReadError> {

@@ -221,7 +221,9 @@ pub fn compute(
     warn: &mut dyn FnMut(&str),
 ) -> Result<Output, Error> {
     let ctx = Ctx { fs, warn };
-    let cwd = fs.cwd();
+    // The working directory is only needed to make a relative path absolute.
+    let cwd_cell = std::cell::OnceCell::new();
+    let cwd = || -> &Vec<u8> { cwd_cell.get_or_init(|| fs.cwd()) };
 
     // Constants.
     let platlibdir = match &input.platlibdir {
@@ -275,7 +277,7 @@ pub fn compute(
         executable = real_executable.clone();
     }
     if executable.is_empty() && program_name.contains(&b'/') {
-        executable = abspath(&program_name, &cwd);
+        executable = abspath(&program_name, cwd());
     }
     if executable.is_empty() {
         executable = real_executable.clone();
@@ -290,7 +292,7 @@ pub fn compute(
         }
     }
     if executable.is_empty() {
-        executable_dir = abspath(b".", &cwd);
+        executable_dir = abspath(b".", cwd());
         real_executable_dir = executable_dir.clone();
     }
     let launcher = if !env.pythonexecutable.is_empty() {
@@ -538,7 +540,7 @@ pub fn compute(
             }
         }
         if prefix.is_empty() {
-            prefix = abspath(b"", &cwd);
+            prefix = abspath(b"", cwd());
             (ctx.warn)("Could not find platform independent libraries <prefix>");
         }
 
@@ -596,7 +598,7 @@ pub fn compute(
         let mut list = Vec::new();
         if use_environment {
             if let Some(pp) = input.pythonpath_env.as_ref().filter(|p| !p.is_empty()) {
-                list.extend(pp.split(|&b| b == b':').map(|p| abspath(p, &cwd)));
+                list.extend(pp.split(|&b| b == b':').map(|p| abspath(p, cwd())));
             }
         }
         let zip_base = if build_prefix.is_empty() {

@@ -34,6 +34,9 @@ pub fn normpath(p: &[u8]) -> Vec<u8> {
     if p.is_empty() {
         return Vec::new();
     }
+    if is_normal(p) {
+        return p.to_vec();
+    }
     let lead = if p.starts_with(b"//") && !p.starts_with(b"///") {
         2
     } else if p.starts_with(b"/") {
@@ -60,20 +63,38 @@ pub fn normpath(p: &[u8]) -> Vec<u8> {
     out
 }
 
+/// True when [`normpath`] would return `p` unchanged: no empty, `.` or `..`
+/// component, no trailing `/` (except `/` itself), not starting with `//`.
+fn is_normal(p: &[u8]) -> bool {
+    if p == b"/" {
+        return true;
+    }
+    if p.starts_with(b"//") || p.ends_with(b"/") {
+        return false;
+    }
+    let body = p.strip_prefix(b"/").unwrap_or(p);
+    body.split(|&b| b == b'/')
+        .all(|c| !c.is_empty() && c != b"." && c != b"..")
+}
+
 /// Joins parts: a later absolute part replaces everything before it; a `/` is
 /// inserted only after a head longer than one byte that does not end in `/`;
 /// the result is normalized.
 pub fn join(parts: &[&[u8]]) -> Vec<u8> {
-    let mut acc: Vec<u8> = Vec::new();
+    let mut acc: Vec<u8> = Vec::with_capacity(parts.iter().map(|p| p.len() + 1).sum());
     for (i, part) in parts.iter().enumerate() {
         if i == 0 || is_abs(part) {
-            acc = part.to_vec();
+            acc.clear();
+            acc.extend_from_slice(part);
             continue;
         }
         if acc.len() > 1 && acc.last() != Some(&b'/') {
             acc.push(b'/');
         }
         acc.extend_from_slice(part);
+    }
+    if is_normal(&acc) || acc.is_empty() {
+        return acc;
     }
     normpath(&acc)
 }

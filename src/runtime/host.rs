@@ -8,8 +8,63 @@ use crate::config::read::ConfigHost;
 use crate::locale::DecodeError;
 use crate::wstr::WideString;
 
-/// The current process.
-pub struct Process;
+/// The current process. A configuration read looks up dozens of `PYTHON*`
+/// variables: [`Process::snapshot`] collects them in one pass over the
+/// environment, and lookups of other names go to `getenv` directly.
+#[derive(Default)]
+pub struct Process {
+    python_env: Option<Vec<(Vec<u8>, Vec<u8>)>>,
+}
+
+unsafe extern "C" {
+    static environ: *const *const libc::c_char;
+}
+
+impl Process {
+    /// The process without a snapshot: every lookup calls `getenv`.
+    pub const fn new() -> Process {
+        Process { python_env: None }
+    }
+
+    /// The process with its `PYTHON*` variables collected now, in
+    /// environment order (the first of duplicate names wins, as with `getenv`).
+    pub fn snapshot() -> Process {
+        let mut vars = Vec::new();
+        // SAFETY: `environ` is NULL or a NULL-terminated array of
+        // NUL-terminated `NAME=value` strings; pyrt reads it as getenv does.
+        unsafe {
+            let mut p = environ;
+            while !p.is_null() && !(*p).is_null() {
+                let entry = CStr::from_ptr(*p).to_bytes();
+                if entry.starts_with(b"PYTHON") {
+                    if let Some(eq) = entry.iter().position(|&b| b == b'=') {
+                        vars.push((entry[..eq].to_vec(), entry[eq + 1..].to_vec()));
+                    }
+                }
+                p = p.add(1);
+            }
+        }
+        Process {
+            python_env: Some(vars),
+        }
+    }
+}
+
+/// `getenv(3)` without allocating for the name (names are short literals).
+fn c_getenv(name: &str) -> Option<Vec<u8>> {
+    let mut buf = [0u8; 64];
+    let bytes = name.as_bytes();
+    if bytes.len() >= buf.len() || bytes.contains(&0) {
+        return std::env::var_os(name).map(|v| v.as_bytes().to_vec());
+    }
+    buf[..bytes.len()].copy_from_slice(bytes);
+    // SAFETY: `buf` is NUL-terminated; the value is copied before any other
+    // environment call.
+    unsafe {
+        let v = libc::getenv(buf.as_ptr().cast());
+        (!v.is_null()).then(|| CStr::from_ptr(v).to_bytes().to_vec())
+    }
+}
 
 /// Locales tried, in order, when coercing the C locale (PEP 538).
 const COERCION_TARGETS: &[&CStr] = &[c"C.UTF-8", c"C.utf8", c"UTF-8"];
@@ -30,7 +85,13 @@ fn write_stderr(text: &str) {
 
 impl PreHost for Process {
     fn getenv(&self, name: &str) -> Option<Vec<u8>> {
-        std::env::var_os(name).map(|v| v.as_bytes().to_vec())
+        match &self.python_env {
+            Some(vars) if name.starts_with("PYTHON") => vars
+                .iter()
+                .find(|(n, _)| n == name.as_bytes())
+                .map(|(_, v)| v.clone()),
+            _ => c_getenv(name),
+        }
     }
 
     fn lc_ctype(&self) -> Option<Vec<u8>> {

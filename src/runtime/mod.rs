@@ -253,7 +253,7 @@ pub fn preinitialize(src: &PreConfig, args: PreinitArgs<'_>) -> PyResult<()> {
     }
     rt.preinitializing = true;
     let mut pre = *src;
-    let mut host = host::Process;
+    let mut host = host::Process::snapshot();
     preconfig::read(
         &mut pre,
         args,
@@ -293,7 +293,7 @@ fn write(rt: &mut Runtime, pre: &mut PreConfig, host: &mut host::Process) -> PyR
 
 /// Decodes a bytes command line with the runtime's current UTF-8 mode.
 pub fn decode_argv(args: &[Vec<u8>]) -> PyResult<Vec<WideString>> {
-    preconfig::decode_args(args, utf8_mode(), &host::Process)
+    preconfig::decode_args(args, utf8_mode(), &host::Process::new())
 }
 
 /// Queues an option given before initialization (`PySys_Add*Option`).
@@ -341,7 +341,7 @@ pub fn read_config(config: &mut crate::config::Config) -> PyResult<()> {
         queued_xoptions: &queued_x,
         legacy_paths: &legacy_paths,
     };
-    crate::config::read::read(config, &ctx, &mut host::Process)
+    crate::config::read::read(config, &ctx, &mut host::Process::snapshot())
 }
 
 /// Decodes one argument with an explicit UTF-8 mode (used by [`host::Process`]).

@@ -20,12 +20,18 @@ fn error() -> Status {
 
 fn getenv(name: &str) -> Vec<u8> {
     use crate::config::preconfig::PreHost;
-    host::Process.getenv(name).unwrap_or_default()
+    host::Process::new().getenv(name).unwrap_or_default()
 }
 
 /// The file holding the runtime when it is a shared library (`None` when
-/// pyrt is linked into the executable itself).
+/// pyrt is linked into the executable itself). Computed once: it does not
+/// change while the library is loaded.
 fn library_path() -> Option<Vec<u8>> {
+    static LIBRARY: std::sync::OnceLock<Option<Vec<u8>>> = std::sync::OnceLock::new();
+    LIBRARY.get_or_init(find_library_path).clone()
+}
+
+fn find_library_path() -> Option<Vec<u8>> {
     use std::os::unix::ffi::OsStrExt;
     // SAFETY: `info` is plain data dladdr fills; the address is one of our functions.
     let fname = unsafe {
