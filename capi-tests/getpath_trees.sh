@@ -6,7 +6,8 @@
 # executable path, and runs `probe --init` there once built against CPython
 # 3.14 and once against pyrt. The printed configuration after
 # initialization, the legacy path getters and the warnings on stderr must be
-# identical. CPython needs a real standard library to finish initializing:
+# identical; so must the path members pyrt's PyRT_ComputePathConfig computes
+# without initializing. CPython needs a real standard library to finish initializing:
 # trees link the oracle's lib/python3.14, or PYTHONPATH points at it.
 #
 # usage: capi-tests/getpath_trees.sh BUILD_DIR   (skips without the oracle)
@@ -48,6 +49,11 @@ case_() {
         # shellcheck disable=SC2086
         (cd "$cwd" && env -i PATH=/usr/bin:/bin $envs "$exe_path" --init "$@") \
             >"$ROOT/$name.$impl" 2>&1
+        # The path members alone: pyrt computes them with
+        # PyRT_ComputePathConfig, without initializing.
+        # shellcheck disable=SC2086
+        (cd "$cwd" && env -i PATH=/usr/bin:/bin $envs "$exe_path" --init --paths "$@") \
+            >>"$ROOT/$name.$impl" 2>&1
     done
     if cmp -s "$ROOT/$name.cpython" "$ROOT/$name.pyrt" &&
         grep -q '^status: init ok' "$ROOT/$name.cpython"; then

@@ -18,6 +18,8 @@
  * --sys-warn / --sys-xoption  PySys_AddWarnOption / PySys_AddXOption first
  * --init      after the read, Py_InitializeFromConfig and print the running
  *             interpreter's config (_Py_GetConfig) and the legacy path getters
+ * --paths   with --init: print only the path members; the pyrt build computes
+ *             them with PyRT_ComputePathConfig, without initializing
  * --set-home / --set-program-name / --set-path  Py_SetPythonHome /
  *             Py_SetProgramName / Py_SetPath before anything else
  * Output: "status: ..." then one line per member. */
@@ -47,6 +49,26 @@ static const struct member *find_member(const char *name, size_t len) {
             return &config_members[i];
     fprintf(stderr, "probe: unknown member %.*s\n", (int)len, name);
     exit(64);
+}
+
+/* The members the path configuration computes (and those a ._pth sets). */
+static void dump_paths(const PyConfig *c) {
+    static const char *names[] = {
+        "isolated", "use_environment", "site_import", "safe_path", "program_name", "home",
+        "platlibdir", "module_search_paths_set", "module_search_paths", "stdlib_dir",
+        "executable", "base_executable", "prefix", "base_prefix", "exec_prefix",
+        "base_exec_prefix", "_is_python_build", NULL};
+    for (size_t i = 0; i < N_CONFIG_MEMBERS; i++)
+        for (const char **n = names; *n; n++)
+            if (!strcmp(*n, config_members[i].name)) {
+                const struct member *m = &config_members[i];
+                const char *p = (const char *)c + m->offset;
+                printf("%s: ", m->name);
+                if (m->kind == MK_INT) printf("%d", *(const int *)p);
+                else if (m->kind == MK_WSTR) print_wstr(*(wchar_t *const *)p);
+                else print_list((const PyWideStringList *)p);
+                putchar('\n');
+            }
 }
 
 static void probe_status(const char *what, PyStatus st) {
@@ -114,7 +136,7 @@ static void set_global(const char *spec) {
 }
 
 int main(int argc, char **argv) {
-    int flavour = 2, init = 0, pre = 0, pre_isolated = 0, pre_compat = 0, wide_argv = 0, read_twice = 0, i;
+    int flavour = 2, init = 0, paths_only = 0, pre = 0, pre_isolated = 0, pre_compat = 0, wide_argv = 0, read_twice = 0, i;
     PyPreConfig preconfig;
     for (i = 1; i < argc && strcmp(argv[i], "--"); i++) {
         if (!strcmp(argv[i], "--isolated")) flavour = 3;
@@ -132,6 +154,7 @@ int main(int argc, char **argv) {
         }
         else if (!strcmp(argv[i], "--wide-argv")) wide_argv = 1;
         else if (!strcmp(argv[i], "--init")) init = 1;
+        else if (!strcmp(argv[i], "--paths")) paths_only = 1;
         else if (!strcmp(argv[i], "--set-home") && i + 1 < argc) {
             wchar_t *w = widen(argv[++i]);
             Py_SetPythonHome(w);
@@ -203,6 +226,20 @@ int main(int argc, char **argv) {
     if (PyStatus_Exception(st) || !init) {
         if (!PyStatus_Exception(st)) dump_config(&cfg);
         PyConfig_Clear(&cfg);
+        return 0;
+    }
+    if (paths_only) {
+#ifdef PYRT_H
+        st = PyRT_ComputePathConfig(&cfg);
+        probe_status("init", st);
+        if (!PyStatus_Exception(st)) dump_paths(&cfg);
+        PyConfig_Clear(&cfg);
+#else
+        st = Py_InitializeFromConfig(&cfg);
+        PyConfig_Clear(&cfg);
+        probe_status("init", st);
+        if (!PyStatus_Exception(st)) dump_paths(_Py_GetConfig());
+#endif
         return 0;
     }
     st = Py_InitializeFromConfig(&cfg);

@@ -965,10 +965,21 @@ pub fn preinit_for_config(func: &'static CStr, cfg: &PyConfig) -> PyResult<()> {
 
 /// Pre-initializes from `cfg`, reads it through the model and writes the result back.
 fn read_config(func: &'static CStr, cfg: &mut PyConfig) -> PyResult<()> {
+    read_config_then(func, cfg, |_| Ok(()))
+}
+
+/// [`read_config`], then `more` on the read model before it is written back
+/// (the config is unchanged when either fails).
+pub fn read_config_then(
+    func: &'static CStr,
+    cfg: &mut PyConfig,
+    more: impl FnOnce(&mut crate::config::Config) -> PyResult<()>,
+) -> PyResult<()> {
     preinit_for(func, cfg, PreinitArgs::None)?;
     // SAFETY: an initialized config holds NULL or valid strings and lists.
     let mut model = unsafe { cfg.to_model() }.map_err(|e| bad_list(func, e))?;
     runtime::read_config(&mut model)?;
+    more(&mut model)?;
     let raw = PyConfig::from_model(&model).map_err(|NoMemory| Status::no_memory(func))?;
     // SAFETY: the old members are owned by the config and replaced as a whole.
     unsafe { cfg.clear() };

@@ -26,6 +26,7 @@ pub mod pydebug;
 pub mod pyerrors;
 pub mod pylifecycle;
 pub mod pymem;
+pub mod pyrt;
 pub mod pystate;
 pub mod sysmodule;
 pub mod types;
