@@ -1312,37 +1312,6 @@ void Py_SetProgramName(const wchar_t *name);
 void Py_SetPythonHome(const wchar_t *home);
 
 /*
- Computes the path configuration of `config` without initializing
- anything: reads it (as `PyConfig_Read`), then fills `program_name`,
- `home`, `executable`, `base_executable`, `prefix`, `base_prefix`,
- `exec_prefix`, `base_exec_prefix`, `platlibdir`, `stdlib_dir` and
- `module_search_paths` exactly as `Py_InitializeFromConfig` would, with the
- same warnings on stderr (when `pathconfig_warnings` is set). Imports and
- executes nothing; the legacy path getters are not changed. On failure the
- config is left as it was and the status is the one initialization would
- return.
-
- # Safety
- `config` is NULL or an initialized config.
- */
-struct PyStatus PyRT_ComputePathConfig(struct PyConfig *config);
-
-/*
- The entry the `python` program would insert at `sys.path[0]` before
- running what `config` asks for (its `argv`, `safe_path` and
- `run_filename`, after `PyConfig_Read`): a script's directory with
- symbolic links resolved, `""` for `-c` and the interactive interpreter,
- the working directory for `-m`, nothing when `safe_path` is set. Stores a
- new string in `*path0` (free it with `PyMem_RawFree`) and returns 1, or
- returns 0 with `*path0` set to NULL when nothing would be inserted; -1
- when an argument is NULL or memory is exhausted.
-
- # Safety
- `config` is NULL or an initialized config; `path0` is NULL or writable.
- */
-int PyRT_ComputeSysPath0(const struct PyConfig *config, wchar_t **path0);
-
-/*
  Prints "Fatal Python error: MESSAGE", the runtime state and the current
  thread to stderr, then aborts. Python.h turns `Py_FatalError(msg)` into
  `_Py_FatalErrorFunc(__func__, msg)`, which adds the caller's name.
@@ -1625,6 +1594,37 @@ void *PyObject_Realloc(void *ptr, size_t new_size);
  `ptr` is NULL or a live block from the object domain.
  */
 void PyObject_Free(void *ptr);
+
+/*
+ Computes the path configuration of `config` without initializing
+ anything: reads it (as `PyConfig_Read`), then fills `program_name`,
+ `home`, `executable`, `base_executable`, `prefix`, `base_prefix`,
+ `exec_prefix`, `base_exec_prefix`, `platlibdir`, `stdlib_dir` and
+ `module_search_paths` exactly as `Py_InitializeFromConfig` would, with the
+ same warnings on stderr (when `pathconfig_warnings` is set). Imports and
+ executes nothing; the legacy path getters are not changed. On failure the
+ config is left as it was and the status is the one initialization would
+ return.
+
+ # Safety
+ `config` is NULL or an initialized config.
+ */
+struct PyStatus PyRT_ComputePathConfig(struct PyConfig *config);
+
+/*
+ The entry the `python` program would insert at `sys.path[0]` before
+ running what `config` asks for (its `argv`, `safe_path` and
+ `run_filename`, after `PyConfig_Read`): a script's directory with
+ symbolic links resolved, `""` for `-c` and the interactive interpreter,
+ the working directory for `-m`, nothing when `safe_path` is set. Stores a
+ new string in `*path0` (free it with `PyMem_RawFree`) and returns 1, or
+ returns 0 with `*path0` set to NULL when nothing would be inserted; -1
+ when an argument is NULL or memory is exhausted.
+
+ # Safety
+ `config` is NULL or an initialized config; `path0` is NULL or writable.
+ */
+int PyRT_ComputeSysPath0(const struct PyConfig *config, wchar_t **path0);
 
 /*
  Returns the current thread state; a fatal error when there is none.
