@@ -20,7 +20,10 @@ pub fn new_interp(
     let raw =
         PyConfig::from_model(&config).map_err(|_| Status::no_memory(c"_PyInterpreterState_New"))?;
     rt.next_interp_id += 1;
-    let handle = Ptr(Box::into_raw(Box::new(PyInterpreterState { id })));
+    let handle = Ptr(Box::into_raw(Box::new(PyInterpreterState {
+        id,
+        obmalloc: std::cell::Cell::new(std::ptr::null_mut()),
+    })));
     rt.interps.push(Interp {
         handle,
         id,
@@ -95,6 +98,30 @@ pub fn remove_interp(rt: &mut Runtime, handle: *mut PyInterpreterState) {
         }
         let mut raw = Box::from_raw(interp.raw_config.0);
         raw.clear();
+        let own = (*interp.handle.0).obmalloc.get();
         drop(Box::from_raw(interp.handle.0));
+        if !own.is_null() {
+            // SAFETY: made by `give_own_obmalloc` for this interpreter, whose
+            // thread states are all gone.
+            crate::mem::obmalloc::retire_state(own);
+        }
     }
+}
+
+/// Gives an interpreter its own small-object allocator state (before any of
+/// its thread states is attached).
+pub fn give_own_obmalloc(handle: *mut PyInterpreterState) {
+    // SAFETY: a live interpreter handle.
+    unsafe { (*handle).obmalloc.set(crate::mem::obmalloc::new_state()) };
+}
+
+/// The allocator states of live interpreters that have their own.
+pub fn own_obmalloc_states() -> Vec<*mut crate::mem::obmalloc::State> {
+    let rt = crate::runtime::lock();
+    rt.interps
+        .iter()
+        // SAFETY: listed interpreters are live.
+        .map(|i| unsafe { (*i.handle.0).obmalloc.get() })
+        .filter(|s| !s.is_null())
+        .collect()
 }
