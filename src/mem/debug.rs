@@ -130,7 +130,7 @@ unsafe fn alloc(ctx: *mut c_void, zero: bool, n: usize) -> *mut c_void {
             ptr::write_bytes(p, CLEAN_BYTE, n);
         }
         ptr::write_bytes(p.add(n), FORBIDDEN_BYTE, SST);
-        count_debug(c.dom, 1, n as i64);
+        count_debug(c.dom, 1, 0, n);
         p.cast()
     }
 }
@@ -157,7 +157,7 @@ unsafe fn release(ctx: *mut c_void, p: *mut c_void) {
         let b = p.cast::<u8>().sub(2 * SST);
         let n = read_size(b);
         ptr::write_bytes(b, DEAD_BYTE, n + EXTRA);
-        count_debug(c.dom, -1, -(n as i64));
+        count_debug(c.dom, -1, n, 0);
         if let Some(f) = c.base.free {
             f(c.base.ctx, b.cast());
         }
@@ -194,7 +194,7 @@ unsafe fn resize(ctx: *mut c_void, p: *mut c_void, n: usize) -> *mut c_void {
             ptr::write_bytes(q.add(old), CLEAN_BYTE, n - old);
         }
         ptr::write_bytes(q.add(n), FORBIDDEN_BYTE, SST);
-        count_debug(c.dom, 0, n as i64 - old as i64);
+        count_debug(c.dom, 0, old, n);
         q.cast()
     }
 }

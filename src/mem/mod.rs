@@ -20,7 +20,7 @@
 
 use std::ffi::{c_int, c_void};
 use std::ptr::{self, null_mut};
-use std::sync::atomic::{AtomicI64, AtomicPtr, Ordering};
+use std::sync::atomic::{AtomicPtr, AtomicU64, Ordering};
 
 use parking_lot::Mutex;
 
@@ -95,26 +95,34 @@ static ARENA_SLOT: AtomicPtr<PyObjectArenaAllocator> =
 static KEPT: Mutex<Vec<Ptr<PyMemAllocatorEx>>> = Mutex::new(Vec::new());
 static KEPT_ARENAS: Mutex<Vec<Ptr<PyObjectArenaAllocator>>> = Mutex::new(Vec::new());
 
-/// Live blocks and bytes of one domain, updated from any thread.
-struct SharedCounters {
-    blocks: AtomicI64,
-    bytes: AtomicI64,
+/// Live blocks and bytes of one domain, updated from any thread with one
+/// atomic addition: blocks in the high 27 bits, bytes in 8-byte units (each
+/// block's size rounded up) in the low 37 bits, so up to 134 million live
+/// blocks and 1 TiB.
+struct SharedCounters(AtomicU64);
+
+const UNIT_BITS: u32 = 37;
+
+/// A size in the counters' 8-byte units.
+#[inline(always)]
+fn units(bytes: usize) -> i64 {
+    bytes.div_ceil(8) as i64
 }
 
 impl SharedCounters {
     const fn new() -> Self {
-        SharedCounters {
-            blocks: AtomicI64::new(0),
-            bytes: AtomicI64::new(0),
-        }
+        SharedCounters(AtomicU64::new(0))
     }
 
     #[inline(always)]
-    fn add(&self, blocks: i64, bytes: i64) {
-        if blocks != 0 {
-            self.blocks.fetch_add(blocks, Ordering::Relaxed);
-        }
-        self.bytes.fetch_add(bytes, Ordering::Relaxed);
+    fn add(&self, blocks: i64, units: i64) {
+        let delta = (blocks << UNIT_BITS).wrapping_add(units);
+        self.0.fetch_add(delta as u64, Ordering::Relaxed);
+    }
+
+    fn get(&self) -> (i64, i64) {
+        let v = self.0.load(Ordering::Relaxed);
+        ((v >> UNIT_BITS) as i64, (v & ((1 << UNIT_BITS) - 1)) as i64 * 8)
     }
 }
 
@@ -300,10 +308,11 @@ pub unsafe fn domain_free(dom: usize, block: *mut c_void) {
     }
 }
 
+/// A live malloc block's usable size, in counter units.
 #[inline(always)]
 fn usable(p: *mut c_void) -> i64 {
     // SAFETY: `p` is a live block of the C library's allocator.
-    unsafe { libc::malloc_usable_size(p) as i64 }
+    units(unsafe { libc::malloc_usable_size(p) })
 }
 
 #[inline(always)]
@@ -349,20 +358,18 @@ unsafe fn counted_free(dom: usize, block: *mut c_void) {
     }
 }
 
-/// Counts a block of the debug hooks (`bytes` requested; negative to release).
-pub(crate) fn count_debug(dom: usize, blocks: i64, bytes: i64) {
-    COUNTERS[dom].add(blocks, bytes);
+/// Counts the debug hooks' blocks: `blocks` more, resized from `before` to
+/// `after` requested bytes.
+pub(crate) fn count_debug(dom: usize, blocks: i64, before: usize, after: usize) {
+    COUNTERS[dom].add(blocks, units(after) - units(before));
 }
 
 /// Live `(blocks, bytes)` of a domain, over all of pyrt's allocators: blocks
-/// of the C library's allocator count their usable size, pool blocks their
-/// size class, blocks under the debug hooks the size requested.
+/// of the C library's allocator count their usable size and blocks under the
+/// debug hooks the size requested (both rounded up to a multiple of 8), pool
+/// blocks their size class.
 pub fn domain_stats(dom: usize) -> (i64, i64) {
-    let c = &COUNTERS[dom];
-    let (mut blocks, mut bytes) = (
-        c.blocks.load(Ordering::Relaxed),
-        c.bytes.load(Ordering::Relaxed),
-    );
+    let (mut blocks, mut bytes) = COUNTERS[dom].get();
     if dom != RAW {
         let (b, n) = obmalloc::domain_totals(dom);
         blocks += b;
