@@ -426,11 +426,11 @@ pub fn stats_report() -> Option<String> {
         let _ = writeln!(out, "# {name:<35} = {v:>12}");
     }
     for (name, dom) in [("raw", RAW), ("mem", MEM), ("object", OBJ)] {
-        let (blocks, bytes) = domain_stats(dom);
+        let (blocks, _) = domain_stats(dom);
         let _ = writeln!(
             out,
-            "# {:<35} = {blocks:>12} blocks, {bytes} bytes",
-            format!("live in the {name} domain")
+            "# {:<35} = {blocks:>12}",
+            format!("live blocks in the {name} domain")
         );
     }
     Some(out)

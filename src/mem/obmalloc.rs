@@ -281,6 +281,8 @@ pub struct State {
     live: usize,
     /// Per-domain counters of pool and large blocks.
     pub counters: [DomainCounters; COUNTED_DOMAINS],
+    /// What other threads' frees took off them (atomic additions).
+    remote_counters: [DomainCounters; COUNTED_DOMAINS],
     /// Blocks freed by other states' threads, linked through their first word.
     remote: AtomicPtr<u8>,
     /// Threads inside [`remote_free`] for this state.
@@ -302,6 +304,7 @@ impl State {
             arenas_released: 0,
             live: 0,
             counters: [const { DomainCounters::new() }; COUNTED_DOMAINS],
+            remote_counters: [const { DomainCounters::new() }; COUNTED_DOMAINS],
             remote: AtomicPtr::new(null_mut()),
             pushers: AtomicUsize::new(0),
             orphaned: AtomicBool::new(false),
@@ -590,12 +593,11 @@ impl State {
         let mut b = self.remote.swap(null_mut(), Ordering::Acquire);
         while !b.is_null() {
             // SAFETY: blocks on the remote stack are pool blocks of this state
-            // whose first word links the stack and second word names the domain.
+            // whose first word links the stack (their counts were taken off
+            // by the threads that freed them).
             unsafe {
                 let next = *b.cast::<*mut u8>();
-                let dom = *b.cast::<usize>().add(1);
                 let pool = pool_of(b);
-                self.counters[dom].add(-1, -(class_size((*pool).cls as usize) as i64));
                 self.free_block(pool, b);
                 b = next;
             }
@@ -760,8 +762,14 @@ unsafe fn remote_free(owner: *mut State, b: *mut u8, dom: usize) {
     // SAFETY: states are never freed; the remote stack and flags are atomics.
     let st = unsafe { &*owner };
     st.pushers.fetch_add(1, Ordering::SeqCst);
-    // SAFETY: `b` is a dead block of at least 16 bytes: its two first words are ours.
-    unsafe { *b.cast::<usize>().add(1) = dom };
+    // SAFETY: `b` is a live block of `owner`'s pools.
+    let size = class_size(unsafe { (*pool_of(b)).cls } as usize) as i64;
+    st.remote_counters[dom]
+        .blocks
+        .fetch_sub(1, Ordering::Relaxed);
+    st.remote_counters[dom]
+        .bytes
+        .fetch_sub(size, Ordering::Relaxed);
     let mut head = st.remote.load(Ordering::Relaxed);
     loop {
         // SAFETY: as above.
@@ -954,8 +962,10 @@ pub fn domain_totals(dom: usize) -> (i64, i64) {
     let mut blocks = 0;
     let mut bytes = 0;
     each_state(|s| {
-        blocks += s.counters[dom].blocks.load(Ordering::Relaxed);
-        bytes += s.counters[dom].bytes.load(Ordering::Relaxed);
+        for c in [&s.counters[dom], &s.remote_counters[dom]] {
+            blocks += c.blocks.load(Ordering::Relaxed);
+            bytes += c.bytes.load(Ordering::Relaxed);
+        }
     });
     (blocks, bytes)
 }
@@ -975,6 +985,121 @@ pub fn collect_remote() {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The allocator's main state wants one thread at a time (the GIL's job
+    /// in C); the tests take turns.
+    static TURN: Mutex<()> = Mutex::new(());
+
+    /// A small deterministic generator (xorshift64*).
+    struct Rng(u64);
+
+    impl Rng {
+        fn next(&mut self) -> u64 {
+            self.0 ^= self.0 >> 12;
+            self.0 ^= self.0 << 25;
+            self.0 ^= self.0 >> 27;
+            self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+        }
+
+        fn below(&mut self, n: u64) -> u64 {
+            self.next() % n
+        }
+    }
+
+    fn fill(p: *mut c_void, n: usize, tag: u8) {
+        // SAFETY: `p` has `n` writable bytes.
+        unsafe { ptr::write_bytes(p.cast::<u8>(), tag, n) };
+    }
+
+    fn intact(p: *mut c_void, n: usize, tag: u8) -> bool {
+        // SAFETY: `p` has `n` readable bytes.
+        unsafe { std::slice::from_raw_parts(p.cast::<u8>(), n) }
+            .iter()
+            .all(|&b| b == tag)
+    }
+
+    /// Property: under any sequence of malloc/calloc/realloc/free over sizes
+    /// on both sides of the small-block threshold, every live block keeps
+    /// its contents (no overlap, no reuse of a live block), small blocks are
+    /// 16-byte aligned, and the counters return to where they started.
+    #[test]
+    fn random_sequences_keep_every_block_intact() {
+        let _turn = TURN.lock();
+        let before = domain_totals(crate::mem::OBJ);
+        for seed in 1..=8u64 {
+            let mut rng = Rng(seed.wrapping_mul(0x9e37_79b9_7f4a_7c15));
+            // The model: every live block with its size and fill byte.
+            let mut live: Vec<(*mut c_void, usize, u8)> = Vec::new();
+            for step in 0..40_000u32 {
+                let tag = (step % 251) as u8 + 1;
+                let size = match rng.below(10) {
+                    0..=6 => rng.below(SMALL_REQUEST_THRESHOLD as u64 + 1),
+                    7..=8 => rng.below(4096) + 1,
+                    _ => rng.below(70_000),
+                } as usize;
+                match rng.below(8) {
+                    0..=2 if live.len() < 5000 => {
+                        let p = malloc(crate::mem::OBJ, size);
+                        assert!(!p.is_null());
+                        if size <= SMALL_REQUEST_THRESHOLD {
+                            assert_eq!(p as usize % ALIGNMENT, 0);
+                        }
+                        fill(p, size, tag);
+                        live.push((p, size, tag));
+                    }
+                    3 if live.len() < 5000 => {
+                        let p = calloc(crate::mem::OBJ, 1, size);
+                        assert!(!p.is_null() && intact(p, size, 0));
+                        fill(p, size, tag);
+                        live.push((p, size, tag));
+                    }
+                    4..=5 if !live.is_empty() => {
+                        let i = rng.below(live.len() as u64) as usize;
+                        let (p, n, t) = live[i];
+                        assert!(intact(p, n, t), "block changed before realloc");
+                        // SAFETY: `p` is live in the model.
+                        let q = unsafe { realloc(crate::mem::OBJ, p, size) };
+                        assert!(!q.is_null());
+                        assert!(intact(q, n.min(size), t), "realloc lost contents");
+                        fill(q, size, tag);
+                        live[i] = (q, size, tag);
+                    }
+                    _ if !live.is_empty() => {
+                        let i = rng.below(live.len() as u64) as usize;
+                        let (p, n, t) = live.swap_remove(i);
+                        assert!(intact(p, n, t), "block changed before free");
+                        // SAFETY: `p` is live in the model and leaves it.
+                        unsafe { free(crate::mem::OBJ, p) };
+                    }
+                    _ => {}
+                }
+            }
+            for (p, n, t) in live.drain(..) {
+                assert!(intact(p, n, t));
+                // SAFETY: as above.
+                unsafe { free(crate::mem::OBJ, p) };
+            }
+        }
+        assert_eq!(domain_totals(crate::mem::OBJ), before);
+        // SAFETY: NULL is accepted.
+        unsafe { free(crate::mem::OBJ, null_mut()) };
+    }
+
+    /// Emptied arenas go back (all but one), and a new burst reuses memory.
+    #[test]
+    fn empty_arenas_are_released() {
+        let _turn = TURN.lock();
+        let start = total_arenas();
+        let blocks: Vec<_> = (0..200_000)
+            .map(|_| malloc(crate::mem::OBJ, 64))
+            .collect();
+        assert!(total_arenas() >= start + 10);
+        for &b in &blocks {
+            // SAFETY: each block is live and freed once.
+            unsafe { free(crate::mem::OBJ, b) };
+        }
+        assert!(total_arenas() <= start + 1);
+    }
 
     #[test]
     fn classes() {
