@@ -145,9 +145,7 @@ pub unsafe extern "C" fn PyMem_Realloc(ptr: *mut c_void, new_size: usize) -> *mu
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn PyMem_Free(ptr: *mut c_void) {
     // SAFETY: forwarded contract.
-    guard(c"PyMem_Free", || unsafe {
-        mem::domain_free(mem::MEM, ptr)
-    })
+    guard(c"PyMem_Free", || unsafe { mem::domain_free(mem::MEM, ptr) })
 }
 
 /// Allocates `size` bytes in the object domain: pyrt's small-object allocator

@@ -113,7 +113,9 @@ unsafe fn alloc(ctx: *mut c_void, zero: bool, n: usize) -> *mut c_void {
     // SAFETY: calling the allocator under the hook with its own context.
     let b = unsafe {
         if zero {
-            c.base.calloc.map_or(null_mut(), |f| f(c.base.ctx, 1, total))
+            c.base
+                .calloc
+                .map_or(null_mut(), |f| f(c.base.ctx, 1, total))
         } else {
             c.base.malloc.map_or(null_mut(), |f| f(c.base.ctx, total))
         }

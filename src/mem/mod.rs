@@ -122,7 +122,10 @@ impl SharedCounters {
 
     fn get(&self) -> (i64, i64) {
         let v = self.0.load(Ordering::Relaxed);
-        ((v >> UNIT_BITS) as i64, (v & ((1 << UNIT_BITS) - 1)) as i64 * 8)
+        (
+            (v >> UNIT_BITS) as i64,
+            (v & ((1 << UNIT_BITS) - 1)) as i64 * 8,
+        )
     }
 }
 

@@ -243,8 +243,10 @@ impl DomainCounters {
             self.blocks.load(Ordering::Relaxed) + blocks,
             Ordering::Relaxed,
         );
-        self.bytes
-            .store(self.bytes.load(Ordering::Relaxed) + bytes, Ordering::Relaxed);
+        self.bytes.store(
+            self.bytes.load(Ordering::Relaxed) + bytes,
+            Ordering::Relaxed,
+        );
     }
 }
 
@@ -1090,9 +1092,7 @@ mod tests {
     fn empty_arenas_are_released() {
         let _turn = TURN.lock();
         let start = total_arenas();
-        let blocks: Vec<_> = (0..200_000)
-            .map(|_| malloc(crate::mem::OBJ, 64))
-            .collect();
+        let blocks: Vec<_> = (0..200_000).map(|_| malloc(crate::mem::OBJ, 64)).collect();
         assert!(total_arenas() >= start + 10);
         for &b in &blocks {
             // SAFETY: each block is live and freed once.

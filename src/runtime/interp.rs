@@ -110,9 +110,9 @@ pub fn remove_interp(rt: &mut Runtime, handle: *mut PyInterpreterState) {
 
 /// Gives an interpreter its own small-object allocator state (before any of
 /// its thread states is attached).
-pub fn give_own_obmalloc(handle: *mut PyInterpreterState) {
-    // SAFETY: a live interpreter handle.
-    unsafe { (*handle).obmalloc.set(crate::mem::obmalloc::new_state()) };
+pub fn give_own_obmalloc(handle: Ptr<PyInterpreterState>) {
+    // SAFETY: callers pass the handle of an interpreter they just created.
+    unsafe { (*handle.0).obmalloc.set(crate::mem::obmalloc::new_state()) };
 }
 
 /// The allocator states of live interpreters that have their own.

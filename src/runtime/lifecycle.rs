@@ -218,7 +218,9 @@ pub fn finalize() -> i32 {
     // The interpreter's PyUnstable_AtExit callbacks, newest first, with its
     // thread state still current.
     run_interp_atexit(main_handle.0);
-    let malloc_stats = runtime::lock().main().is_some_and(|m| m.config.malloc_stats != 0);
+    let malloc_stats = runtime::lock()
+        .main()
+        .is_some_and(|m| m.config.malloc_stats != 0);
     if malloc_stats {
         if let Some(report) = crate::mem::stats_report() {
             crate::runtime::host::write_stderr_line(report.trim_end());
@@ -417,7 +419,7 @@ pub fn new_interpreter(
     // Its own allocator state unless it shares the main one under the main
     // GIL (an own GIL with the main state would let two threads change it).
     if settings.use_main_obmalloc == 0 || settings.gil == 2 {
-        crate::runtime::interp::give_own_obmalloc(interp.0);
+        crate::runtime::interp::give_own_obmalloc(interp);
     }
     rt.gilstate_check_disabled = true;
     let Some(tstate) = crate::runtime::interp::new_tstate(&mut rt, interp.0, 1) else {
