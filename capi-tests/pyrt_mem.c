@@ -179,7 +179,22 @@ static int object_before_init(void) {
     return 0;
 }
 
+/* The runtime's own copies (configs, argv) do not depend on the raw domain's
+ * allocator: hooks installed after initialization do not break finalization
+ * (CPython releases them through the hooks: a bad-ID fatal error). */
+static int debug_hooks_then_finalize(void) {
+    init_isolated();
+    PyMem_SetupDebugHooks();
+    void *p = PyMem_RawMalloc(10);
+    PyMem_RawFree(p);
+    printf("Py_FinalizeEx %d\n", Py_FinalizeEx());
+    init_isolated();
+    printf("again: Py_FinalizeEx %d\n", Py_FinalizeEx());
+    return 0;
+}
+
 static const struct test_case cases[] = {
+    {"debug_hooks_then_finalize", debug_hooks_then_finalize},
     {"stats_balance", stats_balance},
     {"stats_debug_hooks", stats_debug_hooks},
     {"arenas_returned", arenas_returned},

@@ -22,7 +22,10 @@ use std::ptr::{self, null_mut};
 use parking_lot::Mutex;
 
 use crate::ffi::pymem::PyMemAllocatorEx;
-use crate::mem::{MAX_REQUEST, RAW, count_debug, fn_addr, get_allocator, set_allocator};
+use crate::mem::{
+    MALLOC_TABLE, MAX_REQUEST, PYMALLOC_TABLE, RAW, Shared, count_debug, fn_addr, get_allocator,
+    install_static, malloc_table, pymalloc_table, set_allocator, table_ptr,
+};
 use crate::runtime::Ptr;
 
 const SST: usize = 8;
@@ -52,11 +55,69 @@ fn hook_malloc_addr(dom: usize) -> usize {
     fn_addr(Some(f))
 }
 
+const fn static_ctx(api: u8, dom: usize, base: PyMemAllocatorEx) -> Shared<DebugCtx> {
+    Shared(DebugCtx { api, dom, base })
+}
+
+/// Hook contexts over pyrt's own allocators (no allocation to install them,
+/// however often a named debug allocator is selected).
+static OVER_MALLOC: [Shared<DebugCtx>; 3] = [
+    static_ctx(b'r', 0, MALLOC_TABLE),
+    static_ctx(b'm', 1, MALLOC_TABLE),
+    static_ctx(b'o', 2, MALLOC_TABLE),
+];
+static OVER_PYMALLOC: [Shared<DebugCtx>; 3] = [
+    static_ctx(b'r', 0, PYMALLOC_TABLE),
+    static_ctx(b'm', 1, PYMALLOC_TABLE),
+    static_ctx(b'o', 2, PYMALLOC_TABLE),
+];
+
+const fn hook_table(ctx: &'static Shared<DebugCtx>, raw: bool) -> Shared<PyMemAllocatorEx> {
+    let ctx = ptr::from_ref(&ctx.0).cast_mut().cast::<c_void>();
+    Shared(if raw {
+        PyMemAllocatorEx {
+            ctx,
+            malloc: Some(raw_malloc),
+            calloc: Some(raw_calloc),
+            realloc: Some(raw_realloc),
+            free: Some(raw_free),
+        }
+    } else {
+        PyMemAllocatorEx {
+            ctx,
+            malloc: Some(malloc),
+            calloc: Some(calloc),
+            realloc: Some(realloc),
+            free: Some(free),
+        }
+    })
+}
+
+static HOOKS_OVER_MALLOC: [Shared<PyMemAllocatorEx>; 3] = [
+    hook_table(&OVER_MALLOC[0], true),
+    hook_table(&OVER_MALLOC[1], false),
+    hook_table(&OVER_MALLOC[2], false),
+];
+static HOOKS_OVER_PYMALLOC: [Shared<PyMemAllocatorEx>; 3] = [
+    hook_table(&OVER_PYMALLOC[0], true),
+    hook_table(&OVER_PYMALLOC[1], false),
+    hook_table(&OVER_PYMALLOC[2], false),
+];
+
 /// Installs the hooks on each domain that does not have them yet.
 pub fn setup_hooks() {
     for (dom, api) in [(0, b'r'), (1, b'm'), (2, b'o')] {
         let cur = get_allocator(dom);
         if fn_addr(cur.malloc) == hook_malloc_addr(dom) {
+            continue;
+        }
+        let now = table_ptr(dom);
+        if now == malloc_table() {
+            install_static(dom, &HOOKS_OVER_MALLOC[dom].0);
+            continue;
+        }
+        if now == pymalloc_table() {
+            install_static(dom, &HOOKS_OVER_PYMALLOC[dom].0);
             continue;
         }
         let ctx = Box::into_raw(Box::new(DebugCtx {

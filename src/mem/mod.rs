@@ -41,29 +41,35 @@ pub const MEM: usize = 1;
 pub const OBJ: usize = 2;
 
 /// A static allocator table, shared between threads (it is never written).
-struct Shared<T>(T);
+pub(crate) struct Shared<T>(pub(crate) T);
 
 // SAFETY: the tables are immutable; their NULL contexts are never dereferenced.
 unsafe impl<T> Sync for Shared<T> {}
 
 /// The C library's allocator, as the raw domain's default (and every domain's
 /// with `PYTHONMALLOC=malloc`).
-static MALLOC_ALLOC: Shared<PyMemAllocatorEx> = Shared(PyMemAllocatorEx {
+static MALLOC_ALLOC: Shared<PyMemAllocatorEx> = Shared(MALLOC_TABLE);
+
+/// The C library's allocator table.
+pub(crate) const MALLOC_TABLE: PyMemAllocatorEx = PyMemAllocatorEx {
     ctx: null_mut(),
     malloc: Some(malloc_fn),
     calloc: Some(calloc_fn),
     realloc: Some(realloc_fn),
     free: Some(free_fn),
-});
+};
 
-/// pyrt's small-object allocator, the mem and object domains' default.
-static PYMALLOC_ALLOC: Shared<PyMemAllocatorEx> = Shared(PyMemAllocatorEx {
+/// The small-object allocator's table.
+pub(crate) const PYMALLOC_TABLE: PyMemAllocatorEx = PyMemAllocatorEx {
     ctx: null_mut(),
     malloc: Some(pymalloc_malloc_fn),
     calloc: Some(pymalloc_calloc_fn),
     realloc: Some(pymalloc_realloc_fn),
     free: Some(pymalloc_free_fn),
-});
+};
+
+/// pyrt's small-object allocator, the mem and object domains' default.
+static PYMALLOC_ALLOC: Shared<PyMemAllocatorEx> = Shared(PYMALLOC_TABLE);
 
 /// The default arena allocator: anonymous `mmap`.
 static MMAP_ARENAS: Shared<PyObjectArenaAllocator> = Shared(PyObjectArenaAllocator {
@@ -72,11 +78,21 @@ static MMAP_ARENAS: Shared<PyObjectArenaAllocator> = Shared(PyObjectArenaAllocat
     free: Some(arena_munmap),
 });
 
-fn malloc_table() -> *mut PyMemAllocatorEx {
+/// Makes the static `table` the allocator of `dom`.
+pub(crate) fn install_static(dom: usize, table: &'static PyMemAllocatorEx) {
+    SLOTS[dom].store(ptr::from_ref(table).cast_mut(), Ordering::Release);
+}
+
+/// The table installed for `dom` (stable: tables are never freed).
+pub(crate) fn table_ptr(dom: usize) -> *mut PyMemAllocatorEx {
+    slot(dom)
+}
+
+pub(crate) fn malloc_table() -> *mut PyMemAllocatorEx {
     ptr::from_ref(&MALLOC_ALLOC.0).cast_mut()
 }
 
-fn pymalloc_table() -> *mut PyMemAllocatorEx {
+pub(crate) fn pymalloc_table() -> *mut PyMemAllocatorEx {
     ptr::from_ref(&PYMALLOC_ALLOC.0).cast_mut()
 }
 
@@ -525,32 +541,82 @@ unsafe extern "C" fn arena_munmap(_ctx: *mut c_void, p: *mut c_void, size: usize
 // ---------------------------------------------------------------------------
 // The raw domain, as pyrt itself uses it.
 
+thread_local! {
+    /// Set while the calling thread builds or releases runtime-owned copies.
+    static RUNTIME_OWNED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Runs `f` with pyrt's raw-domain helpers below going straight to the C
+/// library. For the copies the runtime owns and releases itself (the
+/// interpreters' configs behind `_Py_GetConfig`, `Py_GetArgcArgv`'s strings):
+/// they then do not depend on the raw domain's allocator, which the embedder
+/// may replace or hook between their allocation and their release.
+pub fn runtime_owned<R>(f: impl FnOnce() -> R) -> R {
+    let was = RUNTIME_OWNED.with(|o| o.replace(true));
+    let r = f();
+    RUNTIME_OWNED.with(|o| o.set(was));
+    r
+}
+
+fn runtime_owned_now() -> bool {
+    RUNTIME_OWNED.with(|o| o.get())
+}
+
 /// Allocates `size` bytes with the raw domain. NULL on failure.
 pub fn raw_malloc(size: usize) -> *mut c_void {
+    if runtime_owned_now() {
+        if size > MAX_REQUEST {
+            return null_mut();
+        }
+        // SAFETY: no preconditions.
+        return unsafe { malloc_fn(null_mut(), size) };
+    }
     domain_malloc(RAW, size)
 }
 
 /// Allocates a zeroed array of `nelem * elsize` bytes. NULL on failure or overflow.
 pub fn raw_calloc(nelem: usize, elsize: usize) -> *mut c_void {
+    if runtime_owned_now() {
+        if elsize != 0 && nelem > MAX_REQUEST / elsize {
+            return null_mut();
+        }
+        // SAFETY: no preconditions.
+        return unsafe { calloc_fn(null_mut(), nelem, elsize) };
+    }
     domain_calloc(RAW, nelem, elsize)
 }
 
 /// Resizes a block from the raw domain (NULL `block` allocates).
 ///
 /// # Safety
-/// `block` is NULL or a live block from the raw domain.
+/// `block` is NULL or a live block from the raw domain (from the C library
+/// inside [`runtime_owned`]).
 pub unsafe fn raw_realloc(block: *mut c_void, size: usize) -> *mut c_void {
+    if size > MAX_REQUEST {
+        return null_mut();
+    }
     // SAFETY: forwarded contract.
-    unsafe { domain_realloc(RAW, block, size) }
+    unsafe {
+        if runtime_owned_now() {
+            return realloc_fn(null_mut(), block, size);
+        }
+        domain_realloc(RAW, block, size)
+    }
 }
 
 /// Releases a block from the raw domain; NULL is a no-op.
 ///
 /// # Safety
-/// `block` is NULL or a live block from the raw domain.
+/// `block` is NULL or a live block from the raw domain (from the C library
+/// inside [`runtime_owned`]).
 pub unsafe fn raw_free(block: *mut c_void) {
     // SAFETY: forwarded contract.
-    unsafe { domain_free(RAW, block) }
+    unsafe {
+        if runtime_owned_now() {
+            return free_fn(null_mut(), block);
+        }
+        domain_free(RAW, block)
+    }
 }
 
 /// Copies `bytes` plus a terminating NUL into a new raw block.

@@ -17,8 +17,8 @@ pub fn new_interp(
     gil: Arc<Gil>,
 ) -> PyResult<Ptr<PyInterpreterState>> {
     let id = rt.next_interp_id;
-    let raw =
-        PyConfig::from_model(&config).map_err(|_| Status::no_memory(c"_PyInterpreterState_New"))?;
+    let raw = crate::mem::runtime_owned(|| PyConfig::from_model(&config))
+        .map_err(|_| Status::no_memory(c"_PyInterpreterState_New"))?;
     rt.next_interp_id += 1;
     let handle = Ptr(Box::into_raw(Box::new(PyInterpreterState {
         id,
@@ -97,7 +97,7 @@ pub fn remove_interp(rt: &mut Runtime, handle: *mut PyInterpreterState) {
             drop(Box::from_raw(t.0));
         }
         let mut raw = Box::from_raw(interp.raw_config.0);
-        raw.clear();
+        crate::mem::runtime_owned(|| raw.clear());
         let own = (*interp.handle.0).obmalloc.get();
         drop(Box::from_raw(interp.handle.0));
         if !own.is_null() {
