@@ -279,9 +279,12 @@ pub struct State {
     narenas: AtomicUsize,
     arenas_allocated: usize,
     arenas_released: usize,
-    /// Blocks handed out from pools and not freed (remote frees count until drained).
-    live: usize,
-    /// Per-domain counters of pool and large blocks.
+    /// Pools taken from arenas and not given back.
+    pools_in_use: usize,
+    /// Live pool blocks per domain and size class (single writer: one
+    /// increment or decrement per call; bytes follow from the class sizes).
+    class_counts: [[AtomicI64; NB_CLASSES]; COUNTED_DOMAINS],
+    /// Per-domain counters of large (malloc) blocks.
     pub counters: [DomainCounters; COUNTED_DOMAINS],
     /// What other threads' frees took off them (atomic additions).
     remote_counters: [DomainCounters; COUNTED_DOMAINS],
@@ -304,7 +307,8 @@ impl State {
             narenas: AtomicUsize::new(0),
             arenas_allocated: 0,
             arenas_released: 0,
-            live: 0,
+            pools_in_use: 0,
+            class_counts: [const { [const { AtomicI64::new(0) }; NB_CLASSES] }; COUNTED_DOMAINS],
             counters: [const { DomainCounters::new() }; COUNTED_DOMAINS],
             remote_counters: [const { DomainCounters::new() }; COUNTED_DOMAINS],
             remote: AtomicPtr::new(null_mut()),
@@ -327,7 +331,6 @@ impl State {
             let p = &mut *pool;
             let b = p.freeblock;
             p.count += 1;
-            self.live += 1;
             let next = *b.cast::<*mut u8>();
             p.freeblock = next;
             if next.is_null() {
@@ -421,6 +424,7 @@ impl State {
                 p
             };
             (*pool).arena = a;
+            self.pools_in_use += 1;
             ar.nfree -= 1;
             if ar.nfree == 0 {
                 self.unlink_usable(a);
@@ -509,7 +513,6 @@ impl State {
             *b.cast::<*mut u8>() = old;
             p.freeblock = b;
             p.count -= 1;
-            self.live -= 1;
             if old.is_null() {
                 // It was full: back to the head of its class list.
                 let cls = p.cls as usize;
@@ -555,6 +558,7 @@ impl State {
         unsafe {
             let a = (*pool).arena;
             let ar = &mut *a;
+            self.pools_in_use -= 1;
             (*pool).next = ar.freepools;
             ar.freepools = pool;
             ar.nfree += 1;
@@ -644,9 +648,37 @@ impl State {
         s
     }
 
+    /// Gives back the empty pools kept in the class lists (for an orphan:
+    /// afterwards every pool in use holds a live block).
+    fn release_empty_pools(&mut self) {
+        for cls in 0..NB_CLASSES {
+            let mut p = self.used[cls];
+            while !p.is_null() {
+                // SAFETY: pools in the class lists are live pools of this state.
+                unsafe {
+                    let next = (*p).next;
+                    if (*p).count == 0 {
+                        let prev = (*p).prev;
+                        if prev.is_null() {
+                            self.used[cls] = next;
+                        } else {
+                            (*prev).next = next;
+                        }
+                        if !next.is_null() {
+                            (*next).prev = prev;
+                        }
+                        self.release_pool(p);
+                    }
+                    p = next;
+                }
+            }
+        }
+    }
+
     /// Gives every arena back (the state has no live block).
     fn release_all(&mut self) {
         self.used = [null_mut(); NB_CLASSES];
+        self.pools_in_use = 0;
         while !self.all.is_null() {
             let a = self.all;
             // SAFETY: `a` is a live arena of this state.
@@ -711,7 +743,7 @@ pub fn new_state() -> *mut State {
             // SAFETY: retired states are never freed.
             let st = unsafe { &*s.0 };
             let _g = st.lock.lock();
-            st.live == 0 && st.all.is_null() && st.pushers.load(Ordering::SeqCst) == 0
+            st.all.is_null() && st.pushers.load(Ordering::SeqCst) == 0
         });
         pos.map(|i| retired.swap_remove(i))
     };
@@ -745,12 +777,19 @@ pub unsafe fn retire_state(s: *mut State) {
         // SAFETY: exclusive under the lock (pushers drain under it too).
         let st = unsafe { &mut *s };
         st.drain_remote();
-        if st.live == 0 {
+        st.release_empty_pools();
+        if st.pools_in_use == 0 {
             st.release_all();
         }
     }
     RETIRED.lock().push(crate::runtime::Ptr(s));
     OWN_STATES.fetch_sub(1, Ordering::SeqCst);
+}
+
+/// Single-writer counter update: a load and a store, no locked instruction.
+#[inline(always)]
+fn bump(c: &AtomicI64, by: i64) {
+    c.store(c.load(Ordering::Relaxed) + by, Ordering::Relaxed);
 }
 
 #[inline(always)]
@@ -789,7 +828,7 @@ unsafe fn remote_free(owner: *mut State, b: *mut u8, dom: usize) {
         // SAFETY: an orphan is only changed under its lock, which we hold.
         let st = unsafe { &mut *owner };
         st.drain_remote();
-        if st.live == 0 {
+        if st.pools_in_use == 0 {
             st.release_all();
         }
     }
@@ -817,7 +856,7 @@ pub fn malloc(dom: usize, n: usize) -> *mut c_void {
         // SAFETY: as above.
         let b = unsafe { st.alloc(cls) };
         if !b.is_null() {
-            st.counters[dom].add(1, class_size(cls) as i64);
+            bump(&st.class_counts[dom][cls], 1);
             return b.cast();
         }
     }
@@ -871,7 +910,7 @@ pub unsafe fn free(dom: usize, p: *mut c_void) {
             // SAFETY: the caller holds the GIL of the owner's interpreter.
             unsafe {
                 let st = &mut *cur;
-                st.counters[dom].add(-1, -(class_size((*pool).cls as usize) as i64));
+                bump(&st.class_counts[dom][(*pool).cls as usize], -1);
                 st.free_block(pool, b);
             }
         } else {
@@ -967,6 +1006,11 @@ pub fn domain_totals(dom: usize) -> (i64, i64) {
         for c in [&s.counters[dom], &s.remote_counters[dom]] {
             blocks += c.blocks.load(Ordering::Relaxed);
             bytes += c.bytes.load(Ordering::Relaxed);
+        }
+        for (cls, c) in s.class_counts[dom].iter().enumerate() {
+            let n = c.load(Ordering::Relaxed);
+            blocks += n;
+            bytes += n * class_size(cls) as i64;
         }
     });
     (blocks, bytes)
