@@ -498,19 +498,9 @@ typedef struct PyInterpreterConfig {
 } PyInterpreterConfig;
 
 /*
- What `PyGILState_Ensure` found and `PyGILState_Release` restores.
- */
-typedef int PyGILState_STATE;
-
-/*
  Memory domain selector (`PyMemAllocatorDomain`): `PYMEM_DOMAIN_*`.
  */
 typedef int PyMemAllocatorDomain;
-
-/*
- Allocator names (`PyMemAllocatorName`), as stored in `PyPreConfig.allocator`.
- */
-typedef int PyMemAllocatorName;
 
 /*
  A memory allocator: a context pointer passed to four functions.
@@ -555,6 +545,37 @@ typedef struct PyObjectArenaAllocator {
    */
   void (*free)(void *ctx, void *ptr, size_t size);
 } PyObjectArenaAllocator;
+
+/*
+ pyrt addition: live blocks and bytes of one memory domain.
+ */
+typedef struct PyRT_MemStats {
+  /*
+   Blocks allocated and not yet released.
+   */
+  ptrdiff_t blocks;
+  /*
+   Their bytes: the usable size of blocks from the C library's
+   allocator, the size class (16..512) of pool blocks, the size requested
+   under the debug hooks.
+   */
+  ptrdiff_t bytes;
+  /*
+   Arenas the small-object allocator holds (all interpreters; the same
+   value for the mem and object domains, 0 for the raw domain).
+   */
+  ptrdiff_t arenas;
+} PyRT_MemStats;
+
+/*
+ What `PyGILState_Ensure` found and `PyGILState_Release` restores.
+ */
+typedef int PyGILState_STATE;
+
+/*
+ Allocator names (`PyMemAllocatorName`), as stored in `PyPreConfig.allocator`.
+ */
+typedef int PyMemAllocatorName;
 
 /*
  The raw domain: `PyMem_RawMalloc` and friends.
@@ -1512,15 +1533,15 @@ struct PyThreadState *Py_NewInterpreter(void);
 void Py_EndInterpreter(struct PyThreadState *tstate);
 
 /*
- Allocates `size` bytes with the raw allocator (thread-safe, no GIL needed).
- A zero size returns a unique non-NULL pointer; NULL on failure or when
- `size` exceeds `PY_SSIZE_T_MAX`. Release with `PyMem_RawFree`.
+ Allocates `size` bytes with the raw domain's allocator (thread-safe, no
+ GIL needed). A zero size returns a unique non-NULL pointer; NULL on failure
+ or when `size` exceeds `PY_SSIZE_T_MAX`. Release with `PyMem_RawFree`.
  */
 void *PyMem_RawMalloc(size_t size);
 
 /*
- Allocates `nelem * elsize` zeroed bytes with the raw allocator; NULL on
- failure or overflow. Zero sizes return a unique non-NULL pointer.
+ Allocates `nelem * elsize` zeroed bytes with the raw domain's allocator;
+ NULL on failure or overflow. Zero sizes return a unique non-NULL pointer.
  */
 void *PyMem_RawCalloc(size_t nelem, size_t elsize);
 
@@ -1529,7 +1550,7 @@ void *PyMem_RawCalloc(size_t nelem, size_t elsize);
  leaves `ptr` valid.
 
  # Safety
- `ptr` is NULL or a live block from the raw allocator.
+ `ptr` is NULL or a live block from the raw domain.
  */
 void *PyMem_RawRealloc(void *ptr, size_t new_size);
 
@@ -1537,23 +1558,25 @@ void *PyMem_RawRealloc(void *ptr, size_t new_size);
  Releases a raw block; NULL does nothing.
 
  # Safety
- `ptr` is NULL or a live block from the raw allocator.
+ `ptr` is NULL or a live block from the raw domain.
  */
 void PyMem_RawFree(void *ptr);
 
 /*
- Allocates `size` bytes in the memory domain (same contract as
- `PyMem_RawMalloc`). Release with `PyMem_Free`.
+ Allocates `size` bytes in the mem domain (pyrt's small-object allocator by
+ default; the GIL must be held). Same contract as `PyMem_RawMalloc`.
+ Release with `PyMem_Free`.
  */
 void *PyMem_Malloc(size_t size);
 
 /*
- Allocates zeroed memory in the memory domain; NULL on failure or overflow.
+ Allocates zeroed memory in the mem domain; NULL on failure or overflow.
  */
 void *PyMem_Calloc(size_t nelem, size_t elsize);
 
 /*
- Resizes a block of the memory domain (NULL `ptr` allocates).
+ Resizes a block of the mem domain (NULL `ptr` allocates). On failure
+ returns NULL and leaves `ptr` valid.
 
  # Safety
  `ptr` is NULL or a live block from `PyMem_Malloc`/`PyMem_Calloc`/`PyMem_Realloc`.
@@ -1561,16 +1584,17 @@ void *PyMem_Calloc(size_t nelem, size_t elsize);
 void *PyMem_Realloc(void *ptr, size_t new_size);
 
 /*
- Releases a block of the memory domain; NULL does nothing.
+ Releases a block of the mem domain; NULL does nothing.
 
  # Safety
- `ptr` is NULL or a live block from the memory domain.
+ `ptr` is NULL or a live block from the mem domain.
  */
 void PyMem_Free(void *ptr);
 
 /*
- Allocates `size` bytes in the object domain (same contract as
- `PyMem_Malloc`; the pymalloc-class allocator lands with issue #7).
+ Allocates `size` bytes in the object domain: pyrt's small-object allocator
+ by default (requests up to 512 bytes come from pools, larger ones from
+ `malloc`); the GIL must be held. Same contract as `PyMem_Malloc`.
  */
 void *PyObject_Malloc(size_t size);
 
@@ -1580,7 +1604,8 @@ void *PyObject_Malloc(size_t size);
 void *PyObject_Calloc(size_t nelem, size_t elsize);
 
 /*
- Resizes a block of the object domain (NULL `ptr` allocates).
+ Resizes a block of the object domain (NULL `ptr` allocates). On failure
+ returns NULL and leaves `ptr` valid.
 
  # Safety
  `ptr` is NULL or a live block from the object domain.
@@ -1594,6 +1619,67 @@ void *PyObject_Realloc(void *ptr, size_t new_size);
  `ptr` is NULL or a live block from the object domain.
  */
 void PyObject_Free(void *ptr);
+
+/*
+ Copies the current allocator of `domain` into `*allocator`. An unknown
+ domain yields a table of NULLs; a NULL `allocator` does nothing.
+
+ # Safety
+ `allocator` is NULL or writable.
+ */
+void PyMem_GetAllocator(PyMemAllocatorDomain domain, struct PyMemAllocatorEx *allocator);
+
+/*
+ Makes `*allocator` (copied) the allocator of `domain`, before or after
+ initialization. Blocks allocated earlier must still be released by the
+ allocator that made them. The raw domain's allocator must be thread-safe.
+ An unknown domain or a NULL `allocator` does nothing.
+
+ # Safety
+ `allocator` is NULL or points to a valid table whose functions follow
+ CPython's allocator contract.
+ */
+void PyMem_SetAllocator(PyMemAllocatorDomain domain, struct PyMemAllocatorEx *allocator);
+
+/*
+ Installs the debug hooks on the three domains (those that have them
+ already keep theirs): guard bytes around every block, fresh (0xCD) and
+ released (0xDD) byte patterns, API family checks and, for the mem and
+ object domains, the GIL check. Violations end in CPython's fatal errors.
+ Blocks allocated before the call must not be released after it.
+ */
+void PyMem_SetupDebugHooks(void);
+
+/*
+ Copies the arena allocator (used by the small-object allocator for its
+ 1 MiB arenas) into `*allocator`; NULL does nothing.
+
+ # Safety
+ `allocator` is NULL or writable.
+ */
+void PyObject_GetArenaAllocator(struct PyObjectArenaAllocator *allocator);
+
+/*
+ Makes `*allocator` (copied) the arena allocator for arenas obtained from
+ now on; each arena goes back to the allocator that made it. NULL does nothing.
+
+ # Safety
+ `allocator` is NULL or points to a valid table.
+ */
+void PyObject_SetArenaAllocator(struct PyObjectArenaAllocator *allocator);
+
+/*
+ pyrt addition: fills `*stats` with the live blocks and bytes of `domain`
+ (`PYMEM_DOMAIN_RAW`, `_MEM` or `_OBJ`) over every interpreter, counting
+ what pyrt's own allocators (default, malloc, pymalloc, debug) served
+ through the domain's functions; blocks of an embedder's allocator are not
+ counted. Returns 0, or -1 for an unknown domain or NULL `stats`.
+ Callable at any time, from any thread.
+
+ # Safety
+ `stats` is NULL or writable.
+ */
+int PyRT_Mem_GetStats(PyMemAllocatorDomain domain, struct PyRT_MemStats *stats);
 
 /*
  Computes the path configuration of `config` without initializing

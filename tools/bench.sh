@@ -66,9 +66,11 @@ cat <<'NOTES'
 
 ## Notes on the targets not met yet
 
-- **PyObject_Malloc live-blocks pattern**: the object domain is still backed
-  by the C library's `malloc`; the pymalloc-class small-object allocator of
-  issue #7 is what closes this gap (the pair benchmarks already beat CPython).
+- **Raw domain pairs**: `PyMem_RawMalloc`/`PyMem_RawFree` call the C
+  library's allocator as CPython's do, plus one atomic addition each for the
+  live-block statistics (`PyRT_Mem_GetStats`); CPython's column also runs on
+  the oracle's own (newer) C library, whose `malloc` is faster here (compare
+  the two `floor_malloc_free_64` rows).
 - **GILState kept / nested**: each call pays for the general-dynamic
   thread-local access a shared library needs (`__tls_get_addr`) and a
   panic guard; both paths are a handful of instructions otherwise.

@@ -71,8 +71,8 @@ pub unsafe extern "C" fn Py_EncodeLocale(text: *const WChar, error_pos: *mut usi
         match locale::encode(w.units(), runtime::utf8_mode()) {
             Ok(bytes) => {
                 store(error_pos, usize::MAX);
-                // The memory domain shares the raw allocator (see `PyMem_Free`).
-                crate::mem::raw_strdup(&bytes)
+                // Released with PyMem_Free: the mem domain's block.
+                crate::mem::strdup_in(crate::mem::MEM, &bytes)
             }
             Err(EncodeError::Unencodable(i)) => {
                 store(error_pos, i);

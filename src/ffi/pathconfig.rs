@@ -35,12 +35,16 @@ fn getter(slot: usize, pick: fn(&LegacyPaths) -> Option<&WideString>) -> *mut WC
     if s.value == value && (s.ptr != 0 || value.is_none()) {
         return s.ptr as *mut WChar;
     }
-    // SAFETY: `s.ptr` is 0 or a string this module allocated and nothing else frees.
-    unsafe { free_wstr(s.ptr as *mut WChar) };
-    s.ptr = match &value {
-        Some(v) => alloc_wstr(v).map_or(0, |p| p as usize),
-        None => 0,
-    };
+    // The strings are runtime-owned: allocated and freed with the C library,
+    // whatever allocator the embedder installs in between.
+    crate::mem::runtime_owned(|| {
+        // SAFETY: `s.ptr` is 0 or a string this module allocated and nothing else frees.
+        unsafe { free_wstr(s.ptr as *mut WChar) };
+        s.ptr = match &value {
+            Some(v) => alloc_wstr(v).map_or(0, |p| p as usize),
+            None => 0,
+        };
+    });
     s.value = if s.ptr == 0 { None } else { value };
     s.ptr as *mut WChar
 }

@@ -289,6 +289,10 @@ static ARGC_ARGV: parking_lot::Mutex<ArgcArgv> = parking_lot::Mutex::new(ArgcArg
 
 /// Keeps a C copy of `orig_argv` for `Py_GetArgcArgv`.
 pub fn store_argc_argv(orig: &[WideString]) {
+    crate::mem::runtime_owned(|| store_argc_argv_owned(orig));
+}
+
+fn store_argc_argv_owned(orig: &[WideString]) {
     let mut slot = ARGC_ARGV.lock();
     for p in slot.argv.drain(..) {
         // SAFETY: allocated below with the raw allocator.

@@ -13,6 +13,8 @@ use crate::runtime::{self, thread};
 pub struct PyInterpreterState {
     /// The interpreter's id (main: 0).
     pub(crate) id: i64,
+    /// Its own small-object allocator state (NULL: it uses the main one).
+    pub(crate) obmalloc: std::cell::Cell<*mut crate::mem::obmalloc::State>,
 }
 
 /// The state of one thread in one interpreter. Opaque in pyrt's headers.

@@ -17,10 +17,13 @@ pub fn new_interp(
     gil: Arc<Gil>,
 ) -> PyResult<Ptr<PyInterpreterState>> {
     let id = rt.next_interp_id;
-    let raw =
-        PyConfig::from_model(&config).map_err(|_| Status::no_memory(c"_PyInterpreterState_New"))?;
+    let raw = crate::mem::runtime_owned(|| PyConfig::from_model(&config))
+        .map_err(|_| Status::no_memory(c"_PyInterpreterState_New"))?;
     rt.next_interp_id += 1;
-    let handle = Ptr(Box::into_raw(Box::new(PyInterpreterState { id })));
+    let handle = Ptr(Box::into_raw(Box::new(PyInterpreterState {
+        id,
+        obmalloc: std::cell::Cell::new(std::ptr::null_mut()),
+    })));
     rt.interps.push(Interp {
         handle,
         id,
@@ -94,7 +97,31 @@ pub fn remove_interp(rt: &mut Runtime, handle: *mut PyInterpreterState) {
             drop(Box::from_raw(t.0));
         }
         let mut raw = Box::from_raw(interp.raw_config.0);
-        raw.clear();
+        crate::mem::runtime_owned(|| raw.clear());
+        let own = (*interp.handle.0).obmalloc.get();
         drop(Box::from_raw(interp.handle.0));
+        if !own.is_null() {
+            // SAFETY: made by `give_own_obmalloc` for this interpreter, whose
+            // thread states are all gone.
+            crate::mem::obmalloc::retire_state(own);
+        }
     }
+}
+
+/// Gives an interpreter its own small-object allocator state (before any of
+/// its thread states is attached).
+pub fn give_own_obmalloc(handle: Ptr<PyInterpreterState>) {
+    // SAFETY: callers pass the handle of an interpreter they just created.
+    unsafe { (*handle.0).obmalloc.set(crate::mem::obmalloc::new_state()) };
+}
+
+/// The allocator states of live interpreters that have their own.
+pub fn own_obmalloc_states() -> Vec<*mut crate::mem::obmalloc::State> {
+    let rt = crate::runtime::lock();
+    rt.interps
+        .iter()
+        // SAFETY: listed interpreters are live.
+        .map(|i| unsafe { (*i.handle.0).obmalloc.get() })
+        .filter(|s| !s.is_null())
+        .collect()
 }

@@ -97,13 +97,13 @@ pub fn initialize(config: Config) -> PyResult<()> {
 }
 
 fn replace_config(interp: &mut Interp, config: Config) -> PyResult<()> {
-    let raw = PyConfig::from_model(&config)
+    let raw = crate::mem::runtime_owned(|| PyConfig::from_model(&config))
         .map_err(|_| Status::no_memory(c"_PyInterpreterState_SetConfig"))?;
     // SAFETY: `raw_config` was allocated by Box in `initialize`; `_Py_GetConfig`
     // callers see the struct updated in place, as with CPython's interpreter config.
     unsafe {
         let slot = &mut *interp.raw_config.0;
-        slot.clear();
+        crate::mem::runtime_owned(|| slot.clear());
         *slot = raw;
     }
     interp.config = config;
@@ -221,6 +221,14 @@ pub fn finalize() -> i32 {
     // The interpreter's PyUnstable_AtExit callbacks, newest first, with its
     // thread state still current.
     run_interp_atexit(main_handle.0);
+    let malloc_stats = runtime::lock()
+        .main()
+        .is_some_and(|m| m.config.malloc_stats != 0);
+    if malloc_stats {
+        if let Some(report) = crate::mem::stats_report() {
+            crate::runtime::host::write_stderr_line(report.trim_end());
+        }
+    }
     thread::detach();
     crate::runtime::interp::remove_interp(&mut runtime::lock(), main_handle.0);
     crate::ffi::pydebug::set_filesystem_encoding(None, None);
@@ -411,6 +419,11 @@ pub fn new_interpreter(
         main_gil
     };
     let interp = crate::runtime::interp::new_interp(&mut rt, config, gil)?;
+    // Its own allocator state unless it shares the main one under the main
+    // GIL (an own GIL with the main state would let two threads change it).
+    if settings.use_main_obmalloc == 0 || settings.gil == 2 {
+        crate::runtime::interp::give_own_obmalloc(interp);
+    }
     rt.gilstate_check_disabled = true;
     let Some(tstate) = crate::runtime::interp::new_tstate(&mut rt, interp.0, 1) else {
         crate::runtime::interp::remove_interp(&mut rt, interp.0);

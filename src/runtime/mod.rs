@@ -271,10 +271,9 @@ fn write(rt: &mut Runtime, pre: &mut PreConfig, host: &mut host::Process) -> PyR
     if rt.core_initialized {
         return Ok(());
     }
-    if pre.allocator != preconfig::allocator::NOT_SET
-        && !(preconfig::allocator::DEFAULT..=preconfig::allocator::MIMALLOC_DEBUG)
-            .contains(&pre.allocator)
-    {
+    // The named allocator replaces the three domains' (and any an embedder
+    // set before); NOT_SET keeps them.
+    if pre.allocator != preconfig::allocator::NOT_SET && !crate::mem::setup_named(pre.allocator) {
         return Err(Status::error(
             c"_PyPreConfig_Write",
             c"Unknown PYTHONMALLOC allocator",
