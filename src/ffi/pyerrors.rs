@@ -30,8 +30,17 @@ fn runtime_state() -> String {
     }
 }
 
-/// The calling thread's name (empty when it has none).
+/// The calling thread's name (empty when it has none), read from the OS once
+/// per thread: thread states are created often, and the name is only shown
+/// in fatal error reports.
 pub fn thread_name() -> String {
+    thread_local! {
+        static NAME: std::cell::OnceCell<String> = const { std::cell::OnceCell::new() };
+    }
+    NAME.with(|n| n.get_or_init(read_thread_name).clone())
+}
+
+fn read_thread_name() -> String {
     let mut buf = [0 as c_char; 64];
     // SAFETY: the buffer is writable and its length is passed.
     let rc = unsafe { libc::pthread_getname_np(libc::pthread_self(), buf.as_mut_ptr(), buf.len()) };
