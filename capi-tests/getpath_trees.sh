@@ -123,6 +123,10 @@ install "$B/usr"
 exe "$B/usr/bin/python3"
 mkdir -p "$B/flat"
 printf '#home = /wrong\nHOME=%s\nhome = /second\n' "$B/usr/bin" >"$B/flat/pyvenv.cfg"
+Y=$ROOT/venvdir
+install "$Y/usr"
+mkdir -p "$Y/usr/pyvenv.cfg"
+case_ venv_cfg_is_directory "$Y/usr/bin/python3" "$Y" "" -- "$Y/usr/bin/python3" -S
 case_ venv_cfg_beside_executable "$B/flat/python3" "$B" "" -- "$B/flat/python3" -S
 R=$ROOT/reloc
 install "$R/opt"
@@ -182,6 +186,11 @@ mkdir -p "$E/src"
 ln -sfn "$STD" "$E/Lib"
 : >"$E/src/pybuilddir.txt"
 case_ build_tree_empty_pybuilddir "$E/src/python" "$E" "" -- "$E/src/python"
+# A pybuilddir.txt that is a directory reads as an empty file.
+G=$ROOT/builddirdir
+mkdir -p "$G/src/pybuilddir.txt"
+ln -sfn "$STD" "$G/Lib"
+case_ build_tree_pybuilddir_is_directory "$G/src/python" "$G" "" -- "$G/src/python"
 case_ build_tree_ignored_with_home "$D/src/python" "$D" "" --set "home=$T/usr" -- "$D/src/python"
 case_ build_tree_forced_with_home "$D/src/python" "$D" "" --set "home=$T/usr" --set _is_python_build=1 -- "$D/src/python"
 P=$ROOT/pth

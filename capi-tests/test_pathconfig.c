@@ -4,6 +4,8 @@
  * Layouts on disk are covered by getpath_trees.sh. */
 #include "harness.h"
 
+#include <unistd.h>
+
 /* Still exported by CPython 3.14, no longer declared by its headers. */
 extern void Py_SetPath(const wchar_t *path);
 extern void Py_SetProgramName(const wchar_t *name);
@@ -110,7 +112,48 @@ static int set_path_then_init(void) {
     return 0;
 }
 
+/* A pyvenv.cfg that cannot be used stops initialization with CPython's
+ * status (the explanation on stderr is each implementation's own). */
+static void bad_pyvenv(int too_large) {
+    char dir[64], path[128];
+    snprintf(dir, sizeof dir, "/tmp/pyrt-pathconfig.XXXXXX");
+    CHECK(mkdtemp(dir) != NULL);
+    snprintf(path, sizeof path, "%s/pyvenv.cfg", dir);
+    if (too_large) {
+        FILE *f = fopen(path, "w");
+        CHECK(f != NULL);
+        for (int i = 0; i < 40 * 1024; i++) fputc('#', f);
+        fclose(f);
+    } else {
+        CHECK(symlink("pyvenv.cfg", path) == 0);
+    }
+    PyConfig c;
+    PyConfig_InitIsolatedConfig(&c);
+    char exe[128];
+    snprintf(exe, sizeof exe, "%s/bin/python3", dir);
+    CHECK_OK(PyConfig_SetBytesString(&c, &c.program_name, exe));
+    fflush(stderr);
+    CHECK(freopen("/dev/null", "w", stderr) != NULL);
+    PyStatus st = Py_InitializeFromConfig(&c);
+    PyConfig_Clear(&c);
+    print_status("init", st);
+    unlink(path);
+    rmdir(dir);
+}
+
+static int pyvenv_cfg_too_large(void) {
+    bad_pyvenv(1);
+    return 0;
+}
+
+static int pyvenv_cfg_symlink_loop(void) {
+    bad_pyvenv(0);
+    return 0;
+}
+
 static const struct test_case cases[] = {
+    {"pyvenv_cfg_too_large", pyvenv_cfg_too_large},
+    {"pyvenv_cfg_symlink_loop", pyvenv_cfg_symlink_loop},
     {"setters_before_init", setters_before_init},
     {"getter_pointer_is_stable", getter_pointer_is_stable},
     {"read_copies_legacy_values", read_copies_legacy_values},

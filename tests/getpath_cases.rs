@@ -273,7 +273,7 @@ impl Fs for FakeFs {
             return Ok(Vec::new());
         }
         if self.dirs.contains(&r) {
-            return Err(ReadError::Other);
+            return Ok(Vec::new());
         }
         Err(ReadError::NotFound)
     }
@@ -458,6 +458,20 @@ fn run_case(case: &Json) -> Result<(), String> {
             if g != v {
                 diffs.push(format!("  {k}: expected {v:?}, got {g:?}"));
             }
+        }
+    }
+    // The internal build and venv prefixes the reference computed.
+    let internal = case.get("internal");
+    for (key, got) in [
+        ("build_prefix", &out.build_prefix),
+        ("venv_prefix", &out.venv_prefix),
+    ] {
+        let g = got.as_deref().map_or(Json::Null, show);
+        if *internal.get(key) != g {
+            diffs.push(format!(
+                "  internal {key}: expected {:?}, got {g:?}",
+                internal.get(key)
+            ));
         }
     }
     let want_warn: Vec<String> = case

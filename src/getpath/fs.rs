@@ -11,7 +11,7 @@ pub enum ReadError {
     NotFound,
     /// Access was denied (`EACCES`, `EPERM`).
     Permission,
-    /// Another OS error (e.g. it is a directory).
+    /// Another error opening it (e.g. a symbolic link loop).
     Other,
     /// It holds 32 KiB or more; the computation must stop.
     TooLarge,
@@ -30,7 +30,8 @@ pub trait Fs {
     fn is_exec(&self, path: &[u8]) -> bool;
     /// The target of the symbolic link `path`, or `None` when it is not one.
     fn readlink(&self, path: &[u8]) -> Option<Vec<u8>>;
-    /// The content of a file smaller than [`MAX_READ`].
+    /// The content of a file smaller than [`MAX_READ`]; what opens but cannot
+    /// be read (a directory) has no content.
     fn read(&self, path: &[u8]) -> Result<Vec<u8>, ReadError>;
     /// The current working directory (empty when it cannot be read).
     fn cwd(&self) -> Vec<u8>;
@@ -86,10 +87,15 @@ impl Fs for RealFs {
             _ => ReadError::Other,
         })?;
         let mut buf = Vec::new();
-        f.by_ref()
+        // A file that opens but cannot be read (a directory) reads as empty,
+        // as CPython's `fopen` + `fread` see it.
+        if f.by_ref()
             .take(MAX_READ as u64)
             .read_to_end(&mut buf)
-            .map_err(|_| ReadError::Other)?;
+            .is_err()
+        {
+            buf.clear();
+        }
         if buf.len() >= MAX_READ {
             return Err(ReadError::TooLarge);
         }

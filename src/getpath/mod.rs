@@ -147,10 +147,9 @@ pub struct Output {
 pub enum Error {
     /// A file of 32 KiB or more was read (the path is given).
     TooLarge(Vec<u8>),
-    /// `pyvenv.cfg` or `pybuilddir.txt` exists but cannot be read (e.g. a directory).
+    /// `pyvenv.cfg` or `pybuilddir.txt` cannot be opened for another reason
+    /// than absence or permissions (e.g. a symbolic link loop).
     Unreadable(Vec<u8>),
-    /// A configuration string cannot be encoded for the file system.
-    Encoding,
 }
 
 fn some(v: &Option<Vec<u8>>) -> Vec<u8> {

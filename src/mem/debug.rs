@@ -72,9 +72,10 @@ static OVER_PYMALLOC: [Shared<DebugCtx>; 3] = [
     static_ctx(b'o', 2, PYMALLOC_TABLE),
 ];
 
-const fn hook_table(ctx: &'static Shared<DebugCtx>, raw: bool) -> Shared<PyMemAllocatorEx> {
-    let ctx = ptr::from_ref(&ctx.0).cast_mut().cast::<c_void>();
-    Shared(if raw {
+/// The hook functions over `ctx` (a `DebugCtx`): the raw domain's own
+/// entry points (no GIL check) or the mem/object ones.
+const fn hooks(ctx: *mut c_void, raw: bool) -> PyMemAllocatorEx {
+    if raw {
         PyMemAllocatorEx {
             ctx,
             malloc: Some(raw_malloc),
@@ -90,7 +91,14 @@ const fn hook_table(ctx: &'static Shared<DebugCtx>, raw: bool) -> Shared<PyMemAl
             realloc: Some(realloc),
             free: Some(free),
         }
-    })
+    }
+}
+
+const fn hook_table(ctx: &'static Shared<DebugCtx>, raw: bool) -> Shared<PyMemAllocatorEx> {
+    Shared(hooks(
+        ptr::from_ref(&ctx.0).cast_mut().cast::<c_void>(),
+        raw,
+    ))
 }
 
 static HOOKS_OVER_MALLOC: [Shared<PyMemAllocatorEx>; 3] = [
@@ -126,23 +134,7 @@ pub fn setup_hooks() {
             base: cur,
         }));
         CTXS.lock().push(Ptr(ctx));
-        let table = if dom == RAW {
-            PyMemAllocatorEx {
-                ctx: ctx.cast(),
-                malloc: Some(raw_malloc),
-                calloc: Some(raw_calloc),
-                realloc: Some(raw_realloc),
-                free: Some(raw_free),
-            }
-        } else {
-            PyMemAllocatorEx {
-                ctx: ctx.cast(),
-                malloc: Some(malloc),
-                calloc: Some(calloc),
-                realloc: Some(realloc),
-                free: Some(free),
-            }
-        };
+        let table = hooks(ctx.cast(), dom == RAW);
         set_allocator(dom, &table);
     }
 }

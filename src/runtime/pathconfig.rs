@@ -54,13 +54,11 @@ fn find_library_path() -> Option<Vec<u8>> {
 pub fn compute(c: &mut Config, utf8: bool) -> PyResult<()> {
     let legacy = LEGACY_PATHS.lock().clone();
     legacy_paths::copy_into(c, &legacy);
+    let enc_one = |w: &WideString| -> PyResult<Vec<u8>> {
+        locale::encode(w.units(), utf8).map_err(|_| error())
+    };
     let enc = |w: &Option<WideString>| -> PyResult<Option<Vec<u8>>> {
-        match w {
-            None => Ok(None),
-            Some(w) => locale::encode(w.units(), utf8)
-                .map(Some)
-                .map_err(|_| error()),
-        }
+        w.as_ref().map(enc_one).transpose()
     };
     let input = Input {
         program_name: enc(&c.program_name)?,
@@ -77,13 +75,10 @@ pub fn compute(c: &mut Config, utf8: bool) -> PyResult<()> {
         module_search_paths: c
             .module_search_paths
             .iter()
-            .map(|p| enc(&Some(p.clone())).map(Option::unwrap_or_default))
+            .map(enc_one)
             .collect::<PyResult<_>>()?,
         module_search_paths_set: c.module_search_paths_set > 0,
-        argv0: match c.orig_argv.first() {
-            Some(a) => enc(&Some(a.clone()))?,
-            None => None,
-        },
+        argv0: c.orig_argv.first().map(enc_one).transpose()?,
         use_environment: c.use_environment > 0,
         is_python_build: c._is_python_build,
     };
@@ -122,7 +117,6 @@ pub fn compute(c: &mut Config, utf8: bool) -> PyResult<()> {
                 getpath::Error::Unreadable(p) => {
                     format!("cannot read {}", String::from_utf8_lossy(&p))
                 }
-                getpath::Error::Encoding => "a path cannot be encoded".to_string(),
             };
             host::write_stderr_line(&format!("pyrt: path configuration failed: {why}"));
             return Err(error());
