@@ -33,8 +33,12 @@ all: lib header
 
 lib: $(LIB)
 
+# The shared library is compiled on its own (no rlib/staticlib in the same
+# rustc run) so its internal symbols are local: direct calls and data access
+# instead of GOT indirections on the hot paths.
 $(LIB): $(RUST_SRC)
-	$(CARGO) build --release --locked
+	$(CARGO) rustc --release --locked --lib --crate-type staticlib
+	$(CARGO) rustc --release --locked --lib --crate-type cdylib
 	@ln -sf libpyrt.so $(LIBDIR)/libpyrt.so.0
 	@mkdir -p $(LIBDIR)/compat
 	@ln -sf ../libpyrt.so $(LIBDIR)/compat/libpython3.14.so.1.0

@@ -199,6 +199,11 @@ pub fn arena_allocator() -> PyObjectArenaAllocator {
     unsafe { *ARENA_SLOT.load(Ordering::Acquire) }
 }
 
+/// True for pyrt's own arena allocator (anonymous private mappings).
+pub(crate) fn is_default_arena_allocator(a: &PyObjectArenaAllocator) -> bool {
+    fn_addr(a.alloc) == fn_addr(MMAP_ARENAS.0.alloc)
+}
+
 /// Installs the arena allocator used for arenas obtained from now on (each
 /// arena is returned to the allocator that made it).
 pub fn set_arena_allocator(table: &PyObjectArenaAllocator) {

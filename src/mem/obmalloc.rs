@@ -48,6 +48,7 @@ pub const ALIGNMENT: usize = 16;
 pub const SMALL_REQUEST_THRESHOLD: usize = 512;
 /// Number of size classes (16, 32, ..., 512 bytes).
 pub const NB_CLASSES: usize = SMALL_REQUEST_THRESHOLD / ALIGNMENT;
+const _: () = assert!(NB_CLASSES.is_power_of_two());
 /// Pool size (a power of two; pools are aligned to it).
 pub const POOL_SIZE: usize = 1 << POOL_BITS;
 const POOL_BITS: u32 = 14;
@@ -218,6 +219,37 @@ struct Arena {
     next: *mut Arena,
     /// Next arena of the state (all of them).
     all_next: *mut Arena,
+    /// The arena is pyrt's own anonymous mapping: its never-used pools may be
+    /// faulted in ahead, [`POPULATE_SPAN`] bytes at a time.
+    populate: bool,
+}
+
+/// How much of an arena is faulted in at once, once a state has shown it
+/// needs more than a few pools (see [`populate`]).
+const POPULATE_SPAN: usize = 16 * POOL_SIZE;
+
+/// Whether the kernel accepted `MADV_POPULATE_WRITE` so far (Linux 5.14+).
+static POPULATE_WORKS: AtomicBool = AtomicBool::new(true);
+
+/// Faults in the next [`POPULATE_SPAN`] bytes of never-used pools of `ar`
+/// with one system call, instead of one page fault per 4 KiB page when the
+/// pools are first written. Only once the state holds more than one arena or
+/// the arena's first span is used up, so a small program pays nothing (its
+/// pools are faulted page by page as they are touched).
+#[cold]
+fn populate(ar: &Arena, many_arenas: bool) {
+    let first = ar.end - ar.npools as usize * POOL_SIZE;
+    if (ar.unused == first && !many_arenas) || !POPULATE_WORKS.load(Ordering::Relaxed) {
+        return;
+    }
+    let len = POPULATE_SPAN.min(ar.end - ar.unused);
+    // SAFETY: the range lies inside the arena's private anonymous mapping and
+    // is not in use; populating only faults in its (zero) pages.
+    let rc = unsafe { libc::madvise(ar.unused as *mut c_void, len, libc::MADV_POPULATE_WRITE) };
+    if rc != 0 && std::io::Error::last_os_error().raw_os_error() == Some(libc::EINVAL) {
+        // An older kernel: do not ask again.
+        POPULATE_WORKS.store(false, Ordering::Relaxed);
+    }
 }
 
 /// Counters of one domain, written only by the state's owner.
@@ -420,6 +452,11 @@ impl State {
                 p
             } else {
                 let p = ar.unused as *mut Pool;
+                if ar.populate
+                    && (ar.unused - (ar.end - ar.npools as usize * POOL_SIZE)) % POPULATE_SPAN == 0
+                {
+                    populate(ar, self.narenas.load(Ordering::Relaxed) > 1);
+                }
                 ar.unused += POOL_SIZE;
                 p
             };
@@ -461,6 +498,7 @@ impl State {
             prev: null_mut(),
             next: null_mut(),
             all_next: self.all,
+            populate: crate::mem::is_default_arena_allocator(&allocator),
         }));
         self.all = a;
         self.narenas
@@ -514,16 +552,32 @@ impl State {
             p.freeblock = b;
             p.count -= 1;
             if old.is_null() {
-                // It was full: back to the head of its class list.
-                let cls = p.cls as usize;
-                let head = self.used[cls];
-                p.next = head;
-                p.prev = null_mut();
-                if !head.is_null() {
-                    (*head).prev = pool;
-                }
-                self.used[cls] = pool;
-            } else if p.count == 0 {
+                self.pool_was_full(pool);
+            } else if p.count == 0 && !(p.prev.is_null() && p.next.is_null()) {
+                // Empty and not the only pool of its class (that one stays).
+                self.pool_empty(pool);
+            }
+        }
+    }
+
+    /// A block of a full pool was freed: the pool goes back to the head of
+    /// its class list.
+    #[cold]
+    #[inline(never)]
+    unsafe fn pool_was_full(&mut self, pool: *mut Pool) {
+        // SAFETY: `pool` is a live pool of this state, in no class list.
+        unsafe {
+            let p = &mut *pool;
+            let cls = p.cls as usize;
+            let head = self.used[cls];
+            p.next = head;
+            p.prev = null_mut();
+            if !head.is_null() {
+                (*head).prev = pool;
+            }
+            self.used[cls] = pool;
+            if p.count == 0 {
+                // A pool of one block (never with the current classes).
                 self.pool_empty(pool);
             }
         }
@@ -532,13 +586,13 @@ impl State {
     /// A pool's last block was freed: give the pool back to its arena unless
     /// it is the only pool of its class (kept so alloc/free pairs stay cheap).
     #[cold]
+    #[inline(never)]
     unsafe fn pool_empty(&mut self, pool: *mut Pool) {
         // SAFETY: `pool` is a live, empty pool in its class list.
         unsafe {
             let p = &mut *pool;
             let cls = p.cls as usize;
-            if self.used[cls] == pool && p.next.is_null() && !self.orphaned.load(Ordering::Relaxed)
-            {
+            if p.prev.is_null() && p.next.is_null() && !self.orphaned.load(Ordering::Relaxed) {
                 return;
             }
             if p.prev.is_null() {
@@ -607,6 +661,10 @@ impl State {
                 self.free_block(pool, b);
                 b = next;
             }
+        }
+        if self.orphaned.load(Ordering::Relaxed) {
+            // The one pool a class keeps is not kept for an orphan.
+            self.release_empty_pools();
         }
     }
 
@@ -777,7 +835,6 @@ pub unsafe fn retire_state(s: *mut State) {
         // SAFETY: exclusive under the lock (pushers drain under it too).
         let st = unsafe { &mut *s };
         st.drain_remote();
-        st.release_empty_pools();
         if st.pools_in_use == 0 {
             st.release_all();
         }
@@ -846,21 +903,56 @@ fn usable(p: *mut c_void) -> i64 {
 }
 
 /// Allocates `n` bytes (`n <= PY_SSIZE_T_MAX`, checked by the caller).
+///
+/// The inline part serves the common case (the main state, a pool with more
+/// than one free block) without calls, so it needs no stack frame; everything
+/// else goes to [`malloc_slow`].
 #[inline(always)]
 pub fn malloc(dom: usize, n: usize) -> *mut c_void {
-    if n <= SMALL_REQUEST_THRESHOLD {
+    if n <= SMALL_REQUEST_THRESHOLD && OWN_STATES.load(Ordering::Relaxed) == 0 {
         let cls = size_class(n);
-        let s = current_state();
-        // SAFETY: the caller holds the GIL of the state's interpreter.
-        let st = unsafe { &mut *s };
-        // SAFETY: as above.
-        let b = unsafe { st.alloc(cls) };
-        if !b.is_null() {
-            bump(&st.class_counts[dom][cls], 1);
-            return b.cast();
+        // SAFETY: with no interpreter owning a state, every caller holds the
+        // main GIL and the main state is theirs; a pool in the class list
+        // has a free block.
+        unsafe {
+            let st = &mut *MAIN.0.get();
+            let pool = st.used[cls];
+            if !pool.is_null() {
+                let p = &mut *pool;
+                let b = p.freeblock;
+                let next = *b.cast::<*mut u8>();
+                if !next.is_null() {
+                    p.freeblock = next;
+                    p.count += 1;
+                    bump(&st.class_counts[dom][cls], 1);
+                    return b.cast();
+                }
+            }
         }
     }
-    large_malloc(dom, n)
+    malloc_slow(dom, n)
+}
+
+/// [`malloc`] in full. `extern "C"` makes it a call that cannot unwind (a
+/// panic inside is caught here and gives NULL), so callers can jump to it.
+#[cold]
+#[inline(never)]
+extern "C" fn malloc_slow(dom: usize, n: usize) -> *mut c_void {
+    crate::ffi::guard(c"PyObject_Malloc", || {
+        if n <= SMALL_REQUEST_THRESHOLD {
+            let cls = size_class(n);
+            let s = current_state();
+            // SAFETY: the caller holds the GIL of the state's interpreter.
+            let st = unsafe { &mut *s };
+            // SAFETY: as above.
+            let b = unsafe { st.alloc(cls) };
+            if !b.is_null() {
+                bump(&st.class_counts[dom][cls], 1);
+                return b.cast();
+            }
+        }
+        large_malloc(dom, n)
+    })
 }
 
 #[cold]
@@ -896,33 +988,78 @@ pub fn calloc(dom: usize, nelem: usize, elsize: usize) -> *mut c_void {
 
 /// Releases `p` (NULL: nothing).
 ///
+/// As for [`malloc`], the inline part handles a main-state block whose pool
+/// neither was full nor becomes empty (or is the only pool of its class)
+/// without calls; everything else goes to [`free_slow`].
+///
 /// # Safety
 /// `p` is NULL or a live block of this allocator.
 #[inline(always)]
 pub unsafe fn free(dom: usize, p: *mut c_void) {
     let b = p.cast::<u8>();
-    if in_arena(b as usize) {
+    if OWN_STATES.load(Ordering::Relaxed) == 0 && in_arena(b as usize) {
         let pool = pool_of(b);
-        // SAFETY: a block inside a live arena is in one of its pools.
-        let owner = unsafe { (*pool).state };
-        let cur = current_state();
-        if owner == cur {
-            // SAFETY: the caller holds the GIL of the owner's interpreter.
-            unsafe {
-                let st = &mut *cur;
-                bump(&st.class_counts[dom][(*pool).cls as usize], -1);
-                st.free_block(pool, b);
+        // SAFETY: a block inside a live arena is in one of its pools; with no
+        // interpreter owning a state the caller holds the main GIL, so a pool
+        // of the main state is theirs to change.
+        unsafe {
+            let pl = &mut *pool;
+            let old = pl.freeblock;
+            if pl.state == MAIN.0.get()
+                && !old.is_null()
+                && (pl.count > 1 || (pl.prev.is_null() && pl.next.is_null()))
+            {
+                *b.cast::<*mut u8>() = old;
+                pl.freeblock = b;
+                pl.count -= 1;
+                let st = &*MAIN.0.get();
+                // (The mask drops a bounds check: classes are below NB_CLASSES.)
+                bump(
+                    &st.class_counts[dom][pl.cls as usize & (NB_CLASSES - 1)],
+                    -1,
+                );
+                return;
             }
-        } else {
-            // SAFETY: forwarded.
-            unsafe { remote_free(owner, b, dom) };
         }
-        return;
     }
-    if !p.is_null() {
-        // SAFETY: not a pool block, so a live malloc block (caller contract).
-        unsafe { large_free(dom, p) };
-    }
+    // SAFETY: forwarded.
+    unsafe { free_slow(dom, p) }
+}
+
+/// [`free`] in full (`extern "C"` for the reason given at [`malloc_slow`]; a
+/// panic inside is a fatal error).
+///
+/// # Safety
+/// As [`free`].
+#[cold]
+#[inline(never)]
+unsafe extern "C" fn free_slow(dom: usize, p: *mut c_void) {
+    crate::ffi::guard(c"PyObject_Free", || {
+        let b = p.cast::<u8>();
+        if in_arena(b as usize) {
+            let pool = pool_of(b);
+            // SAFETY: a block inside a live arena is in one of its pools.
+            let owner = unsafe { (*pool).state };
+            let cur = current_state();
+            if owner == cur {
+                // SAFETY: the caller holds the GIL of the owner's interpreter.
+                unsafe {
+                    let st = &mut *cur;
+                    let cls = (*pool).cls as usize & (NB_CLASSES - 1);
+                    bump(&st.class_counts[dom][cls], -1);
+                    st.free_block(pool, b);
+                }
+            } else {
+                // SAFETY: forwarded.
+                unsafe { remote_free(owner, b, dom) };
+            }
+            return;
+        }
+        if !p.is_null() {
+            // SAFETY: not a pool block, so a live malloc block (caller contract).
+            unsafe { large_free(dom, p) };
+        }
+    })
 }
 
 #[cold]
