@@ -327,6 +327,31 @@ pub extern "C" fn PyThreadState_DeleteCurrent() {
 #[unsafe(no_mangle)]
 pub extern "C" fn PyGILState_Ensure() -> PyGILState_STATE {
     guard(c"PyGILState_Ensure", || {
+        // Nested call (this thread's GILState thread state is current), or a
+        // kept thread state whose GIL is free: no call at all, so no stack
+        // frame either.
+        let (t0, cur) = thread::slots(|s| (s.gilstate.get(), s.current.get()));
+        if !t0.is_null() && (cur == t0 || (cur.is_null() && thread::try_attach(t0))) {
+            let state = if cur == t0 {
+                PyGILState_LOCKED
+            } else {
+                PyGILState_UNLOCKED
+            };
+            // SAFETY: `t0` is this thread's live GILState thread state.
+            let counter = unsafe { &(*t0).gilstate_counter };
+            counter.set(counter.get() + 1);
+            return state;
+        }
+        gilstate_ensure()
+    })
+}
+
+/// [`PyGILState_Ensure`] past the nested case. `extern "C"` makes the call
+/// one that cannot unwind (the guard inside catches panics), so the export
+/// can jump to it.
+#[inline(never)]
+extern "C" fn gilstate_ensure() -> PyGILState_STATE {
+    guard(c"PyGILState_Ensure", || {
         // Fast paths: this thread's GILState thread state is current (nested
         // call) or detached (kept thread state).
         let (t0, cur) = thread::slots(|s| (s.gilstate.get(), s.current.get()));
@@ -377,6 +402,25 @@ pub extern "C" fn PyGILState_Ensure() -> PyGILState_STATE {
 /// Ensure created deletes it; releasing `PyGILState_UNLOCKED` releases the GIL.
 #[unsafe(no_mangle)]
 pub extern "C" fn PyGILState_Release(oldstate: PyGILState_STATE) {
+    guard(c"PyGILState_Release", || {
+        // Inner release of a nested pair: a decrement, no call.
+        let (t, cur) = thread::slots(|s| (s.gilstate.get(), s.current.get()));
+        if oldstate == PyGILState_LOCKED && !t.is_null() && cur == t {
+            // SAFETY: `t` is this thread's live GILState thread state.
+            let counter = unsafe { &(*t).gilstate_counter };
+            if counter.get() > 1 {
+                counter.set(counter.get() - 1);
+                return;
+            }
+        }
+        gilstate_release(oldstate)
+    })
+}
+
+/// [`PyGILState_Release`] past the nested case (`extern "C"` for the reason
+/// given at [`gilstate_ensure`]).
+#[inline(never)]
+extern "C" fn gilstate_release(oldstate: PyGILState_STATE) {
     guard(c"PyGILState_Release", || {
         let (t, cur) = thread::slots(|s| (s.gilstate.get(), s.current.get()));
         if t.is_null() {

@@ -15,6 +15,11 @@
 //!   are all free is returned to the arena allocator, except the last usable
 //!   one of its state (so alloc/free pairs do not map and unmap memory), and
 //!   the one pool of a size class stays with its class while it is the only one.
+//! * **Faulting in.** Once a state uses more than one arena, or more than
+//!   the first 16 pools of its first arena, never-used pools of pyrt's own
+//!   arenas are faulted in 256 KiB at a time with `MADV_POPULATE_WRITE` (one
+//!   system call instead of 64 page faults); a small program's pools are
+//!   faulted page by page as they are touched.
 //! * **Which blocks are ours.** A process-wide radix tree over the address
 //!   space, keyed by 1 MiB chunks, marks the address ranges of live arenas, so
 //!   `free` answers "pool block or malloc block?" without reading memory
@@ -32,6 +37,8 @@
 //!
 //! While no interpreter has its own state (the common case), finding the
 //! state is one relaxed load of a global counter: no thread-local access.
+//! `malloc` and `free` then serve the common case inline without any call
+//! (so without a stack frame) and leave the rest to out-of-line functions.
 
 use std::cell::UnsafeCell;
 use std::ffi::c_void;

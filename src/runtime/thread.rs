@@ -42,6 +42,7 @@ impl std::fmt::Debug for Gil {
 }
 
 /// The per-thread slots, kept together so one thread-local lookup serves a call.
+#[repr(C)]
 pub struct Slots {
     /// The current (attached) thread state.
     pub current: Cell<*mut PyThreadState>,
@@ -49,19 +50,50 @@ pub struct Slots {
     pub gilstate: Cell<*mut PyThreadState>,
 }
 
-thread_local! {
-    static SLOTS: Slots = const {
-        Slots {
-            current: Cell::new(ptr::null_mut()),
-            gilstate: Cell::new(ptr::null_mut()),
-        }
-    };
+// The slots live in the static TLS block (the "initial-exec" model): one
+// %fs-relative address computation instead of the `__tls_get_addr` call a
+// shared library's `thread_local!` costs. They are plain zero-initialized
+// data (`.tbss`): every thread starts with two NULL pointers, which is what
+// `Slots` holds before anything is recorded, and they need no destructor.
+// The symbol is hidden, so it is neither exported nor interposable.
+std::arch::global_asm!(
+    ".pushsection .tbss,\"awT\",@nobits",
+    ".globl pyrt_thread_slots",
+    ".hidden pyrt_thread_slots",
+    ".type pyrt_thread_slots,@object",
+    ".size pyrt_thread_slots,16",
+    ".p2align 3",
+    "pyrt_thread_slots:",
+    ".zero 16",
+    ".popsection",
+);
+
+const _: () = assert!(std::mem::size_of::<Slots>() == 16 && std::mem::align_of::<Slots>() == 8);
+
+/// The calling thread's slots.
+#[inline(always)]
+fn slots_ptr() -> *const Slots {
+    let p: *const Slots;
+    // SAFETY: reads the thread pointer (the TCB's self pointer at %fs:0 on
+    // x86_64 Linux) and adds the slots' offset from the GOT; no memory is
+    // written and the result is a valid, aligned `Slots` of this thread.
+    unsafe {
+        std::arch::asm!(
+            "mov {p}, qword ptr fs:[0]",
+            "add {p}, qword ptr [rip + pyrt_thread_slots@GOTTPOFF]",
+            p = out(reg) p,
+            options(pure, nomem, nostack),
+        );
+    }
+    p
 }
 
 /// Runs `f` on the calling thread's slots (one thread-local lookup).
-#[inline]
+#[inline(always)]
 pub fn slots<R>(f: impl FnOnce(&Slots) -> R) -> R {
-    SLOTS.with(f)
+    // SAFETY: the pointer is this thread's slots, alive as long as the
+    // thread; the reference does not outlive `f` (Cells keep it `!Sync`).
+    f(unsafe { &*slots_ptr() })
 }
 
 /// The calling thread's current (attached) thread state, or NULL.
@@ -104,6 +136,21 @@ pub(crate) fn attach(t: *mut PyThreadState) {
     if !unsafe { (*t).bound_gilstate.get() } {
         bind_gilstate(t);
     }
+}
+
+/// [`attach`] when `t`'s GIL is free and `t` is already the thread's bound
+/// GILState thread state: true when attached. No calls, so callers can keep
+/// it on a frame-less fast path.
+#[inline(always)]
+pub(crate) fn try_attach(t: *mut PyThreadState) -> bool {
+    // SAFETY: callers pass a live thread state; its GIL outlives it.
+    unsafe {
+        if !(*t).bound_gilstate.get() || !(*(*t).gil).raw.try_lock() {
+            return false;
+        }
+    }
+    slots(|s| s.current.set(t));
+    true
 }
 
 /// Makes no thread state current and releases the GIL the current one holds.
