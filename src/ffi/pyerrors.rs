@@ -30,27 +30,50 @@ fn runtime_state() -> String {
     }
 }
 
+/// An OS thread name: Linux keeps at most 15 bytes (plus the NUL), so it
+/// is stored inline and copying it into each thread state allocates nothing.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ThreadName {
+    bytes: [u8; 16],
+    len: u8,
+}
+
+impl ThreadName {
+    /// True when the thread has no name.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The name, with invalid UTF-8 replaced.
+    pub fn to_string_lossy(&self) -> std::borrow::Cow<'_, str> {
+        String::from_utf8_lossy(&self.bytes[..self.len as usize])
+    }
+}
+
 /// The calling thread's name (empty when it has none), read from the OS once
 /// per thread: thread states are created often, and the name is only shown
 /// in fatal error reports.
-pub fn thread_name() -> String {
+pub fn thread_name() -> ThreadName {
     thread_local! {
-        static NAME: std::cell::OnceCell<String> = const { std::cell::OnceCell::new() };
+        static NAME: std::cell::OnceCell<ThreadName> = const { std::cell::OnceCell::new() };
     }
-    NAME.with(|n| n.get_or_init(read_thread_name).clone())
+    NAME.with(|n| *n.get_or_init(read_thread_name))
 }
 
-fn read_thread_name() -> String {
+fn read_thread_name() -> ThreadName {
     let mut buf = [0 as c_char; 64];
     // SAFETY: the buffer is writable and its length is passed.
     let rc = unsafe { libc::pthread_getname_np(libc::pthread_self(), buf.as_mut_ptr(), buf.len()) };
     if rc != 0 {
-        return String::new();
+        return ThreadName::default();
     }
     // SAFETY: on success the name is NUL-terminated inside the buffer.
-    unsafe { CStr::from_ptr(buf.as_ptr()) }
-        .to_string_lossy()
-        .into_owned()
+    let name = unsafe { CStr::from_ptr(buf.as_ptr()) }.to_bytes();
+    let mut out = ThreadName::default();
+    let len = name.len().min(out.bytes.len());
+    out.bytes[..len].copy_from_slice(&name[..len]);
+    out.len = len as u8;
+    out
 }
 
 /// The faulthandler-style list of the interpreter's thread states (the current
@@ -86,7 +109,7 @@ fn thread_dump() -> String {
         let name = if t.os_thread_name.is_empty() {
             String::new()
         } else {
-            format!(" [{}]", t.os_thread_name)
+            format!(" [{}]", t.os_thread_name.to_string_lossy())
         };
         out.push_str(&format!(
             "{label} 0x{:016x}{name} (most recent call first):\n  <no Python frame>\n",

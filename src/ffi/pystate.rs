@@ -34,7 +34,7 @@ pub struct PyThreadState {
     /// The OS thread that created it (`pthread_self`), for fatal-error reports.
     pub(crate) os_thread: u64,
     /// That thread's name when the state was created.
-    pub(crate) os_thread_name: String,
+    pub(crate) os_thread_name: crate::ffi::pyerrors::ThreadName,
 }
 
 #[allow(non_camel_case_types)]
@@ -403,14 +403,22 @@ extern "C" fn gilstate_ensure() -> PyGILState_STATE {
 #[unsafe(no_mangle)]
 pub extern "C" fn PyGILState_Release(oldstate: PyGILState_STATE) {
     guard(c"PyGILState_Release", || {
-        // Inner release of a nested pair: a decrement, no call.
+        // Not the last release (the thread state stays): for the inner
+        // release of a nested pair a decrement, for a kept thread state a
+        // decrement and the GIL's release, without a frame.
         let (t, cur) = thread::slots(|s| (s.gilstate.get(), s.current.get()));
-        if oldstate == PyGILState_LOCKED && !t.is_null() && cur == t {
+        if !t.is_null() && cur == t {
             // SAFETY: `t` is this thread's live GILState thread state.
             let counter = unsafe { &(*t).gilstate_counter };
             if counter.get() > 1 {
-                counter.set(counter.get() - 1);
-                return;
+                if oldstate == PyGILState_LOCKED {
+                    counter.set(counter.get() - 1);
+                    return;
+                }
+                if oldstate == PyGILState_UNLOCKED {
+                    counter.set(counter.get() - 1);
+                    return thread::detach_nounwind();
+                }
             }
         }
         gilstate_release(oldstate)

@@ -153,6 +153,13 @@ pub(crate) fn try_attach(t: *mut PyThreadState) -> bool {
     true
 }
 
+/// [`detach`] as a call that cannot unwind, so a caller can end with a jump
+/// to it instead of keeping a frame for a landing pad.
+#[inline(never)]
+pub(crate) extern "C" fn detach_nounwind() {
+    detach();
+}
+
 /// Makes no thread state current and releases the GIL the current one holds.
 pub fn detach() {
     let t = slots(|s| s.current.replace(ptr::null_mut()));
