@@ -72,7 +72,7 @@ pub enum PreArgs<'a> {
     /// Wide strings (`Py_PreInitializeFromArgs`, `PyConfig_SetArgv`).
     Wide(&'a [WideString]),
     /// Bytes, decoded with the UTF-8 mode being decided (`*BytesArgs`).
-    Bytes(&'a [Vec<u8>]),
+    Bytes(&'a [&'a [u8]]),
 }
 
 /// The legacy global flags the compat flavour reads.
@@ -360,21 +360,24 @@ fn read_loop(pre: &mut PreConfig, args: PreArgs<'_>, host: &mut dyn PreHost) -> 
 
 /// Decodes a bytes command line; CPython's error names the arguments.
 pub fn decode_args(
-    args: &[Vec<u8>],
+    args: &[&[u8]],
     utf8_mode: bool,
     host: &dyn PreHost,
 ) -> PyResult<Vec<WideString>> {
     args.iter()
-        .map(|a| {
-            host.decode_arg(a, utf8_mode).map_err(|e| match e {
-                DecodeError::Invalid => Status::error(
-                    c"_PyArgv_AsWstrList",
-                    c"cannot decode command line arguments",
-                ),
-                DecodeError::NoMemory => Status::no_memory(c"_PyArgv_AsWstrList"),
-            })
-        })
+        .map(|a| decode_arg(a, utf8_mode, host))
         .collect()
+}
+
+/// Decodes one argument of a bytes command line, with [`decode_args`]' errors.
+pub fn decode_arg(arg: &[u8], utf8_mode: bool, host: &dyn PreHost) -> PyResult<WideString> {
+    host.decode_arg(arg, utf8_mode).map_err(|e| match e {
+        DecodeError::Invalid => Status::error(
+            c"_PyArgv_AsWstrList",
+            c"cannot decode command line arguments",
+        ),
+        DecodeError::NoMemory => Status::no_memory(c"_PyArgv_AsWstrList"),
+    })
 }
 
 #[cfg(test)]

@@ -871,20 +871,44 @@ pub unsafe extern "C" fn PyConfig_SetBytesArgv(
         if let Err(e) = preinit_for(FUNC, cfg, PreinitArgs::Bytes(&args)) {
             return e.into();
         }
-        let decoded = match runtime::decode_argv(&args) {
-            Ok(d) => d,
-            Err(e) => return e.into(),
-        };
-        // SAFETY: `cfg.argv` is owned by the config.
-        unsafe { replace_list(c"_PyArgv_AsWstrList", &mut cfg.argv, &decoded) }.into()
+        // Decoded straight into the new list (after pre-initialization, which
+        // decides the UTF-8 mode).
+        const ARGV_FUNC: &CStr = c"_PyArgv_AsWstrList";
+        let utf8 = runtime::utf8_mode();
+        let new = wide::build_list(args.len(), Status::no_memory(ARGV_FUNC), |i| {
+            let bytes = args[i];
+            let p = if crate::locale::decodes_to_itself(bytes) {
+                wide::alloc_widened(bytes)
+            } else {
+                let w = runtime::decode_arg(bytes, utf8)?;
+                wide::alloc_units(w.units())
+            };
+            if p.is_null() {
+                Err(Status::no_memory(ARGV_FUNC))
+            } else {
+                Ok(p)
+            }
+        });
+        match new {
+            Ok(new) => {
+                // SAFETY: `cfg.argv` is owned by the config.
+                unsafe {
+                    wide::clear_list(&mut cfg.argv);
+                    cfg.argv = new;
+                }
+                PyStatus::OK
+            }
+            Err(e) => e.into(),
+        }
     })
 }
 
-/// Reads `argc` NUL-terminated byte strings; None for a negative count or a NULL item.
+/// Borrows `argc` NUL-terminated byte strings; None for a negative count or a NULL item.
 ///
 /// # Safety
-/// When `argc > 0`, `argv` is NULL or holds `argc` pointers, each NULL or NUL-terminated.
-pub unsafe fn read_bytes_array(argc: isize, argv: *const *mut c_char) -> Option<Vec<Vec<u8>>> {
+/// When `argc > 0`, `argv` is NULL or holds `argc` pointers, each NULL or
+/// NUL-terminated, and the strings stay unchanged for `'a`.
+pub unsafe fn read_bytes_array<'a>(argc: isize, argv: *const *mut c_char) -> Option<Vec<&'a [u8]>> {
     if argc < 0 || (argc > 0 && argv.is_null()) {
         return None;
     }
@@ -893,7 +917,7 @@ pub unsafe fn read_bytes_array(argc: isize, argv: *const *mut c_char) -> Option<
             // SAFETY: `i < argc` (caller contract).
             let p = unsafe { *argv.add(i) };
             // SAFETY: non-NULL items are NUL-terminated (caller contract).
-            (!p.is_null()).then(|| unsafe { CStr::from_ptr(p) }.to_bytes().to_vec())
+            (!p.is_null()).then(|| unsafe { CStr::from_ptr(p) }.to_bytes())
         })
         .collect()
 }

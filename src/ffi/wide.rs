@@ -46,6 +46,25 @@ pub fn alloc_units(units: &[WChar]) -> *mut WChar {
     p
 }
 
+/// Widens each byte of `bytes` into one unit of a new raw block (plus a NUL);
+/// NULL when memory is exhausted.
+pub fn alloc_widened(bytes: &[u8]) -> *mut WChar {
+    let Some(size) = (bytes.len() + 1).checked_mul(size_of::<WChar>()) else {
+        return ptr::null_mut();
+    };
+    let p = mem::raw_malloc(size).cast::<WChar>();
+    if !p.is_null() {
+        // SAFETY: `p` holds len + 1 units.
+        unsafe {
+            for (i, &b) in bytes.iter().enumerate() {
+                *p.add(i) = WChar::from(b);
+            }
+            *p.add(bytes.len()) = 0;
+        }
+    }
+    p
+}
+
 /// Copies a string into a new raw block; `Err(NoMemory)` when memory is exhausted.
 pub fn alloc_wstr(s: &WideString) -> Result<*mut WChar, NoMemory> {
     let p = alloc_units(s.units());
@@ -122,34 +141,44 @@ pub unsafe fn read_list(list: &PyWideStringList) -> Result<Vec<WideString>, BadL
 /// Builds a new raw list holding copies of `strings`; `Err(NoMemory)` when memory is
 /// exhausted (nothing is leaked then). An empty vector gives `{0, NULL}`.
 pub fn alloc_list(strings: &[WideString]) -> Result<PyWideStringList, NoMemory> {
-    if strings.is_empty() {
+    build_list(strings.len(), NoMemory, |i| alloc_wstr(&strings[i]))
+}
+
+/// Builds a new raw list of `n` items, item `i` being the raw block `item(i)`
+/// returns; `oom` when the array cannot be allocated. On any error, what was
+/// built is released (nothing leaks). `n` = 0 gives `{0, NULL}`.
+pub fn build_list<E>(
+    n: usize,
+    oom: E,
+    mut item: impl FnMut(usize) -> Result<*mut WChar, E>,
+) -> Result<PyWideStringList, E> {
+    if n == 0 {
         return Ok(PyWideStringList::EMPTY);
     }
-    let bytes = strings
-        .len()
-        .checked_mul(size_of::<*mut WChar>())
-        .ok_or(NoMemory)?;
+    let Some(bytes) = n.checked_mul(size_of::<*mut WChar>()) else {
+        return Err(oom);
+    };
     let items = mem::raw_malloc(bytes).cast::<*mut WChar>();
     if items.is_null() {
-        return Err(NoMemory);
+        return Err(oom);
     }
-    for (i, s) in strings.iter().enumerate() {
-        match alloc_wstr(s) {
-            // SAFETY: `items` has room for `strings.len()` pointers.
+    for i in 0..n {
+        match item(i) {
+            // SAFETY: `items` has room for `n` pointers.
             Ok(p) => unsafe { *items.add(i) = p },
-            Err(NoMemory) => {
+            Err(e) => {
                 let partial = PyWideStringList {
                     length: i as isize,
                     items,
                 };
                 // SAFETY: the first `i` items were just allocated here.
                 unsafe { clear_list(&mut { partial }) };
-                return Err(NoMemory);
+                return Err(e);
             }
         }
     }
     Ok(PyWideStringList {
-        length: strings.len() as isize,
+        length: n as isize,
         items,
     })
 }
