@@ -551,20 +551,36 @@ thread_local! {
     static RUNTIME_OWNED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
+/// How many threads are inside [`runtime_owned`]: while it is 0, the raw
+/// helpers skip the thread-local lookup (a call in a shared library).
+static RUNTIME_OWNED_THREADS: std::sync::atomic::AtomicUsize =
+    std::sync::atomic::AtomicUsize::new(0);
+
 /// Runs `f` with pyrt's raw-domain helpers below going straight to the C
 /// library. For the copies the runtime owns and releases itself (the
 /// interpreters' configs behind `_Py_GetConfig`, `Py_GetArgcArgv`'s strings):
 /// they then do not depend on the raw domain's allocator, which the embedder
 /// may replace or hook between their allocation and their release.
 pub fn runtime_owned<R>(f: impl FnOnce() -> R) -> R {
+    // Counted before the flag is set and after it is cleared, so a thread
+    // that sees its own flag set always sees a non-zero count.
+    RUNTIME_OWNED_THREADS.fetch_add(1, Ordering::SeqCst);
     let was = RUNTIME_OWNED.with(|o| o.replace(true));
-    let r = f();
-    RUNTIME_OWNED.with(|o| o.set(was));
-    r
+    // Restores the flag and the count even if `f` unwinds.
+    struct Restore(bool);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            RUNTIME_OWNED.with(|o| o.set(self.0));
+            RUNTIME_OWNED_THREADS.fetch_sub(1, Ordering::SeqCst);
+        }
+    }
+    let _restore = Restore(was);
+    f()
 }
 
+#[inline(always)]
 fn runtime_owned_now() -> bool {
-    RUNTIME_OWNED.with(|o| o.get())
+    RUNTIME_OWNED_THREADS.load(Ordering::Relaxed) != 0 && RUNTIME_OWNED.with(|o| o.get())
 }
 
 /// Allocates `size` bytes with the raw domain. NULL on failure.
