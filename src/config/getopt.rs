@@ -120,7 +120,9 @@ impl<'a> GetOpt<'a> {
             return Opt::Opt(c, None);
         }
         if !self.group.is_empty() {
-            let value = WideString::from_units(self.group.to_vec());
+            // The group is the end of the argument just read: share its storage.
+            let arg = &self.argv[self.index - 1];
+            let value = arg.slice(arg.len() - self.group.len()..arg.len());
             self.group = &[];
             return Opt::Opt(c, Some(value));
         }

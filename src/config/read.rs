@@ -14,6 +14,7 @@ use crate::config::{CONFIG_INIT_COMPAT, Config, DEFAULT_MAX_STR_DIGITS, PreConfi
 use crate::locale::DecodeError;
 use crate::status::{PyResult, Status};
 use crate::status_err;
+use crate::wstr;
 use crate::wstr::{WChar, WideString};
 
 /// The largest accepted `PYTHONHASHSEED`.
@@ -188,12 +189,15 @@ fn read_cmdline(c: &mut Config, ctx: &ReadContext<'_>, host: &mut dyn ConfigHost
                     c"cannot decode PYTHONWARNINGS",
                 ),
             )?;
-            env_warnoptions = w
-                .units()
-                .split(|&u| u == ',' as WChar)
-                .filter(|s| !s.is_empty())
-                .map(|s| WideString::from_units(s.to_vec()))
-                .collect();
+            let mut start = 0;
+            for (i, &u) in w.units().iter().chain([&(',' as WChar)]).enumerate() {
+                if u == ',' as WChar {
+                    if i > start {
+                        env_warnoptions.push(w.slice(start..i));
+                    }
+                    start = i + 1;
+                }
+            }
         }
     }
     init_warnoptions(
@@ -375,9 +379,9 @@ fn update_argv(c: &mut Config, opt_index: usize) {
         c.argv[opt_index..].to_vec()
     };
     if c.run_command.is_some() {
-        argv[0] = "-c".into();
+        argv[0] = wstr!("-c");
     } else if c.run_module.is_some() {
-        argv[0] = "-m".into();
+        argv[0] = wstr!("-m");
     }
     c.argv = argv;
 }
@@ -396,18 +400,18 @@ fn init_warnoptions(
         }
     };
     if c.dev_mode > 0 {
-        add(&"default".into(), &mut options);
+        add(&wstr!("default"), &mut options);
     }
     for o in env.iter().chain(cmdline) {
         add(o, &mut options);
     }
     if c.bytes_warning != 0 {
         let filter = if c.bytes_warning > 1 {
-            "error::BytesWarning"
+            wstr!("error::BytesWarning")
         } else {
-            "default::BytesWarning"
+            wstr!("default::BytesWarning")
         };
-        add(&filter.into(), &mut options);
+        add(&filter, &mut options);
     }
     for o in queued {
         add(o, &mut options);
@@ -457,15 +461,15 @@ fn read_rest(
     if c.filesystem_encoding.is_none() || c.filesystem_errors.is_none() {
         if c.filesystem_encoding.is_none() {
             c.filesystem_encoding = Some(if utf8 {
-                "utf-8".into()
+                wstr!("utf-8")
             } else if host.force_ascii() {
-                "ascii".into()
+                wstr!("ascii")
             } else {
                 locale_encoding(host, utf8)?
             });
         }
         if c.filesystem_errors.is_none() {
-            c.filesystem_errors = Some("surrogateescape".into());
+            c.filesystem_errors = Some(wstr!("surrogateescape"));
         }
     }
     init_stdio_encoding(c, utf8, host)?;
@@ -473,7 +477,7 @@ fn read_rest(
         c.argv.push(WideString::new());
     }
     if c.check_hash_pycs_mode.is_none() {
-        c.check_hash_pycs_mode = Some("default".into());
+        c.check_hash_pycs_mode = Some(wstr!("default"));
     }
     if c.configure_c_stdio < 0 {
         c.configure_c_stdio = 1;
@@ -836,7 +840,7 @@ fn init_cpu_count(c: &mut Config, host: &dyn ConfigHost) -> PyResult<()> {
 fn init_pycache_prefix(c: &mut Config, utf8: bool, host: &dyn ConfigHost) -> PyResult<()> {
     if let Some(value) = xopt(c, "pycache_prefix") {
         c.pycache_prefix = match value {
-            Some(v) if !v.is_empty() => Some(WideString::from_units(v.to_vec())),
+            Some(v) if !v.is_empty() => Some(WideString::from_slice(v)),
             _ => None,
         };
         return Ok(());
@@ -907,7 +911,7 @@ fn init_import(c: &mut Config, host: &dyn ConfigHost) -> PyResult<()> {
 
 fn locale_encoding(host: &dyn ConfigHost, utf8: bool) -> PyResult<WideString> {
     if utf8 {
-        return Ok("utf-8".into());
+        return Ok(wstr!("utf-8"));
     }
     match host.locale_codeset() {
         Some(cs) if !cs.is_empty() => Ok(WideString::from(String::from_utf8_lossy(&cs).as_ref())),
@@ -956,14 +960,11 @@ fn init_stdio_encoding(c: &mut Config, utf8: bool, host: &dyn ConfigHost) -> PyR
                 host.lc_ctype().as_deref(),
                 Some(b"C" | b"POSIX" | b"C.UTF-8" | b"C.utf8" | b"UTF-8")
             );
-        c.stdio_errors = Some(
-            if surrogateescape {
-                "surrogateescape"
-            } else {
-                "strict"
-            }
-            .into(),
-        );
+        c.stdio_errors = Some(if surrogateescape {
+            wstr!("surrogateescape")
+        } else {
+            wstr!("strict")
+        });
     }
     Ok(())
 }

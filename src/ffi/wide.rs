@@ -18,7 +18,7 @@ pub unsafe fn read_wstr(p: *const WChar) -> WideString {
     let len = unsafe { libc::wcslen(p) };
     // SAFETY: the `len` units before the NUL are readable (see above).
     let units = unsafe { std::slice::from_raw_parts(p, len) };
-    WideString::from_units(units.to_vec())
+    WideString::from_slice(units)
 }
 
 /// Reads an optional wide string (NULL gives `None`).
@@ -115,18 +115,37 @@ pub unsafe fn read_array(
     if items.is_null() {
         return Err(BadList::NullItem);
     }
-    (0..length as usize)
-        .map(|i| {
-            // SAFETY: `i < length` and the caller guarantees the array's size.
-            let item = unsafe { *items.add(i) };
-            if item.is_null() {
-                Err(BadList::NullItem)
-            } else {
-                // SAFETY: non-NULL item, NUL-terminated by the caller's contract.
-                Ok(unsafe { read_wstr(item) })
-            }
-        })
-        .collect()
+    // SAFETY: `length` pointers are readable (caller contract).
+    let items = unsafe { std::slice::from_raw_parts(items, length as usize) };
+    // One buffer holds every item with its NUL; the strings share it.
+    let mut total = 0usize;
+    for &item in items {
+        if item.is_null() {
+            return Err(BadList::NullItem);
+        }
+        // SAFETY: non-NULL item, NUL-terminated by the caller's contract.
+        total += unsafe { libc::wcslen(item) } + 1;
+    }
+    let mut buf = std::sync::Arc::<[WChar]>::new_uninit_slice(total);
+    let Some(slots) = std::sync::Arc::get_mut(&mut buf) else {
+        unreachable!("a new Arc is unique")
+    };
+    let mut at = 0;
+    for &item in items {
+        // SAFETY: as above.
+        let n = unsafe { libc::wcslen(item) } + 1;
+        // SAFETY: the item's `n` units (with its NUL) are readable, and
+        // `at + n <= total` since the lengths are those summed above.
+        let units = unsafe { std::slice::from_raw_parts(item, n) };
+        for (slot, &u) in slots[at..at + n].iter_mut().zip(units) {
+            slot.write(u);
+        }
+        at += n;
+    }
+    assert_eq!(at, total, "a list item changed while it was read");
+    // SAFETY: the loop wrote all `total` slots (checked just above).
+    let buf = unsafe { buf.assume_init() };
+    Ok(WideString::split_terminated(buf))
 }
 
 /// Reads a whole list.
