@@ -557,6 +557,89 @@ macro_rules! impl_config_conversions {
                 }
             }
 
+            /// Makes the struct hold `model`, keeping the blocks it already
+            /// has where they are equal: a string member whose text did not
+            /// change keeps its block, and a list equal to one of the
+            /// struct's lists (its own, or another one it was copied from,
+            /// as `orig_argv` from `argv`) takes over that list's array and
+            /// items. Everything else is allocated anew and what is not kept
+            /// is released. `Err(NoMemory)` leaves the struct as it was.
+            ///
+            /// # Safety
+            /// Every string and list member is NULL or a raw block owned by
+            /// the struct (as for [`PyConfig::clear`]), readable as for
+            /// [`PyConfig::to_model`].
+            pub unsafe fn assign_model(&mut self, model: &Config) -> Result<(), NoMemory> {
+                let mut out = PyConfig {
+                    $($i: model.$i,)*
+                    $($u: model.$u as c_ulong,)*
+                    $($s: ptr::null_mut(),)*
+                    $($l: PyWideStringList::EMPTY,)*
+                };
+                let old: [PyWideStringList; LIST_MEMBERS] = [$(self.$l),*];
+                let new: [&[WideString]; LIST_MEMBERS] = [$(&model.$l),*];
+                // taken[j]: old list j was taken over; fresh[i]: new list i was allocated.
+                let mut taken = [false; LIST_MEMBERS];
+                let mut fresh = [false; LIST_MEMBERS];
+                let mut lists = [PyWideStringList::EMPTY; LIST_MEMBERS];
+                let filled = (|| -> Result<(), NoMemory> {
+                    // SAFETY: the old strings are NULL or NUL-terminated (contract).
+                    $(out.$s = unsafe { keep_or_alloc_wstr(self.$s, &model.$s) }?;)*
+                    for i in 0..LIST_MEMBERS {
+                        // SAFETY: the old lists are readable (contract).
+                        match unsafe { find_equal_list(&old, &taken, i, new[i]) } {
+                            Some(j) => {
+                                taken[j] = true;
+                                lists[i] = old[j];
+                            }
+                            None => {
+                                lists[i] = wide::alloc_list(new[i])?;
+                                fresh[i] = !new[i].is_empty();
+                            }
+                        }
+                    }
+                    Ok(())
+                })();
+                let [$($l),*] = lists;
+                $(out.$l = $l;)*
+                match filled {
+                    Ok(()) => {
+                        // SAFETY: the blocks not kept are owned by the struct
+                        // and no longer referenced by `out`.
+                        unsafe {
+                            $(
+                                if self.$s != out.$s {
+                                    wide::free_wstr(self.$s);
+                                }
+                            )*
+                            for (j, mut list) in old.into_iter().enumerate() {
+                                if !taken[j] {
+                                    wide::clear_list(&mut list);
+                                }
+                            }
+                        }
+                        *self = out;
+                        Ok(())
+                    }
+                    Err(NoMemory) => {
+                        // SAFETY: only the blocks allocated above are released.
+                        unsafe {
+                            $(
+                                if self.$s != out.$s {
+                                    wide::free_wstr(out.$s);
+                                }
+                            )*
+                            for (i, mut list) in lists.into_iter().enumerate() {
+                                if fresh[i] {
+                                    wide::clear_list(&mut list);
+                                }
+                            }
+                        }
+                        Err(NoMemory)
+                    }
+                }
+            }
+
             /// Reads the struct into the model.
             ///
             /// # Safety
@@ -593,6 +676,45 @@ macro_rules! impl_config_conversions {
     };
 }
 crate::config_fields!(impl_config_conversions);
+
+/// Number of `PyWideStringList` members of `PyConfig`.
+const LIST_MEMBERS: usize = 5;
+
+/// `old` itself when it holds exactly `new` (no allocation), else a new raw copy.
+///
+/// # Safety
+/// `old` is NULL or a NUL-terminated string.
+unsafe fn keep_or_alloc_wstr(
+    old: *mut WChar,
+    new: &Option<WideString>,
+) -> Result<*mut WChar, NoMemory> {
+    match new {
+        None => Ok(ptr::null_mut()),
+        // SAFETY: forwarded contract.
+        Some(n) if !old.is_null() && unsafe { wide::wstr_eq(old, n.units()) } => Ok(old),
+        Some(n) => wide::alloc_wstr(n),
+    }
+}
+
+/// The index of an old list, not yet taken, that holds exactly `new`: list
+/// `i` itself first, then the others in member order. None for an empty `new`.
+///
+/// # Safety
+/// Every list of `old` is readable for its length.
+unsafe fn find_equal_list(
+    old: &[PyWideStringList; LIST_MEMBERS],
+    taken: &[bool; LIST_MEMBERS],
+    i: usize,
+    new: &[WideString],
+) -> Option<usize> {
+    if new.is_empty() {
+        return None;
+    }
+    std::iter::once(i)
+        .chain((0..LIST_MEMBERS).filter(|&j| j != i))
+        // SAFETY: forwarded contract.
+        .find(|&j| !taken[j] && unsafe { wide::list_eq(&old[j], new) })
+}
 
 fn init_config(func: &'static CStr, config: *mut PyConfig, model: Config) {
     guard(func, || match PyConfig::from_model(&model) {
@@ -1004,9 +1126,63 @@ pub fn read_config_then(
     let mut model = unsafe { cfg.to_model() }.map_err(|e| bad_list(func, e))?;
     runtime::read_config(&mut model)?;
     more(&mut model)?;
-    let raw = PyConfig::from_model(&model).map_err(|NoMemory| Status::no_memory(func))?;
-    // SAFETY: the old members are owned by the config and replaced as a whole.
-    unsafe { cfg.clear() };
-    *cfg = raw;
-    Ok(())
+    // SAFETY: the members are owned by the config (initializer contract).
+    unsafe { cfg.assign_model(&model) }.map_err(|NoMemory| Status::no_memory(func))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn list(items: &[&str]) -> Vec<WideString> {
+        items.iter().map(|&s| s.into()).collect()
+    }
+
+    #[test]
+    fn assign_model_keeps_equal_blocks() {
+        let mut model = Config::python();
+        model.argv = list(&["py", "-b", "x"]);
+        model.program_name = Some("prog".into());
+        model.home = Some("/old".into());
+        let mut raw = PyConfig::from_model(&model).unwrap();
+        let (argv_items, prog, home) = (raw.argv.items, raw.program_name, raw.home);
+
+        let mut next = model.clone();
+        next.orig_argv = model.argv.clone();
+        next.argv = list(&["x"]);
+        next.home = Some("/new".into());
+        next.stdio_errors = Some(crate::wstr!("strict"));
+        // SAFETY: `raw` owns what from_model allocated.
+        unsafe { raw.assign_model(&next) }.unwrap();
+        // The unchanged string and the list copied from argv keep their blocks.
+        assert_eq!(raw.program_name, prog);
+        assert_eq!(raw.orig_argv.items, argv_items);
+        assert_ne!(raw.home, home);
+        assert_ne!(raw.argv.items, argv_items);
+        // SAFETY: as above.
+        assert_eq!(unsafe { raw.to_model() }.unwrap(), next);
+
+        // Reading the same values again allocates nothing new.
+        let before = (
+            raw.orig_argv.items,
+            raw.argv.items,
+            raw.home,
+            raw.stdio_errors,
+        );
+        // SAFETY: as above.
+        unsafe { raw.assign_model(&next) }.unwrap();
+        let after = (
+            raw.orig_argv.items,
+            raw.argv.items,
+            raw.home,
+            raw.stdio_errors,
+        );
+        assert_eq!(before, after);
+
+        // SAFETY: as above.
+        unsafe { raw.assign_model(&Config::python()) }.unwrap();
+        assert!(raw.argv.items.is_null() && raw.program_name.is_null());
+        // SAFETY: as above.
+        unsafe { raw.clear() };
+    }
 }

@@ -79,6 +79,38 @@ pub fn alloc_opt_wstr(s: &Option<WideString>) -> Result<*mut WChar, NoMemory> {
     }
 }
 
+/// True when the C string `p` holds exactly `units`.
+///
+/// # Safety
+/// `p` is non-NULL and NUL-terminated.
+pub unsafe fn wstr_eq(p: *const WChar, units: &[WChar]) -> bool {
+    for (i, &u) in units.iter().enumerate() {
+        // SAFETY: the string is readable up to its NUL, and no unit before
+        // index `i` was a NUL (each matched a non-NUL unit of `units`).
+        if unsafe { *p.add(i) } != u {
+            return false;
+        }
+    }
+    // SAFETY: as above, index `units.len()` is within the string.
+    unsafe { *p.add(units.len()) == 0 }
+}
+
+/// True when `list` holds exactly `strings`.
+///
+/// # Safety
+/// `list` is readable for its length, its items NULL or NUL-terminated.
+pub unsafe fn list_eq(list: &PyWideStringList, strings: &[WideString]) -> bool {
+    if list.length != strings.len() as isize || list.items.is_null() {
+        return false;
+    }
+    strings.iter().enumerate().all(|(i, s)| {
+        // SAFETY: `i < length` (contract).
+        let item = unsafe { *list.items.add(i) };
+        // SAFETY: non-NULL items are NUL-terminated (contract).
+        !item.is_null() && unsafe { wstr_eq(item, s.units()) }
+    })
+}
+
 /// Releases a string from [`alloc_wstr`] (or any raw block); NULL is a no-op.
 ///
 /// # Safety

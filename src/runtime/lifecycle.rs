@@ -97,15 +97,14 @@ pub fn initialize(config: Config) -> PyResult<()> {
 }
 
 fn replace_config(interp: &mut Interp, config: Config) -> PyResult<()> {
-    let raw = crate::mem::runtime_owned(|| PyConfig::from_model(&config))
-        .map_err(|_| Status::no_memory(c"_PyInterpreterState_SetConfig"))?;
-    // SAFETY: `raw_config` was allocated by Box in `initialize`; `_Py_GetConfig`
-    // callers see the struct updated in place, as with CPython's interpreter config.
+    // SAFETY: `raw_config` was allocated by Box in `new_interp` and its
+    // members by the C library (runtime-owned); `_Py_GetConfig` callers see
+    // the struct updated in place, as with CPython's interpreter config.
     unsafe {
         let slot = &mut *interp.raw_config.0;
-        crate::mem::runtime_owned(|| slot.clear());
-        *slot = raw;
+        crate::mem::runtime_owned(|| slot.assign_model(&config))
     }
+    .map_err(|_| Status::no_memory(c"_PyInterpreterState_SetConfig"))?;
     interp.config = config;
     Ok(())
 }
