@@ -580,7 +580,15 @@ pub fn runtime_owned<R>(f: impl FnOnce() -> R) -> R {
 
 #[inline(always)]
 fn runtime_owned_now() -> bool {
-    RUNTIME_OWNED_THREADS.load(Ordering::Relaxed) != 0 && RUNTIME_OWNED.with(|o| o.get())
+    RUNTIME_OWNED_THREADS.load(Ordering::Relaxed) != 0 && runtime_owned_flag()
+}
+
+/// The calling thread's flag, out of line: inlined, the compiler computes the
+/// thread-local address before the count is tested.
+#[inline(never)]
+#[cold]
+fn runtime_owned_flag() -> bool {
+    RUNTIME_OWNED.with(|o| o.get())
 }
 
 /// Allocates `size` bytes with the raw domain. NULL on failure.
