@@ -168,13 +168,20 @@ impl WideString {
 
     /// True when the string equals `s` unit for unit.
     pub fn eq_str(&self, s: &str) -> bool {
-        let u = self.units();
-        if s.is_ascii() {
-            return u.len() == s.len()
-                && u.iter().zip(s.bytes()).all(|(&c, b)| c == WChar::from(b));
-        }
-        u.iter().copied().eq(s.chars().map(|c| c as WChar))
+        units_eq(self.units(), s)
     }
+}
+
+/// True when `units` equal the characters of `s`, one unit each.
+pub fn units_eq(units: &[WChar], s: &str) -> bool {
+    if s.is_ascii() {
+        return units.len() == s.len()
+            && units
+                .iter()
+                .zip(s.bytes())
+                .all(|(&c, b)| c == WChar::from(b));
+    }
+    units.iter().copied().eq(s.chars().map(|c| c as WChar))
 }
 
 impl Default for WideString {

@@ -6,12 +6,14 @@
 //! Side effects on the process (the locale) go through [`PreHost`], so the
 //! algorithm runs on owned values and can be tested with a fake host.
 
+use std::borrow::Cow;
+
 use crate::config::getopt::{GetOpt, Opt};
 use crate::config::{CONFIG_INIT_COMPAT, PreConfig};
 use crate::locale::DecodeError;
 use crate::status::{PyResult, Status};
 use crate::status_err;
-use crate::wstr::WideString;
+use crate::wstr::{WideString, units_eq};
 
 /// `PyMemAllocatorName` values (`PYMEM_ALLOCATOR_*`).
 pub mod allocator {
@@ -53,7 +55,7 @@ pub mod allocator {
 /// What the pre-configuration needs from the process.
 pub trait PreHost {
     /// The raw value of an environment variable.
-    fn getenv(&self, name: &str) -> Option<Vec<u8>>;
+    fn getenv(&self, name: &str) -> Option<Cow<'_, [u8]>>;
     /// The current `LC_CTYPE` locale name.
     fn lc_ctype(&self) -> Option<Vec<u8>>;
     /// Sets `LC_CTYPE` to `name` (`b""`: from the environment); false on failure.
@@ -104,21 +106,33 @@ pub struct PreCmdline {
 /// The value of `-X name` or `-X name=value`: `Some(None)` when given without
 /// a value, `Some(Some(v))` with one (the first occurrence wins).
 pub fn get_xoption<'a>(xoptions: &'a [WideString], name: &str) -> Option<Option<&'a [i32]>> {
+    debug_assert!(!name.contains('='));
+    // The key is the text before the first `=`; names hold no `=`, so the key
+    // is `name` when the option starts with it and ends or has `=` right after.
+    let n = if name.is_ascii() {
+        name.len()
+    } else {
+        name.chars().count()
+    };
     xoptions.iter().find_map(|x| {
         let u = x.units();
-        let (key, value) = match u.iter().position(|&c| c == '=' as i32) {
-            Some(eq) => (&u[..eq], Some(&u[eq + 1..])),
-            None => (u, None),
-        };
-        key.iter()
-            .copied()
-            .eq(name.chars().map(|c| c as i32))
-            .then_some(value)
+        if u.len() < n || !units_eq(&u[..n], name) {
+            return None;
+        }
+        match u.get(n) {
+            None => Some(None),
+            Some(&c) if c == '=' as i32 => Some(Some(&u[n + 1..])),
+            Some(_) => None,
+        }
     })
 }
 
 /// `getenv` honouring `use_environment`; empty values count as unset.
-pub fn get_env(host: &dyn PreHost, use_environment: bool, name: &str) -> Option<Vec<u8>> {
+pub fn get_env<'h>(
+    host: &'h dyn PreHost,
+    use_environment: bool,
+    name: &str,
+) -> Option<Cow<'h, [u8]>> {
     if !use_environment {
         return None;
     }
@@ -192,11 +206,11 @@ fn init_coerce_c_locale(pre: &mut PreConfig, host: &dyn PreHost) {
         return;
     }
     if let Some(v) = get_env(host, pre.use_environment > 0, "PYTHONCOERCECLOCALE") {
-        if v == b"0" {
+        if *v == *b"0" {
             if pre.coerce_c_locale < 0 {
                 pre.coerce_c_locale = 0;
             }
-        } else if v == b"warn" {
+        } else if *v == *b"warn" {
             if pre.coerce_c_locale_warn < 0 {
                 pre.coerce_c_locale_warn = 1;
             }
@@ -236,7 +250,7 @@ fn init_utf8_mode(pre: &mut PreConfig, cmd: &PreCmdline, host: &dyn PreHost) -> 
         return Ok(());
     }
     if let Some(v) = get_env(host, pre.use_environment > 0, "PYTHONUTF8") {
-        pre.utf8_mode = match v.as_slice() {
+        pre.utf8_mode = match &*v {
             b"1" => 1,
             b"0" => 0,
             _ => {
@@ -392,8 +406,8 @@ mod tests {
     }
 
     impl PreHost for Fake {
-        fn getenv(&self, name: &str) -> Option<Vec<u8>> {
-            self.env.get(name).cloned()
+        fn getenv(&self, name: &str) -> Option<Cow<'_, [u8]>> {
+            self.env.get(name).map(|v| Cow::Borrowed(v.as_slice()))
         }
         fn lc_ctype(&self) -> Option<Vec<u8>> {
             Some(self.ctype.clone())

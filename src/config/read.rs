@@ -5,6 +5,8 @@
 //! The process is reached only through [`ConfigHost`], so the whole read runs
 //! on owned values and can be unit-tested with a fake host.
 
+use std::borrow::Cow;
+
 use crate::config::cparse::{str_to_int, strtoul, wstr_to_int};
 use crate::config::getopt::{
     GetOpt, OPT_CHECK_HASH, OPT_HELP_ALL, OPT_HELP_ENV, OPT_HELP_XOPTIONS, Opt,
@@ -75,7 +77,7 @@ pub struct ReadContext<'a> {
     pub legacy_paths: &'a crate::config::legacy_paths::LegacyPaths,
 }
 
-fn env(host: &dyn ConfigHost, c: &Config, name: &str) -> Option<Vec<u8>> {
+fn env<'h>(host: &'h dyn ConfigHost, c: &Config, name: &str) -> Option<Cow<'h, [u8]>> {
     preconfig::get_env(host, c.use_environment > 0, name)
 }
 
@@ -158,7 +160,11 @@ fn read_precmdline(c: &mut Config, runtime_pre: &PreConfig, host: &dyn ConfigHos
     pre.overlay(c.parse_argv, c.isolated, c.use_environment, c.dev_mode);
     let argv = (c.parse_argv == 1).then_some(c.argv.as_slice());
     let cmd = preconfig::read_cmdline(&pre, argv, host);
-    c.xoptions.extend(cmd.xoptions);
+    if c.xoptions.is_empty() {
+        c.xoptions = cmd.xoptions;
+    } else {
+        c.xoptions.extend(cmd.xoptions);
+    }
     c.isolated = cmd.isolated;
     c.use_environment = cmd.use_environment;
     c.dev_mode = cmd.dev_mode;
@@ -373,17 +379,16 @@ fn run_filename_abspath(c: &mut Config, host: &dyn ConfigHost) {
 }
 
 fn update_argv(c: &mut Config, opt_index: usize) {
-    let mut argv: Vec<WideString> = if c.argv.len() <= opt_index {
-        vec![WideString::new()]
+    if c.argv.len() <= opt_index {
+        c.argv = vec![WideString::new()];
     } else {
-        c.argv[opt_index..].to_vec()
-    };
-    if c.run_command.is_some() {
-        argv[0] = wstr!("-c");
-    } else if c.run_module.is_some() {
-        argv[0] = wstr!("-m");
+        c.argv.drain(..opt_index);
     }
-    c.argv = argv;
+    if c.run_command.is_some() {
+        c.argv[0] = wstr!("-c");
+    } else if c.run_module.is_some() {
+        c.argv[0] = wstr!("-m");
+    }
 }
 
 fn init_warnoptions(
@@ -392,8 +397,9 @@ fn init_warnoptions(
     env: &[WideString],
     queued: &[WideString],
 ) {
-    let mut options: Vec<WideString> = Vec::new();
     let caller = std::mem::take(&mut c.warnoptions);
+    let most = 2 + env.len() + cmdline.len() + queued.len() + caller.len();
+    let mut options: Vec<WideString> = Vec::with_capacity(most);
     let add = |opt: &WideString, options: &mut Vec<WideString>| {
         if !caller.contains(opt) && !options.contains(opt) {
             options.push(opt.clone());
@@ -458,6 +464,7 @@ fn read_rest(
         c.use_hash_seed = 0;
         c.hash_seed = 0;
     }
+    let mut encoding = None;
     if c.filesystem_encoding.is_none() || c.filesystem_errors.is_none() {
         if c.filesystem_encoding.is_none() {
             c.filesystem_encoding = Some(if utf8 {
@@ -465,14 +472,14 @@ fn read_rest(
             } else if host.force_ascii() {
                 wstr!("ascii")
             } else {
-                locale_encoding(host, utf8)?
+                locale_encoding(host, utf8, &mut encoding)?
             });
         }
         if c.filesystem_errors.is_none() {
             c.filesystem_errors = Some(wstr!("surrogateescape"));
         }
     }
-    init_stdio_encoding(c, utf8, host)?;
+    init_stdio_encoding(c, utf8, host, &mut encoding)?;
     if c.argv.is_empty() {
         c.argv.push(WideString::new());
     }
@@ -586,7 +593,7 @@ fn read_env_vars(c: &mut Config, utf8: bool, host: &dyn ConfigHost) -> PyResult<
 
 fn init_hash_seed(c: &mut Config, host: &dyn ConfigHost) -> PyResult<()> {
     match env(host, c, "PYTHONHASHSEED") {
-        Some(text) if text != b"random" => {
+        Some(text) if *text != *b"random" => {
             let ok = strtoul(&text)
                 .filter(|&(seed, rest_empty, overflow)| {
                     rest_empty && seed <= MAX_HASH_SEED && !overflow
@@ -815,7 +822,7 @@ fn init_cpu_count(c: &mut Config, host: &dyn ConfigHost) -> PyResult<()> {
         )
     };
     if let Some(v) = env(host, c, "PYTHON_CPU_COUNT") {
-        c.cpu_count = if v == b"default" {
+        c.cpu_count = if *v == *b"default" {
             -1
         } else {
             match str_to_int(&v) {
@@ -909,12 +916,31 @@ fn init_import(c: &mut Config, host: &dyn ConfigHost) -> PyResult<()> {
     Ok(())
 }
 
-fn locale_encoding(host: &dyn ConfigHost, utf8: bool) -> PyResult<WideString> {
+/// [`locale_encoding`]'s answer, kept for the second question of a read
+/// (the locale does not change in between).
+type EncodingCache = Option<WideString>;
+
+fn locale_encoding(
+    host: &dyn ConfigHost,
+    utf8: bool,
+    cache: &mut EncodingCache,
+) -> PyResult<WideString> {
     if utf8 {
         return Ok(wstr!("utf-8"));
     }
+    if let Some(enc) = cache {
+        return Ok(enc.clone());
+    }
     match host.locale_codeset() {
-        Some(cs) if !cs.is_empty() => Ok(WideString::from(String::from_utf8_lossy(&cs).as_ref())),
+        Some(cs) if !cs.is_empty() => {
+            let enc = match cs.as_slice() {
+                b"UTF-8" => wstr!("UTF-8"),
+                b"ANSI_X3.4-1968" => wstr!("ANSI_X3.4-1968"),
+                _ => WideString::from(String::from_utf8_lossy(&cs).as_ref()),
+            };
+            *cache = Some(enc.clone());
+            Ok(enc)
+        }
         _ => status_err!(
             "config_get_locale_encoding",
             "failed to get the locale encoding: nl_langinfo(CODESET) failed"
@@ -922,7 +948,12 @@ fn locale_encoding(host: &dyn ConfigHost, utf8: bool) -> PyResult<WideString> {
     }
 }
 
-fn init_stdio_encoding(c: &mut Config, utf8: bool, host: &dyn ConfigHost) -> PyResult<()> {
+fn init_stdio_encoding(
+    c: &mut Config,
+    utf8: bool,
+    host: &dyn ConfigHost,
+    cache: &mut EncodingCache,
+) -> PyResult<()> {
     if c.stdio_encoding.is_some() && c.stdio_errors.is_some() {
         return Ok(());
     }
@@ -952,7 +983,7 @@ fn init_stdio_encoding(c: &mut Config, utf8: bool, host: &dyn ConfigHost) -> PyR
         }
     }
     if c.stdio_encoding.is_none() {
-        c.stdio_encoding = Some(locale_encoding(host, utf8)?);
+        c.stdio_encoding = Some(locale_encoding(host, utf8, cache)?);
     }
     if c.stdio_errors.is_none() {
         let surrogateescape = utf8

@@ -20,7 +20,10 @@ fn error() -> Status {
 
 fn getenv(name: &str) -> Vec<u8> {
     use crate::config::preconfig::PreHost;
-    host::Process::new().getenv(name).unwrap_or_default()
+    host::Process::new()
+        .getenv(name)
+        .map(|v| v.into_owned())
+        .unwrap_or_default()
 }
 
 /// The file holding the runtime when it is a shared library (`None` when
