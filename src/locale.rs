@@ -59,9 +59,7 @@ pub fn decodes_to_itself(bytes: &[u8]) -> bool {
 pub fn decode(bytes: &[u8], utf8_mode: bool) -> Result<WideString, DecodeError> {
     // Skip the per-byte calls where the codec cannot change anything.
     if decodes_to_itself(bytes) {
-        return Ok(WideString::from_units(
-            bytes.iter().map(|&b| b as WChar).collect(),
-        ));
+        return Ok(WideString::from_bytes_widened(bytes));
     }
     let units = if utf8_mode {
         decode_utf8_escape(bytes)
