@@ -639,6 +639,14 @@ pub unsafe fn raw_realloc(block: *mut c_void, size: usize) -> *mut c_void {
 /// `block` is NULL or a live block from the raw domain (from the C library
 /// inside [`runtime_owned`]).
 pub unsafe fn raw_free(block: *mut c_void) {
+    // NULL is a no-op for the C library and pyrt's allocators (with or
+    // without the debug hooks): only an embedder's allocator receives it.
+    if block.is_null() {
+        let t = slot(RAW);
+        if t == malloc_table() || t == pymalloc_table() || debug::ignores_null_free(t) {
+            return;
+        }
+    }
     // SAFETY: forwarded contract.
     unsafe {
         if runtime_owned_now() {
