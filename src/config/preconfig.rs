@@ -108,22 +108,30 @@ pub struct PreCmdline {
 pub fn get_xoption<'a>(xoptions: &'a [WideString], name: &str) -> Option<Option<&'a [i32]>> {
     debug_assert!(!name.contains('='));
     // The key is the text before the first `=`; names hold no `=`, so the key
-    // is `name` when the option starts with it and ends or has `=` right after.
-    let n = if name.is_ascii() {
-        name.len()
+    // is `name` when the option ends, or has `=`, right after a prefix equal
+    // to it (checked first: it rejects most options at once).
+    let bytes = name.as_bytes();
+    let ascii = name.is_ascii();
+    let n = if ascii {
+        bytes.len()
     } else {
         name.chars().count()
     };
     xoptions.iter().find_map(|x| {
         let u = x.units();
-        if u.len() < n || !units_eq(&u[..n], name) {
-            return None;
-        }
-        match u.get(n) {
-            None => Some(None),
-            Some(&c) if c == '=' as i32 => Some(Some(&u[n + 1..])),
-            Some(_) => None,
-        }
+        let value = match u.get(n) {
+            None if u.len() == n => None,
+            None => return None,
+            Some(&c) if c == '=' as i32 => Some(&u[n + 1..]),
+            Some(_) => return None,
+        };
+        let key = &u[..n];
+        let same = if ascii {
+            key.iter().zip(bytes).all(|(&k, &b)| k == i32::from(b))
+        } else {
+            units_eq(key, name)
+        };
+        same.then_some(value)
     })
 }
 
@@ -438,6 +446,23 @@ mod tests {
             ctype: ctype.as_bytes().to_vec(),
             coerced: false,
         }
+    }
+
+    #[test]
+    fn xoption_lookup() {
+        let x: Vec<WideString> = ["", "ab", "a=1", "a", "é=x", "dev=", "dev"]
+            .iter()
+            .map(|s| (*s).into())
+            .collect();
+        let one = ['1' as i32];
+        let ex = ['x' as i32];
+        assert_eq!(get_xoption(&x, "a"), Some(Some(&one[..])));
+        assert_eq!(get_xoption(&x, "ab"), Some(None));
+        assert_eq!(get_xoption(&x, "é"), Some(Some(&ex[..])));
+        assert_eq!(get_xoption(&x, "dev"), Some(Some(&[][..])));
+        assert_eq!(get_xoption(&x, "b"), None);
+        assert_eq!(get_xoption(&x, "abc"), None);
+        assert_eq!(get_xoption(&[], "a"), None);
     }
 
     #[test]

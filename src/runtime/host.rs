@@ -17,6 +17,15 @@ pub struct Process {
     /// The `PYTHON*` entries, each as the length of its name and of its
     /// value (native-endian `u32`s), then the name and the value.
     python_env: Option<Vec<u8>>,
+    /// [`name_bit`] of each name in the snapshot: most lookups of absent
+    /// names stop at this mask.
+    python_names: u64,
+}
+
+/// A bit chosen by a name's length and last byte.
+fn name_bit(name: &[u8]) -> u64 {
+    let last = name.last().copied().unwrap_or(0) as usize;
+    1 << ((name.len() * 7 + last) & 63)
 }
 
 unsafe extern "C" {
@@ -26,13 +35,17 @@ unsafe extern "C" {
 impl Process {
     /// The process without a snapshot: every lookup calls `getenv`.
     pub const fn new() -> Process {
-        Process { python_env: None }
+        Process {
+            python_env: None,
+            python_names: 0,
+        }
     }
 
     /// The process with its `PYTHON*` variables collected now, in
     /// environment order (the first of duplicate names wins, as with `getenv`).
     pub fn snapshot() -> Process {
         let mut vars = Vec::new();
+        let mut names = 0;
         // SAFETY: `environ` is NULL or a NULL-terminated array of
         // NUL-terminated `NAME=value` strings; pyrt reads it as getenv does.
         unsafe {
@@ -48,6 +61,10 @@ impl Process {
                         if let (Ok(n), Ok(v)) =
                             (u32::try_from(name.len()), u32::try_from(value.len()))
                         {
+                            if vars.capacity() == 0 {
+                                vars.reserve(256);
+                            }
+                            names |= name_bit(name);
                             vars.extend_from_slice(&n.to_ne_bytes());
                             vars.extend_from_slice(&v.to_ne_bytes());
                             vars.extend_from_slice(name);
@@ -60,6 +77,7 @@ impl Process {
         }
         Process {
             python_env: Some(vars),
+            python_names: names,
         }
     }
 
@@ -119,6 +137,9 @@ impl PreHost for Process {
     fn getenv(&self, name: &str) -> Option<Cow<'_, [u8]>> {
         match &self.python_env {
             Some(vars) if name.starts_with("PYTHON") => {
+                if self.python_names & name_bit(name.as_bytes()) == 0 {
+                    return None;
+                }
                 Process::snapshot_value(vars, name).map(Cow::Borrowed)
             }
             _ => c_getenv(name).map(Cow::Owned),
