@@ -96,9 +96,9 @@ impl WideString {
     }
 
     /// The strings of a buffer holding NUL-terminated strings one after the
-    /// other, sharing the buffer (units after the last NUL are ignored).
-    pub fn split_terminated(buf: Arc<[WChar]>) -> Vec<WideString> {
-        let count = buf.iter().filter(|&&c| c == 0).count();
+    /// other, sharing the buffer (units after the last NUL are ignored);
+    /// `count` is the expected number of strings (a capacity hint).
+    pub fn split_terminated(buf: Arc<[WChar]>, count: usize) -> Vec<WideString> {
         let mut out = Vec::with_capacity(count);
         let mut start = 0;
         for (i, &c) in buf.iter().enumerate() {
@@ -273,7 +273,7 @@ mod tests {
         assert_eq!(heap.slice(2..5), "dev".into());
         assert!(heap.slice(2..2).is_empty());
         let buf: Arc<[WChar]> = "ab\0\0c\0d".chars().map(|c| c as WChar).collect();
-        let parts = WideString::split_terminated(buf);
+        let parts = WideString::split_terminated(buf, 3);
         assert_eq!(parts, vec!["ab".into(), WideString::new(), "c".into()]);
         let mut h1 = std::collections::hash_map::DefaultHasher::new();
         let mut h2 = std::collections::hash_map::DefaultHasher::new();

@@ -716,11 +716,33 @@ unsafe fn find_equal_list(
         .find(|&j| !taken[j] && unsafe { wide::list_eq(&old[j], new) })
 }
 
-fn init_config(func: &'static CStr, config: *mut PyConfig, model: Config) {
-    guard(func, || match PyConfig::from_model(&model) {
-        Ok(raw) => write_to(config, raw),
-        // The defaults hold no strings, so this cannot allocate; keep the branch honest.
-        Err(NoMemory) => crate::ffi::fatal_abort(func, "memory allocation failed"),
+/// The struct an initializer writes, made once per flavour.
+struct Template(PyConfig);
+
+// SAFETY: a template's pointers are all NULL (the defaults hold no strings
+// or lists) and it is never written after it is made.
+unsafe impl Sync for Template {}
+// SAFETY: as above.
+unsafe impl Send for Template {}
+
+/// The templates of the compat, Python and isolated flavours.
+static TEMPLATES: std::sync::OnceLock<[Template; 3]> = std::sync::OnceLock::new();
+
+fn init_config(func: &'static CStr, config: *mut PyConfig, flavour: usize) {
+    guard(func, || {
+        let templates = TEMPLATES.get_or_init(|| {
+            [Config::compat(), Config::python(), Config::isolated()].map(|model| {
+                match PyConfig::from_model(&model) {
+                    Ok(raw) => Template(raw),
+                    // The defaults hold no strings, so this cannot allocate; keep the branch honest.
+                    Err(NoMemory) => crate::ffi::fatal_abort(func, "memory allocation failed"),
+                }
+            })
+        });
+        let t = &templates[flavour].0;
+        // SAFETY: the template owns nothing (all its pointers are NULL), so a
+        // bitwise copy is an independent struct.
+        write_to(config, unsafe { ptr::read(t) })
     })
 }
 
@@ -732,7 +754,7 @@ fn init_config(func: &'static CStr, config: *mut PyConfig, model: Config) {
 /// `config` is NULL or points to writable memory for a `PyConfig`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn PyConfig_InitPythonConfig(config: *mut PyConfig) {
-    init_config(c"PyConfig_InitPythonConfig", config, Config::python())
+    init_config(c"PyConfig_InitPythonConfig", config, 1)
 }
 
 /// Fills `config` with the isolated configuration defaults (ignore the
@@ -743,7 +765,7 @@ pub unsafe extern "C" fn PyConfig_InitPythonConfig(config: *mut PyConfig) {
 /// `config` is NULL or points to writable memory for a `PyConfig`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn PyConfig_InitIsolatedConfig(config: *mut PyConfig) {
-    init_config(c"PyConfig_InitIsolatedConfig", config, Config::isolated())
+    init_config(c"PyConfig_InitIsolatedConfig", config, 2)
 }
 
 /// Fills `config` with the compat defaults used by `Py_Initialize*` (members
@@ -753,7 +775,7 @@ pub unsafe extern "C" fn PyConfig_InitIsolatedConfig(config: *mut PyConfig) {
 /// `config` is NULL or points to writable memory for a `PyConfig`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn _PyConfig_InitCompatConfig(config: *mut PyConfig) {
-    init_config(c"_PyConfig_InitCompatConfig", config, Config::compat())
+    init_config(c"_PyConfig_InitCompatConfig", config, 0)
 }
 
 /// Releases every string and list held by `config` (with `PyMem_RawFree`),
@@ -1034,14 +1056,17 @@ pub unsafe fn read_bytes_array<'a>(argc: isize, argv: *const *mut c_char) -> Opt
     if argc < 0 || (argc > 0 && argv.is_null()) {
         return None;
     }
-    (0..argc as usize)
-        .map(|i| {
-            // SAFETY: `i < argc` (caller contract).
-            let p = unsafe { *argv.add(i) };
-            // SAFETY: non-NULL items are NUL-terminated (caller contract).
-            (!p.is_null()).then(|| unsafe { CStr::from_ptr(p) }.to_bytes())
-        })
-        .collect()
+    let mut out = Vec::with_capacity(argc as usize);
+    for i in 0..argc as usize {
+        // SAFETY: `i < argc` (caller contract).
+        let p = unsafe { *argv.add(i) };
+        if p.is_null() {
+            return None;
+        }
+        // SAFETY: non-NULL items are NUL-terminated (caller contract).
+        out.push(unsafe { CStr::from_ptr(p) }.to_bytes());
+    }
+    Some(out)
 }
 
 /// Sets `*list` to copies of `length` strings of `items` (replacing the old

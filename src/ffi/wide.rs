@@ -164,20 +164,24 @@ pub unsafe fn read_array(
     };
     let mut at = 0;
     for &item in items {
-        // SAFETY: as above.
-        let n = unsafe { libc::wcslen(item) } + 1;
-        // SAFETY: the item's `n` units (with its NUL) are readable, and
-        // `at + n <= total` since the lengths are those summed above.
-        let units = unsafe { std::slice::from_raw_parts(item, n) };
-        for (slot, &u) in slots[at..at + n].iter_mut().zip(units) {
-            slot.write(u);
+        // Each item with its NUL (the lengths were summed above; the slot
+        // indexing stops a string that grew since).
+        let mut i = 0;
+        loop {
+            // SAFETY: the item is readable up to its NUL (caller contract).
+            let u = unsafe { *item.add(i) };
+            slots[at].write(u);
+            at += 1;
+            i += 1;
+            if u == 0 {
+                break;
+            }
         }
-        at += n;
     }
     assert_eq!(at, total, "a list item changed while it was read");
     // SAFETY: the loop wrote all `total` slots (checked just above).
     let buf = unsafe { buf.assume_init() };
-    Ok(WideString::split_terminated(buf))
+    Ok(WideString::split_terminated(buf, items.len()))
 }
 
 /// Reads a whole list.
