@@ -168,37 +168,74 @@ unsafe fn read_size(b: *const u8) -> usize {
 }
 
 unsafe fn alloc(ctx: *mut c_void, zero: bool, n: usize) -> *mut c_void {
+    // SAFETY: the hook's context is a live DebugCtx.
+    let c = unsafe { &*ctx.cast::<DebugCtx>() };
+    alloc_with(c.api, c.dom, zero, n, |total| {
+        // SAFETY: calling the allocator under the hook with its own context.
+        unsafe {
+            if zero {
+                c.base
+                    .calloc
+                    .map_or(null_mut(), |f| f(c.base.ctx, 1, total))
+            } else {
+                c.base.malloc.map_or(null_mut(), |f| f(c.base.ctx, total))
+            }
+        }
+    })
+}
+
+/// A hook's allocation of `n` bytes for API `api` of domain `dom`, the
+/// whole block (`n` + 24 bytes) coming from `base`.
+#[inline(always)]
+fn alloc_with(
+    api: u8,
+    dom: usize,
+    zero: bool,
+    n: usize,
+    base: impl FnOnce(usize) -> *mut c_void,
+) -> *mut c_void {
     if n > MAX_REQUEST - EXTRA {
         return null_mut();
     }
-    // SAFETY: the hook's context is a live DebugCtx.
-    let c = unsafe { &*ctx.cast::<DebugCtx>() };
-    let total = n + EXTRA;
-    // SAFETY: calling the allocator under the hook with its own context.
-    let b = unsafe {
-        if zero {
-            c.base
-                .calloc
-                .map_or(null_mut(), |f| f(c.base.ctx, 1, total))
-        } else {
-            c.base.malloc.map_or(null_mut(), |f| f(c.base.ctx, total))
-        }
-    }
-    .cast::<u8>();
+    let b = base(n + EXTRA).cast::<u8>();
     if b.is_null() {
         return null_mut();
     }
-    // SAFETY: `b` has `total` bytes.
+    // SAFETY: `b` has `n + EXTRA` bytes.
     unsafe {
-        write_header(b, c.api, n);
+        write_header(b, api, n);
         let p = b.add(2 * SST);
         if !zero {
             ptr::write_bytes(p, CLEAN_BYTE, n);
         }
         ptr::write_unaligned(p.add(n).cast::<u64>(), PAD_WORD);
-        count_debug(c.dom, 1, 0, n);
+        count_debug(dom, 1, 0, n);
         p.cast()
     }
+}
+
+/// The raw domain's table when the debug hooks run over the C library's
+/// allocator (`-X dev`, `PYTHONMALLOC=debug`).
+pub(crate) fn raw_over_malloc_table() -> *mut PyMemAllocatorEx {
+    ptr::from_ref(&HOOKS_OVER_MALLOC[RAW].0).cast_mut()
+}
+
+/// What the table of [`raw_over_malloc_table`] does for `PyMem_RawMalloc(n)`,
+/// calling the C library directly.
+#[inline(always)]
+pub(crate) fn raw_malloc_over_malloc(n: usize) -> *mut c_void {
+    // SAFETY: malloc accepts any size (the block is never empty here).
+    alloc_with(b'r', RAW, false, n, |total| unsafe { libc::malloc(total) })
+}
+
+/// What the table of [`raw_over_malloc_table`] does for `PyMem_RawFree(p)`.
+///
+/// # Safety
+/// As for `PyMem_RawFree`.
+#[inline(always)]
+pub(crate) unsafe fn raw_free_over_malloc(p: *mut c_void) {
+    // SAFETY: forwarded contract; the block came from the C library.
+    unsafe { release_with(b'r', RAW, p, |b| libc::free(b)) }
 }
 
 unsafe fn write_header(b: *mut u8, api: u8, n: usize) {
@@ -210,22 +247,37 @@ unsafe fn write_header(b: *mut u8, api: u8, n: usize) {
 }
 
 unsafe fn release(ctx: *mut c_void, p: *mut c_void) {
+    // SAFETY: the hook's context is a live DebugCtx.
+    let c = unsafe { &*ctx.cast::<DebugCtx>() };
+    // SAFETY: forwarded contract; the base allocator gets its own context.
+    unsafe {
+        release_with(c.api, c.dom, p, |b| {
+            if let Some(f) = c.base.free {
+                f(c.base.ctx, b);
+            }
+        })
+    }
+}
+
+/// A hook's release of `p` (API `api`, domain `dom`), the whole block going
+/// back to `base`.
+///
+/// # Safety
+/// `p` is NULL or claimed to be a block of this hook.
+#[inline(always)]
+unsafe fn release_with(api: u8, dom: usize, p: *mut c_void, base: impl FnOnce(*mut c_void)) {
     if p.is_null() {
         return;
     }
-    // SAFETY: the hook's context is a live DebugCtx.
-    let c = unsafe { &*ctx.cast::<DebugCtx>() };
     // SAFETY: `p` is claimed to be a block of this hook; `check` verifies it
     // as far as CPython does before anything is written.
     unsafe {
-        check(c.api, p.cast(), c"_PyMem_DebugRawFree");
+        check(api, p.cast(), c"_PyMem_DebugRawFree");
         let b = p.cast::<u8>().sub(2 * SST);
         let n = read_size(b);
         ptr::write_bytes(b, DEAD_BYTE, n + EXTRA);
-        count_debug(c.dom, -1, n, 0);
-        if let Some(f) = c.base.free {
-            f(c.base.ctx, b.cast());
-        }
+        count_debug(dom, -1, n, 0);
+        base(b.cast());
     }
 }
 

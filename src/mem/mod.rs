@@ -600,6 +600,13 @@ pub fn raw_malloc(size: usize) -> *mut c_void {
         // SAFETY: no preconditions.
         return unsafe { malloc_fn(null_mut(), size) };
     }
+    // The debug hooks over the C library (`-X dev`), without the indirect calls.
+    if slot(RAW) == debug::raw_over_malloc_table() {
+        if size > MAX_REQUEST {
+            return null_mut();
+        }
+        return debug::raw_malloc_over_malloc(size);
+    }
     domain_malloc(RAW, size)
 }
 
@@ -651,6 +658,9 @@ pub unsafe fn raw_free(block: *mut c_void) {
     unsafe {
         if runtime_owned_now() {
             return free_fn(null_mut(), block);
+        }
+        if slot(RAW) == debug::raw_over_malloc_table() {
+            return debug::raw_free_over_malloc(block);
         }
         domain_free(RAW, block)
     }
