@@ -103,17 +103,20 @@ impl<'a> GetOpt<'a> {
             if u.first() != Some(&DASH) || u.len() == 1 {
                 return Opt::End;
             }
-            if units_eq(u, "--") {
-                self.index += 1;
-                return Opt::End;
-            }
-            if units_eq(u, "--help") {
-                self.index += 1;
-                return Opt::Opt('h', None);
-            }
-            if units_eq(u, "--version") {
-                self.index += 1;
-                return Opt::Opt('V', None);
+            // Only arguments starting with `--` can be these three.
+            if u[1] == DASH {
+                if u.len() == 2 {
+                    self.index += 1;
+                    return Opt::End;
+                }
+                if units_eq(u, "--help") {
+                    self.index += 1;
+                    return Opt::Opt('h', None);
+                }
+                if units_eq(u, "--version") {
+                    self.index += 1;
+                    return Opt::Opt('V', None);
+                }
             }
             self.group = &u[1..];
             self.index += 1;

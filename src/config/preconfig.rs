@@ -105,6 +105,7 @@ pub struct PreCmdline {
 
 /// The value of `-X name` or `-X name=value`: `Some(None)` when given without
 /// a value, `Some(Some(v))` with one (the first occurrence wins).
+#[inline(always)]
 pub fn get_xoption<'a>(xoptions: &'a [WideString], name: &str) -> Option<Option<&'a [i32]>> {
     debug_assert!(!name.contains('='));
     // The key is the text before the first `=`; names hold no `=`, so the key
@@ -136,6 +137,7 @@ pub fn get_xoption<'a>(xoptions: &'a [WideString], name: &str) -> Option<Option<
 }
 
 /// `getenv` honouring `use_environment`; empty values count as unset.
+#[inline(always)]
 pub fn get_env<'h>(
     host: &'h dyn PreHost,
     use_environment: bool,

@@ -77,6 +77,7 @@ pub struct ReadContext<'a> {
     pub legacy_paths: &'a crate::config::legacy_paths::LegacyPaths,
 }
 
+#[inline(always)]
 fn env<'h>(host: &'h dyn ConfigHost, c: &Config, name: &str) -> Option<Cow<'h, [u8]>> {
     preconfig::get_env(host, c.use_environment > 0, name)
 }
@@ -93,11 +94,13 @@ fn decode_env(
     })
 }
 
+#[inline(always)]
 fn xopt<'a>(c: &'a Config, name: &str) -> Option<Option<&'a [WChar]>> {
     get_xoption(&c.xoptions, name)
 }
 
 /// `config_get_xoption_value`: the text after `=`, or empty when there is none.
+#[inline(always)]
 fn xopt_value<'a>(c: &'a Config, name: &str) -> Option<&'a [WChar]> {
     xopt(c, name).map(|v| v.unwrap_or(&[]))
 }

@@ -710,10 +710,15 @@ unsafe fn find_equal_list(
     if new.is_empty() {
         return None;
     }
-    std::iter::once(i)
-        .chain((0..LIST_MEMBERS).filter(|&j| j != i))
+    // The list itself first, then the others in member order.
+    let equal = |j: usize| {
         // SAFETY: forwarded contract.
-        .find(|&j| !taken[j] && unsafe { wide::list_eq(&old[j], new) })
+        !taken[j] && unsafe { wide::list_eq(&old[j], new) }
+    };
+    if equal(i) {
+        return Some(i);
+    }
+    (0..LIST_MEMBERS).find(|&j| j != i && equal(j))
 }
 
 /// The struct an initializer writes, made once per flavour.

@@ -25,6 +25,7 @@ pub unsafe fn read_wstr(p: *const WChar) -> WideString {
 ///
 /// # Safety
 /// `p` is NULL or satisfies [`read_wstr`]'s contract.
+#[inline(always)]
 pub unsafe fn read_opt_wstr(p: *const WChar) -> Option<WideString> {
     // SAFETY: forwarded contract.
     (!p.is_null()).then(|| unsafe { read_wstr(p) })
@@ -99,6 +100,7 @@ pub unsafe fn wstr_eq(p: *const WChar, units: &[WChar]) -> bool {
 ///
 /// # Safety
 /// `list` is readable for its length, its items NULL or NUL-terminated.
+#[inline]
 pub unsafe fn list_eq(list: &PyWideStringList, strings: &[WideString]) -> bool {
     if list.length != strings.len() as isize || list.items.is_null() {
         return false;
