@@ -58,6 +58,11 @@ pub trait PreHost {
     fn getenv(&self, name: &str) -> Option<Cow<'_, [u8]>>;
     /// The current `LC_CTYPE` locale name.
     fn lc_ctype(&self) -> Option<Vec<u8>>;
+    /// True when the current `LC_CTYPE` locale name is one of `names`.
+    fn lc_ctype_in(&self, names: &[&[u8]]) -> bool {
+        self.lc_ctype()
+            .is_some_and(|n| names.contains(&n.as_slice()))
+    }
     /// Sets `LC_CTYPE` to `name` (`b""`: from the environment); false on failure.
     fn set_lc_ctype(&mut self, name: &[u8]) -> bool;
     /// Coerces the C locale to a UTF-8 one (PEP 538); true when done.
@@ -241,7 +246,7 @@ pub fn legacy_locale_detected(host: &dyn PreHost) -> bool {
     if host.getenv("LC_ALL").is_some_and(|v| !v.is_empty()) {
         return false;
     }
-    host.lc_ctype().as_deref() == Some(b"C")
+    host.lc_ctype_in(&[b"C"])
 }
 
 fn init_utf8_mode(pre: &mut PreConfig, cmd: &PreCmdline, host: &dyn PreHost) -> PyResult<()> {

@@ -989,11 +989,8 @@ fn init_stdio_encoding(
         c.stdio_encoding = Some(locale_encoding(host, utf8, cache)?);
     }
     if c.stdio_errors.is_none() {
-        let surrogateescape = utf8
-            || matches!(
-                host.lc_ctype().as_deref(),
-                Some(b"C" | b"POSIX" | b"C.UTF-8" | b"C.utf8" | b"UTF-8")
-            );
+        let surrogateescape =
+            utf8 || host.lc_ctype_in(&[b"C", b"POSIX", b"C.UTF-8", b"C.utf8", b"UTF-8"]);
         c.stdio_errors = Some(if surrogateescape {
             wstr!("surrogateescape")
         } else {

@@ -1011,13 +1011,27 @@ pub unsafe extern "C" fn PyConfig_SetBytesArgv(
         let Some(cfg) = (unsafe { config.as_mut() }) else {
             return Status::error(FUNC, CONFIG_NULL).into();
         };
-        // SAFETY: `argv` holds `argc` byte strings (caller contract).
-        let args = match unsafe { read_bytes_array(argc, argv) } {
-            Some(a) => a,
-            None if argc < 0 => return Status::no_memory(c"_PyArgv_AsWstrList").into(),
-            None => return Status::error(FUNC, LIST_BAD).into(),
+        // A typical command line is borrowed into a stack array.
+        let mut small: [&[u8]; 16] = [&[]; 16];
+        let big;
+        let args: &[&[u8]] = if (0..=16).contains(&argc) {
+            // SAFETY: `argv` holds `argc` byte strings (caller contract).
+            match unsafe { borrow_bytes_array(argc, argv, &mut small) } {
+                Some(n) => &small[..n],
+                None => return Status::error(FUNC, LIST_BAD).into(),
+            }
+        } else {
+            // SAFETY: as above.
+            match unsafe { read_bytes_array(argc, argv) } {
+                Some(a) => {
+                    big = a;
+                    &big
+                }
+                None if argc < 0 => return Status::no_memory(c"_PyArgv_AsWstrList").into(),
+                None => return Status::error(FUNC, LIST_BAD).into(),
+            }
         };
-        if let Err(e) = preinit_for(FUNC, cfg, PreinitArgs::Bytes(&args)) {
+        if let Err(e) = preinit_for(FUNC, cfg, PreinitArgs::Bytes(args)) {
             return e.into();
         }
         // Decoded straight into the new list (after pre-initialization, which
@@ -1050,6 +1064,32 @@ pub unsafe extern "C" fn PyConfig_SetBytesArgv(
             Err(e) => e.into(),
         }
     })
+}
+
+/// Borrows `argc` (at most `out.len()`) NUL-terminated byte strings into
+/// `out`, returning their count; None for a NULL item or array.
+///
+/// # Safety
+/// As for [`read_bytes_array`], with `0 <= argc <= out.len()`.
+unsafe fn borrow_bytes_array(
+    argc: isize,
+    argv: *const *mut c_char,
+    out: &mut [&[u8]],
+) -> Option<usize> {
+    let n = usize::try_from(argc).ok().filter(|&n| n <= out.len())?;
+    if n > 0 && argv.is_null() {
+        return None;
+    }
+    for (i, slot) in out[..n].iter_mut().enumerate() {
+        // SAFETY: `i < argc` (caller contract).
+        let p = unsafe { *argv.add(i) };
+        if p.is_null() {
+            return None;
+        }
+        // SAFETY: non-NULL items are NUL-terminated (caller contract).
+        *slot = unsafe { CStr::from_ptr(p) }.to_bytes();
+    }
+    Some(n)
 }
 
 /// Borrows `argc` NUL-terminated byte strings; None for a negative count or a NULL item.

@@ -150,6 +150,15 @@ impl PreHost for Process {
         setlocale(libc::LC_CTYPE, None)
     }
 
+    fn lc_ctype_in(&self, names: &[&[u8]]) -> bool {
+        // SAFETY: a NULL name only queries; the result is NULL or a
+        // NUL-terminated string, compared before any other locale call.
+        unsafe {
+            let r = libc::setlocale(libc::LC_CTYPE, std::ptr::null());
+            !r.is_null() && names.contains(&CStr::from_ptr(r).to_bytes())
+        }
+    }
+
     fn set_lc_ctype(&mut self, name: &[u8]) -> bool {
         let Ok(name) = CString::new(name) else {
             return false;
