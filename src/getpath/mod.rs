@@ -155,7 +155,8 @@ pub enum Error {
 /// `python` followed by the numbers joined with `sep` (`python3.14`,
 /// `python314`, `python3`), without the formatting machinery.
 fn program(numbers: &[u32], sep: &[u8]) -> Vec<u8> {
-    let mut out = b"python".to_vec();
+    let mut out = Vec::with_capacity(16);
+    out.extend_from_slice(b"python");
     for (i, &n) in numbers.iter().enumerate() {
         if i > 0 {
             out.extend_from_slice(sep);

@@ -161,20 +161,20 @@ fn init_main_phase() -> PyResult<()> {
             *field = Some(codec_name(name));
         }
     }
-    replace_config(main, config.clone())?;
-    if config.install_signal_handlers != 0 {
+    let install_signal_handlers = config.install_signal_handlers != 0;
+    let fs_encoding = config
+        .filesystem_encoding
+        .as_ref()
+        .map(|w| w.to_string_lossy());
+    let fs_errors = config
+        .filesystem_errors
+        .as_ref()
+        .map(|w| w.to_string_lossy());
+    replace_config(main, config)?;
+    if install_signal_handlers {
         crate::runtime::host::install_signal_handlers();
     }
-    crate::ffi::pydebug::set_filesystem_encoding(
-        config
-            .filesystem_encoding
-            .as_ref()
-            .map(|w| w.to_string_lossy()),
-        config
-            .filesystem_errors
-            .as_ref()
-            .map(|w| w.to_string_lossy()),
-    );
+    crate::ffi::pydebug::set_filesystem_encoding(fs_encoding, fs_errors);
     rt.initialized = true;
     let warn = rt.preconfig.coerce_c_locale_warn != 0;
     drop(rt);
