@@ -48,14 +48,18 @@ fn is_valid_wide_char(c: WChar) -> bool {
     c <= MAX_UNICODE && !(0xD800..=0xDFFF).contains(&c)
 }
 
+/// True when every codec [`decode`] may pick maps each byte of `bytes` to
+/// the unit of the same value: ASCII decodes to itself in UTF-8, forced
+/// ASCII and the ASCII-compatible locales glibc provides.
+pub fn decodes_to_itself(bytes: &[u8]) -> bool {
+    bytes.is_ascii()
+}
+
 /// Decodes `bytes` (no NUL inside) the way `Py_DecodeLocale` does.
 pub fn decode(bytes: &[u8], utf8_mode: bool) -> Result<WideString, DecodeError> {
-    // ASCII decodes to itself in every codec below (UTF-8, forced ASCII and
-    // the ASCII-compatible locales glibc provides): skip the per-byte calls.
-    if bytes.is_ascii() {
-        return Ok(WideString::from_units(
-            bytes.iter().map(|&b| b as WChar).collect(),
-        ));
+    // Skip the per-byte calls where the codec cannot change anything.
+    if decodes_to_itself(bytes) {
+        return Ok(WideString::from_bytes_widened(bytes));
     }
     let units = if utf8_mode {
         decode_utf8_escape(bytes)

@@ -2,50 +2,165 @@
 //!
 //! Configuration strings can hold lone surrogates (`U+DC80..U+DCFF` stand for
 //! undecodable bytes under `surrogateescape`), so they are not Rust `String`s:
-//! a `WideString` is a vector of `wchar_t` code units without the terminating
-//! NUL, which round-trips every value C can store.
+//! a `WideString` is a sequence of `wchar_t` code units without the
+//! terminating NUL, which round-trips every value C can store.
+//!
+//! The units never change once the string is made, so they are shared:
+//! cloning never allocates, literals ([`wstr!`](crate::wstr!)) are not
+//! allocated at all, and the strings of a list read from C, or the parts of
+//! a string, can share one buffer.
 
 use std::fmt;
+use std::hash::{Hash, Hasher};
+use std::sync::Arc;
 
 /// One `wchar_t` code unit (a signed 32-bit integer on Linux).
 pub type WChar = libc::wchar_t;
 
-/// An owned wide string without NUL units.
-#[derive(Clone, Default, PartialEq, Eq, Hash)]
-pub struct WideString(Vec<WChar>);
+/// An immutable wide string without NUL units.
+#[derive(Clone)]
+pub struct WideString(Repr);
+
+#[derive(Clone)]
+enum Repr {
+    /// Units that live for the whole program (literals).
+    Static(&'static [WChar]),
+    /// `buf[start..end]`, `buf` shared with other strings.
+    Shared {
+        buf: Arc<[WChar]>,
+        start: usize,
+        end: usize,
+    },
+}
+
+/// The units before the first NUL, as C would read them.
+const fn until_nul(units: &[WChar]) -> &[WChar] {
+    let mut i = 0;
+    while i < units.len() {
+        if units[i] == 0 {
+            return units.split_at(i).0;
+        }
+        i += 1;
+    }
+    units
+}
 
 impl WideString {
     /// The empty string.
     pub const fn new() -> WideString {
-        WideString(Vec::new())
+        WideString(Repr::Static(&[]))
+    }
+
+    /// Wraps units that live for the whole program (no allocation); the
+    /// string ends at the first NUL.
+    pub const fn from_static(units: &'static [WChar]) -> WideString {
+        WideString(Repr::Static(until_nul(units)))
+    }
+
+    fn shared(buf: Arc<[WChar]>) -> WideString {
+        let end = buf.len();
+        WideString(Repr::Shared { buf, start: 0, end })
     }
 
     /// Takes code units; the string ends at the first NUL, as C would read it.
-    pub fn from_units(mut units: Vec<WChar>) -> WideString {
-        if let Some(nul) = units.iter().position(|&c| c == 0) {
-            units.truncate(nul);
+    pub fn from_units(units: Vec<WChar>) -> WideString {
+        if units.is_empty() {
+            return WideString::new();
         }
-        WideString(units)
+        match units.iter().position(|&c| c == 0) {
+            Some(nul) => WideString::from_slice(&units[..nul]),
+            None => WideString::shared(Arc::from(units)),
+        }
+    }
+
+    /// Copies code units (one allocation); the string ends at the first NUL.
+    pub fn from_slice(units: &[WChar]) -> WideString {
+        let units = until_nul(units);
+        if units.is_empty() {
+            return WideString::new();
+        }
+        WideString::shared(Arc::from(units))
+    }
+
+    /// Widens each byte into the unit of the same value (one allocation);
+    /// the string ends at the first NUL.
+    pub fn from_bytes_widened(bytes: &[u8]) -> WideString {
+        let bytes = match bytes.iter().position(|&b| b == 0) {
+            Some(nul) => &bytes[..nul],
+            None => bytes,
+        };
+        if bytes.is_empty() {
+            return WideString::new();
+        }
+        WideString::shared(bytes.iter().map(|&b| WChar::from(b)).collect())
+    }
+
+    /// The strings of a buffer holding NUL-terminated strings one after the
+    /// other, sharing the buffer (units after the last NUL are ignored);
+    /// `count` is the expected number of strings (a capacity hint).
+    pub fn split_terminated(buf: Arc<[WChar]>, count: usize) -> Vec<WideString> {
+        let mut out = Vec::with_capacity(count);
+        let mut start = 0;
+        for (i, &c) in buf.iter().enumerate() {
+            if c == 0 {
+                out.push(if i == start {
+                    WideString::new()
+                } else {
+                    WideString(Repr::Shared {
+                        buf: buf.clone(),
+                        start,
+                        end: i,
+                    })
+                });
+                start = i + 1;
+            }
+        }
+        out
+    }
+
+    /// The units `range` of this string, sharing its storage.
+    ///
+    /// # Panics
+    /// When `range` is out of bounds.
+    pub fn slice(&self, range: std::ops::Range<usize>) -> WideString {
+        assert!(range.start <= range.end && range.end <= self.len());
+        if range.start == range.end {
+            return WideString::new();
+        }
+        match &self.0 {
+            Repr::Static(u) => WideString(Repr::Static(&u[range])),
+            Repr::Shared { buf, start, .. } => WideString(Repr::Shared {
+                buf: buf.clone(),
+                start: start + range.start,
+                end: start + range.end,
+            }),
+        }
     }
 
     /// The code units, without a terminating NUL.
     pub fn units(&self) -> &[WChar] {
-        &self.0
+        match &self.0 {
+            Repr::Static(u) => u,
+            Repr::Shared { buf, start, end } => &buf[*start..*end],
+        }
     }
 
     /// Number of code units.
     pub fn len(&self) -> usize {
-        self.0.len()
+        match &self.0 {
+            Repr::Static(u) => u.len(),
+            Repr::Shared { start, end, .. } => end - start,
+        }
     }
 
     /// True for the empty string.
     pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.len() == 0
     }
 
     /// Renders the string, replacing units that are not Unicode scalar values by U+FFFD.
     pub fn to_string_lossy(&self) -> String {
-        self.0
+        self.units()
             .iter()
             .map(|&c| char::from_u32(c as u32).unwrap_or(char::REPLACEMENT_CHARACTER))
             .collect()
@@ -53,12 +168,47 @@ impl WideString {
 
     /// True when the string equals `s` unit for unit.
     pub fn eq_str(&self, s: &str) -> bool {
-        self.0.iter().copied().eq(s.chars().map(|c| c as WChar))
+        units_eq(self.units(), s)
+    }
+}
+
+/// True when `units` equal the characters of `s`, one unit each.
+pub fn units_eq(units: &[WChar], s: &str) -> bool {
+    if s.is_ascii() {
+        return units.len() == s.len()
+            && units
+                .iter()
+                .zip(s.bytes())
+                .all(|(&c, b)| c == WChar::from(b));
+    }
+    units.iter().copied().eq(s.chars().map(|c| c as WChar))
+}
+
+impl Default for WideString {
+    fn default() -> WideString {
+        WideString::new()
+    }
+}
+
+impl PartialEq for WideString {
+    fn eq(&self, other: &WideString) -> bool {
+        self.units() == other.units()
+    }
+}
+
+impl Eq for WideString {}
+
+impl Hash for WideString {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.units().hash(state);
     }
 }
 
 impl From<&str> for WideString {
     fn from(s: &str) -> WideString {
+        if s.is_ascii() {
+            return WideString::from_bytes_widened(s.as_bytes());
+        }
         WideString::from_units(s.chars().map(|c| c as WChar).collect())
     }
 }
@@ -67,6 +217,34 @@ impl fmt::Debug for WideString {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{:?}", self.to_string_lossy())
     }
+}
+
+/// The units of an ASCII literal (used by [`wstr!`](crate::wstr!); fails to
+/// compile for non-ASCII text).
+pub const fn ascii_units<const N: usize>(s: &str) -> [WChar; N] {
+    let b = s.as_bytes();
+    assert!(b.len() == N);
+    let mut out = [0; N];
+    let mut i = 0;
+    while i < N {
+        assert!(
+            b[i].is_ascii() && b[i] != 0,
+            "wstr! takes ASCII text without NUL"
+        );
+        out[i] = b[i] as WChar;
+        i += 1;
+    }
+    out
+}
+
+/// A [`WideString`] for an ASCII literal, without allocation.
+#[macro_export]
+macro_rules! wstr {
+    ($s:literal) => {{
+        const UNITS: [$crate::wstr::WChar; $s.len()] =
+            $crate::wstr::ascii_units::<{ $s.len() }>($s);
+        $crate::wstr::WideString::from_static(&UNITS)
+    }};
 }
 
 #[cfg(test)]
@@ -81,5 +259,26 @@ mod tests {
         assert!(WideString::from("é€").eq_str("é€"));
         let lone = WideString::from_units(vec![0xDC80]);
         assert_eq!(lone.to_string_lossy(), "\u{FFFD}");
+        assert_eq!(WideString::from_slice(&[0, 1]), WideString::new());
+        assert_eq!(WideString::from_bytes_widened(b"ab\0c"), "ab".into());
+    }
+
+    #[test]
+    fn literals_slices_and_buffers() {
+        let lit = crate::wstr!("utf-8");
+        assert_eq!(lit, WideString::from("utf-8"));
+        assert!(lit.eq_str("utf-8") && !lit.eq_str("utf-"));
+        assert_eq!(lit.slice(1..3), "tf".into());
+        let heap = WideString::from("-Xdev");
+        assert_eq!(heap.slice(2..5), "dev".into());
+        assert!(heap.slice(2..2).is_empty());
+        let buf: Arc<[WChar]> = "ab\0\0c\0d".chars().map(|c| c as WChar).collect();
+        let parts = WideString::split_terminated(buf, 3);
+        assert_eq!(parts, vec!["ab".into(), WideString::new(), "c".into()]);
+        let mut h1 = std::collections::hash_map::DefaultHasher::new();
+        let mut h2 = std::collections::hash_map::DefaultHasher::new();
+        lit.hash(&mut h1);
+        WideString::from("utf-8").hash(&mut h2);
+        assert_eq!(h1.finish(), h2.finish());
     }
 }

@@ -8,6 +8,10 @@ use crate::wstr::WChar;
 
 /// `_Py_str_to_int`: `strtol` base 10, whole string consumed, result within `int`.
 pub fn str_to_int(s: &[u8]) -> Option<i32> {
+    // One to nine decimal digits: what strtol reads, without the C string.
+    if (1..=9).contains(&s.len()) && s.iter().all(u8::is_ascii_digit) {
+        return Some(s.iter().fold(0, |n, &d| n * 10 + i32::from(d - b'0')));
+    }
     let c = CString::new(s).ok()?;
     let mut end: *mut libc::c_char = std::ptr::null_mut();
     // SAFETY: errno is thread-local; `c` is NUL-terminated; `end` receives a
@@ -82,5 +86,24 @@ mod tests {
         assert_eq!(wstr_to_int(&w), Some(12));
         assert_eq!(wstr_to_int(&[]), Some(0));
         assert_eq!(strtoul(b"-1").map(|t| t.0), Some(u64::MAX));
+    }
+
+    #[test]
+    fn str_to_int_as_strtol() {
+        for (s, v) in [
+            (&b"0"[..], Some(0)),
+            (b"1", Some(1)),
+            (b"007", Some(7)),
+            (b"999999999", Some(999_999_999)),
+            (b"2147483647", Some(i32::MAX)),
+            (b"2147483648", None),
+            (b" 12", Some(12)),
+            (b"-3", Some(-3)),
+            (b"+4", Some(4)),
+            (b"1x", None),
+            (b"", Some(0)),
+        ] {
+            assert_eq!(str_to_int(s), v, "{:?}", String::from_utf8_lossy(s));
+        }
     }
 }

@@ -2,6 +2,7 @@
 //! UTF-8 locale, output counted instead of printed. Used by the randomized
 //! tests and the libFuzzer target.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use crate::config::preconfig::PreHost;
@@ -19,8 +20,8 @@ pub struct FakeHost {
 }
 
 impl PreHost for FakeHost {
-    fn getenv(&self, name: &str) -> Option<Vec<u8>> {
-        self.env.get(name).cloned()
+    fn getenv(&self, name: &str) -> Option<Cow<'_, [u8]>> {
+        self.env.get(name).map(|v| Cow::Borrowed(v.as_slice()))
     }
     fn lc_ctype(&self) -> Option<Vec<u8>> {
         Some(b"C.UTF-8".to_vec())

@@ -10,7 +10,7 @@
 //!   with the diagnostic "Expected long option";
 //! * long options match exactly; `check-hash-based-pycs` takes the next argument.
 
-use crate::wstr::{WChar, WideString};
+use crate::wstr::{WChar, WideString, units_eq};
 
 /// Short options; a `:` marks an option that takes a value.
 pub const SHORT_OPTS: &str = "bBc:dEhiIm:OPqRsStuvVW:xX:?";
@@ -58,9 +58,24 @@ pub struct GetOpt<'a> {
 
 const DASH: WChar = '-' as WChar;
 
-fn units_eq(u: &[WChar], s: &str) -> bool {
-    u.iter().copied().eq(s.chars().map(|c| c as WChar))
-}
+/// What [`SHORT_OPTS`] says about each ASCII character: 0 not an option,
+/// 1 an option, 2 an option taking a value.
+const SHORT_KIND: [u8; 128] = {
+    let s = SHORT_OPTS.as_bytes();
+    let mut t = [0u8; 128];
+    let mut i = 0;
+    while i < s.len() {
+        if s[i] != b':' {
+            t[s[i] as usize] = if i + 1 < s.len() && s[i + 1] == b':' {
+                2
+            } else {
+                1
+            };
+        }
+        i += 1;
+    }
+    t
+};
 
 fn lossy(u: &[WChar]) -> Vec<u8> {
     WideString::from_units(u.to_vec())
@@ -88,17 +103,20 @@ impl<'a> GetOpt<'a> {
             if u.first() != Some(&DASH) || u.len() == 1 {
                 return Opt::End;
             }
-            if units_eq(u, "--") {
-                self.index += 1;
-                return Opt::End;
-            }
-            if units_eq(u, "--help") {
-                self.index += 1;
-                return Opt::Opt('h', None);
-            }
-            if units_eq(u, "--version") {
-                self.index += 1;
-                return Opt::Opt('V', None);
+            // Only arguments starting with `--` can be these three.
+            if u[1] == DASH {
+                if u.len() == 2 {
+                    self.index += 1;
+                    return Opt::End;
+                }
+                if units_eq(u, "--help") {
+                    self.index += 1;
+                    return Opt::Opt('h', None);
+                }
+                if units_eq(u, "--version") {
+                    self.index += 1;
+                    return Opt::Opt('V', None);
+                }
             }
             self.group = &u[1..];
             self.index += 1;
@@ -108,19 +126,24 @@ impl<'a> GetOpt<'a> {
         if option == DASH {
             return self.long_option();
         }
-        let c = char::from_u32(option as u32).unwrap_or('\u{FFFD}');
-        let spec = SHORT_OPTS.find(c).filter(|_| c != ':');
-        let Some(spec) = spec else {
+        let kind = usize::try_from(option)
+            .ok()
+            .and_then(|i| SHORT_KIND.get(i).copied())
+            .unwrap_or(0);
+        if kind == 0 {
             // CPython prints the option as a single (truncated) byte.
             let mut msg = b"Unknown option: -".to_vec();
             msg.push(option as u8);
             return Opt::Error(msg);
-        };
-        if !SHORT_OPTS[spec + c.len_utf8()..].starts_with(':') {
+        }
+        let c = char::from(option as u8);
+        if kind == 1 {
             return Opt::Opt(c, None);
         }
         if !self.group.is_empty() {
-            let value = WideString::from_units(self.group.to_vec());
+            // The group is the end of the argument just read: share its storage.
+            let arg = &self.argv[self.index - 1];
+            let value = arg.slice(arg.len() - self.group.len()..arg.len());
             self.group = &[];
             return Opt::Opt(c, Some(value));
         }

@@ -100,14 +100,20 @@ impl LegacyPaths {
         if c._is_python_build >= 0 {
             self.is_python_build = c._is_python_build;
         }
-        let mut joined: Vec<crate::wstr::WChar> = Vec::new();
-        for (i, p) in c.module_search_paths.iter().enumerate() {
+        let paths = &c.module_search_paths;
+        let len = paths
+            .iter()
+            .map(|p| p.len() + 1)
+            .sum::<usize>()
+            .saturating_sub(1);
+        let mut joined: Vec<crate::wstr::WChar> = Vec::with_capacity(len);
+        for (i, p) in paths.iter().enumerate() {
             if i > 0 {
                 joined.push(':' as crate::wstr::WChar);
             }
             joined.extend_from_slice(p.units());
         }
-        self.calculated_module_search_path = Some(WideString::from_units(joined));
+        self.calculated_module_search_path = Some(WideString::from_slice(&joined));
     }
 }
 

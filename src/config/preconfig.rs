@@ -6,12 +6,14 @@
 //! Side effects on the process (the locale) go through [`PreHost`], so the
 //! algorithm runs on owned values and can be tested with a fake host.
 
+use std::borrow::Cow;
+
 use crate::config::getopt::{GetOpt, Opt};
 use crate::config::{CONFIG_INIT_COMPAT, PreConfig};
 use crate::locale::DecodeError;
 use crate::status::{PyResult, Status};
 use crate::status_err;
-use crate::wstr::WideString;
+use crate::wstr::{WideString, units_eq};
 
 /// `PyMemAllocatorName` values (`PYMEM_ALLOCATOR_*`).
 pub mod allocator {
@@ -53,9 +55,14 @@ pub mod allocator {
 /// What the pre-configuration needs from the process.
 pub trait PreHost {
     /// The raw value of an environment variable.
-    fn getenv(&self, name: &str) -> Option<Vec<u8>>;
+    fn getenv(&self, name: &str) -> Option<Cow<'_, [u8]>>;
     /// The current `LC_CTYPE` locale name.
     fn lc_ctype(&self) -> Option<Vec<u8>>;
+    /// True when the current `LC_CTYPE` locale name is one of `names`.
+    fn lc_ctype_in(&self, names: &[&[u8]]) -> bool {
+        self.lc_ctype()
+            .is_some_and(|n| names.contains(&n.as_slice()))
+    }
     /// Sets `LC_CTYPE` to `name` (`b""`: from the environment); false on failure.
     fn set_lc_ctype(&mut self, name: &[u8]) -> bool;
     /// Coerces the C locale to a UTF-8 one (PEP 538); true when done.
@@ -72,7 +79,7 @@ pub enum PreArgs<'a> {
     /// Wide strings (`Py_PreInitializeFromArgs`, `PyConfig_SetArgv`).
     Wide(&'a [WideString]),
     /// Bytes, decoded with the UTF-8 mode being decided (`*BytesArgs`).
-    Bytes(&'a [Vec<u8>]),
+    Bytes(&'a [&'a [u8]]),
 }
 
 /// The legacy global flags the compat flavour reads.
@@ -103,22 +110,44 @@ pub struct PreCmdline {
 
 /// The value of `-X name` or `-X name=value`: `Some(None)` when given without
 /// a value, `Some(Some(v))` with one (the first occurrence wins).
+#[inline(always)]
 pub fn get_xoption<'a>(xoptions: &'a [WideString], name: &str) -> Option<Option<&'a [i32]>> {
+    debug_assert!(!name.contains('='));
+    // The key is the text before the first `=`; names hold no `=`, so the key
+    // is `name` when the option ends, or has `=`, right after a prefix equal
+    // to it (checked first: it rejects most options at once).
+    let bytes = name.as_bytes();
+    let ascii = name.is_ascii();
+    let n = if ascii {
+        bytes.len()
+    } else {
+        name.chars().count()
+    };
     xoptions.iter().find_map(|x| {
         let u = x.units();
-        let (key, value) = match u.iter().position(|&c| c == '=' as i32) {
-            Some(eq) => (&u[..eq], Some(&u[eq + 1..])),
-            None => (u, None),
+        let value = match u.get(n) {
+            None if u.len() == n => None,
+            None => return None,
+            Some(&c) if c == '=' as i32 => Some(&u[n + 1..]),
+            Some(_) => return None,
         };
-        key.iter()
-            .copied()
-            .eq(name.chars().map(|c| c as i32))
-            .then_some(value)
+        let key = &u[..n];
+        let same = if ascii {
+            key.iter().zip(bytes).all(|(&k, &b)| k == i32::from(b))
+        } else {
+            units_eq(key, name)
+        };
+        same.then_some(value)
     })
 }
 
 /// `getenv` honouring `use_environment`; empty values count as unset.
-pub fn get_env(host: &dyn PreHost, use_environment: bool, name: &str) -> Option<Vec<u8>> {
+#[inline(always)]
+pub fn get_env<'h>(
+    host: &'h dyn PreHost,
+    use_environment: bool,
+    name: &str,
+) -> Option<Cow<'h, [u8]>> {
     if !use_environment {
         return None;
     }
@@ -192,11 +221,11 @@ fn init_coerce_c_locale(pre: &mut PreConfig, host: &dyn PreHost) {
         return;
     }
     if let Some(v) = get_env(host, pre.use_environment > 0, "PYTHONCOERCECLOCALE") {
-        if v == b"0" {
+        if *v == *b"0" {
             if pre.coerce_c_locale < 0 {
                 pre.coerce_c_locale = 0;
             }
-        } else if v == b"warn" {
+        } else if *v == *b"warn" {
             if pre.coerce_c_locale_warn < 0 {
                 pre.coerce_c_locale_warn = 1;
             }
@@ -217,7 +246,7 @@ pub fn legacy_locale_detected(host: &dyn PreHost) -> bool {
     if host.getenv("LC_ALL").is_some_and(|v| !v.is_empty()) {
         return false;
     }
-    host.lc_ctype().as_deref() == Some(b"C")
+    host.lc_ctype_in(&[b"C"])
 }
 
 fn init_utf8_mode(pre: &mut PreConfig, cmd: &PreCmdline, host: &dyn PreHost) -> PyResult<()> {
@@ -236,7 +265,7 @@ fn init_utf8_mode(pre: &mut PreConfig, cmd: &PreCmdline, host: &dyn PreHost) -> 
         return Ok(());
     }
     if let Some(v) = get_env(host, pre.use_environment > 0, "PYTHONUTF8") {
-        pre.utf8_mode = match v.as_slice() {
+        pre.utf8_mode = match &*v {
             b"1" => 1,
             b"0" => 0,
             _ => {
@@ -360,21 +389,24 @@ fn read_loop(pre: &mut PreConfig, args: PreArgs<'_>, host: &mut dyn PreHost) -> 
 
 /// Decodes a bytes command line; CPython's error names the arguments.
 pub fn decode_args(
-    args: &[Vec<u8>],
+    args: &[&[u8]],
     utf8_mode: bool,
     host: &dyn PreHost,
 ) -> PyResult<Vec<WideString>> {
     args.iter()
-        .map(|a| {
-            host.decode_arg(a, utf8_mode).map_err(|e| match e {
-                DecodeError::Invalid => Status::error(
-                    c"_PyArgv_AsWstrList",
-                    c"cannot decode command line arguments",
-                ),
-                DecodeError::NoMemory => Status::no_memory(c"_PyArgv_AsWstrList"),
-            })
-        })
+        .map(|a| decode_arg(a, utf8_mode, host))
         .collect()
+}
+
+/// Decodes one argument of a bytes command line, with [`decode_args`]' errors.
+pub fn decode_arg(arg: &[u8], utf8_mode: bool, host: &dyn PreHost) -> PyResult<WideString> {
+    host.decode_arg(arg, utf8_mode).map_err(|e| match e {
+        DecodeError::Invalid => Status::error(
+            c"_PyArgv_AsWstrList",
+            c"cannot decode command line arguments",
+        ),
+        DecodeError::NoMemory => Status::no_memory(c"_PyArgv_AsWstrList"),
+    })
 }
 
 #[cfg(test)]
@@ -389,8 +421,8 @@ mod tests {
     }
 
     impl PreHost for Fake {
-        fn getenv(&self, name: &str) -> Option<Vec<u8>> {
-            self.env.get(name).cloned()
+        fn getenv(&self, name: &str) -> Option<Cow<'_, [u8]>> {
+            self.env.get(name).map(|v| Cow::Borrowed(v.as_slice()))
         }
         fn lc_ctype(&self) -> Option<Vec<u8>> {
             Some(self.ctype.clone())
@@ -421,6 +453,23 @@ mod tests {
             ctype: ctype.as_bytes().to_vec(),
             coerced: false,
         }
+    }
+
+    #[test]
+    fn xoption_lookup() {
+        let x: Vec<WideString> = ["", "ab", "a=1", "a", "é=x", "dev=", "dev"]
+            .iter()
+            .map(|s| (*s).into())
+            .collect();
+        let one = ['1' as i32];
+        let ex = ['x' as i32];
+        assert_eq!(get_xoption(&x, "a"), Some(Some(&one[..])));
+        assert_eq!(get_xoption(&x, "ab"), Some(None));
+        assert_eq!(get_xoption(&x, "é"), Some(Some(&ex[..])));
+        assert_eq!(get_xoption(&x, "dev"), Some(Some(&[][..])));
+        assert_eq!(get_xoption(&x, "b"), None);
+        assert_eq!(get_xoption(&x, "abc"), None);
+        assert_eq!(get_xoption(&[], "a"), None);
     }
 
     #[test]

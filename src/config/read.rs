@@ -5,6 +5,8 @@
 //! The process is reached only through [`ConfigHost`], so the whole read runs
 //! on owned values and can be unit-tested with a fake host.
 
+use std::borrow::Cow;
+
 use crate::config::cparse::{str_to_int, strtoul, wstr_to_int};
 use crate::config::getopt::{
     GetOpt, OPT_CHECK_HASH, OPT_HELP_ALL, OPT_HELP_ENV, OPT_HELP_XOPTIONS, Opt,
@@ -14,6 +16,7 @@ use crate::config::{CONFIG_INIT_COMPAT, Config, DEFAULT_MAX_STR_DIGITS, PreConfi
 use crate::locale::DecodeError;
 use crate::status::{PyResult, Status};
 use crate::status_err;
+use crate::wstr;
 use crate::wstr::{WChar, WideString};
 
 /// The largest accepted `PYTHONHASHSEED`.
@@ -74,7 +77,8 @@ pub struct ReadContext<'a> {
     pub legacy_paths: &'a crate::config::legacy_paths::LegacyPaths,
 }
 
-fn env(host: &dyn ConfigHost, c: &Config, name: &str) -> Option<Vec<u8>> {
+#[inline(always)]
+fn env<'h>(host: &'h dyn ConfigHost, c: &Config, name: &str) -> Option<Cow<'h, [u8]>> {
     preconfig::get_env(host, c.use_environment > 0, name)
 }
 
@@ -90,11 +94,13 @@ fn decode_env(
     })
 }
 
+#[inline(always)]
 fn xopt<'a>(c: &'a Config, name: &str) -> Option<Option<&'a [WChar]>> {
     get_xoption(&c.xoptions, name)
 }
 
 /// `config_get_xoption_value`: the text after `=`, or empty when there is none.
+#[inline(always)]
 fn xopt_value<'a>(c: &'a Config, name: &str) -> Option<&'a [WChar]> {
     xopt(c, name).map(|v| v.unwrap_or(&[]))
 }
@@ -157,7 +163,11 @@ fn read_precmdline(c: &mut Config, runtime_pre: &PreConfig, host: &dyn ConfigHos
     pre.overlay(c.parse_argv, c.isolated, c.use_environment, c.dev_mode);
     let argv = (c.parse_argv == 1).then_some(c.argv.as_slice());
     let cmd = preconfig::read_cmdline(&pre, argv, host);
-    c.xoptions.extend(cmd.xoptions);
+    if c.xoptions.is_empty() {
+        c.xoptions = cmd.xoptions;
+    } else {
+        c.xoptions.extend(cmd.xoptions);
+    }
     c.isolated = cmd.isolated;
     c.use_environment = cmd.use_environment;
     c.dev_mode = cmd.dev_mode;
@@ -188,12 +198,15 @@ fn read_cmdline(c: &mut Config, ctx: &ReadContext<'_>, host: &mut dyn ConfigHost
                     c"cannot decode PYTHONWARNINGS",
                 ),
             )?;
-            env_warnoptions = w
-                .units()
-                .split(|&u| u == ',' as WChar)
-                .filter(|s| !s.is_empty())
-                .map(|s| WideString::from_units(s.to_vec()))
-                .collect();
+            let mut start = 0;
+            for (i, &u) in w.units().iter().chain([&(',' as WChar)]).enumerate() {
+                if u == ',' as WChar {
+                    if i > start {
+                        env_warnoptions.push(w.slice(start..i));
+                    }
+                    start = i + 1;
+                }
+            }
         }
     }
     init_warnoptions(
@@ -369,17 +382,16 @@ fn run_filename_abspath(c: &mut Config, host: &dyn ConfigHost) {
 }
 
 fn update_argv(c: &mut Config, opt_index: usize) {
-    let mut argv: Vec<WideString> = if c.argv.len() <= opt_index {
-        vec![WideString::new()]
+    if c.argv.len() <= opt_index {
+        c.argv = vec![WideString::new()];
     } else {
-        c.argv[opt_index..].to_vec()
-    };
-    if c.run_command.is_some() {
-        argv[0] = "-c".into();
-    } else if c.run_module.is_some() {
-        argv[0] = "-m".into();
+        c.argv.drain(..opt_index);
     }
-    c.argv = argv;
+    if c.run_command.is_some() {
+        c.argv[0] = wstr!("-c");
+    } else if c.run_module.is_some() {
+        c.argv[0] = wstr!("-m");
+    }
 }
 
 fn init_warnoptions(
@@ -388,26 +400,27 @@ fn init_warnoptions(
     env: &[WideString],
     queued: &[WideString],
 ) {
-    let mut options: Vec<WideString> = Vec::new();
     let caller = std::mem::take(&mut c.warnoptions);
+    let most = 2 + env.len() + cmdline.len() + queued.len() + caller.len();
+    let mut options: Vec<WideString> = Vec::with_capacity(most);
     let add = |opt: &WideString, options: &mut Vec<WideString>| {
         if !caller.contains(opt) && !options.contains(opt) {
             options.push(opt.clone());
         }
     };
     if c.dev_mode > 0 {
-        add(&"default".into(), &mut options);
+        add(&wstr!("default"), &mut options);
     }
     for o in env.iter().chain(cmdline) {
         add(o, &mut options);
     }
     if c.bytes_warning != 0 {
         let filter = if c.bytes_warning > 1 {
-            "error::BytesWarning"
+            wstr!("error::BytesWarning")
         } else {
-            "default::BytesWarning"
+            wstr!("default::BytesWarning")
         };
-        add(&filter.into(), &mut options);
+        add(&filter, &mut options);
     }
     for o in queued {
         add(o, &mut options);
@@ -454,26 +467,27 @@ fn read_rest(
         c.use_hash_seed = 0;
         c.hash_seed = 0;
     }
+    let mut encoding = None;
     if c.filesystem_encoding.is_none() || c.filesystem_errors.is_none() {
         if c.filesystem_encoding.is_none() {
             c.filesystem_encoding = Some(if utf8 {
-                "utf-8".into()
+                wstr!("utf-8")
             } else if host.force_ascii() {
-                "ascii".into()
+                wstr!("ascii")
             } else {
-                locale_encoding(host, utf8)?
+                locale_encoding(host, utf8, &mut encoding)?
             });
         }
         if c.filesystem_errors.is_none() {
-            c.filesystem_errors = Some("surrogateescape".into());
+            c.filesystem_errors = Some(wstr!("surrogateescape"));
         }
     }
-    init_stdio_encoding(c, utf8, host)?;
+    init_stdio_encoding(c, utf8, host, &mut encoding)?;
     if c.argv.is_empty() {
         c.argv.push(WideString::new());
     }
     if c.check_hash_pycs_mode.is_none() {
-        c.check_hash_pycs_mode = Some("default".into());
+        c.check_hash_pycs_mode = Some(wstr!("default"));
     }
     if c.configure_c_stdio < 0 {
         c.configure_c_stdio = 1;
@@ -582,7 +596,7 @@ fn read_env_vars(c: &mut Config, utf8: bool, host: &dyn ConfigHost) -> PyResult<
 
 fn init_hash_seed(c: &mut Config, host: &dyn ConfigHost) -> PyResult<()> {
     match env(host, c, "PYTHONHASHSEED") {
-        Some(text) if text != b"random" => {
+        Some(text) if *text != *b"random" => {
             let ok = strtoul(&text)
                 .filter(|&(seed, rest_empty, overflow)| {
                     rest_empty && seed <= MAX_HASH_SEED && !overflow
@@ -811,7 +825,7 @@ fn init_cpu_count(c: &mut Config, host: &dyn ConfigHost) -> PyResult<()> {
         )
     };
     if let Some(v) = env(host, c, "PYTHON_CPU_COUNT") {
-        c.cpu_count = if v == b"default" {
+        c.cpu_count = if *v == *b"default" {
             -1
         } else {
             match str_to_int(&v) {
@@ -836,7 +850,7 @@ fn init_cpu_count(c: &mut Config, host: &dyn ConfigHost) -> PyResult<()> {
 fn init_pycache_prefix(c: &mut Config, utf8: bool, host: &dyn ConfigHost) -> PyResult<()> {
     if let Some(value) = xopt(c, "pycache_prefix") {
         c.pycache_prefix = match value {
-            Some(v) if !v.is_empty() => Some(WideString::from_units(v.to_vec())),
+            Some(v) if !v.is_empty() => Some(WideString::from_slice(v)),
             _ => None,
         };
         return Ok(());
@@ -905,12 +919,31 @@ fn init_import(c: &mut Config, host: &dyn ConfigHost) -> PyResult<()> {
     Ok(())
 }
 
-fn locale_encoding(host: &dyn ConfigHost, utf8: bool) -> PyResult<WideString> {
+/// [`locale_encoding`]'s answer, kept for the second question of a read
+/// (the locale does not change in between).
+type EncodingCache = Option<WideString>;
+
+fn locale_encoding(
+    host: &dyn ConfigHost,
+    utf8: bool,
+    cache: &mut EncodingCache,
+) -> PyResult<WideString> {
     if utf8 {
-        return Ok("utf-8".into());
+        return Ok(wstr!("utf-8"));
+    }
+    if let Some(enc) = cache {
+        return Ok(enc.clone());
     }
     match host.locale_codeset() {
-        Some(cs) if !cs.is_empty() => Ok(WideString::from(String::from_utf8_lossy(&cs).as_ref())),
+        Some(cs) if !cs.is_empty() => {
+            let enc = match cs.as_slice() {
+                b"UTF-8" => wstr!("UTF-8"),
+                b"ANSI_X3.4-1968" => wstr!("ANSI_X3.4-1968"),
+                _ => WideString::from(String::from_utf8_lossy(&cs).as_ref()),
+            };
+            *cache = Some(enc.clone());
+            Ok(enc)
+        }
         _ => status_err!(
             "config_get_locale_encoding",
             "failed to get the locale encoding: nl_langinfo(CODESET) failed"
@@ -918,7 +951,12 @@ fn locale_encoding(host: &dyn ConfigHost, utf8: bool) -> PyResult<WideString> {
     }
 }
 
-fn init_stdio_encoding(c: &mut Config, utf8: bool, host: &dyn ConfigHost) -> PyResult<()> {
+fn init_stdio_encoding(
+    c: &mut Config,
+    utf8: bool,
+    host: &dyn ConfigHost,
+    cache: &mut EncodingCache,
+) -> PyResult<()> {
     if c.stdio_encoding.is_some() && c.stdio_errors.is_some() {
         return Ok(());
     }
@@ -948,22 +986,16 @@ fn init_stdio_encoding(c: &mut Config, utf8: bool, host: &dyn ConfigHost) -> PyR
         }
     }
     if c.stdio_encoding.is_none() {
-        c.stdio_encoding = Some(locale_encoding(host, utf8)?);
+        c.stdio_encoding = Some(locale_encoding(host, utf8, cache)?);
     }
     if c.stdio_errors.is_none() {
-        let surrogateescape = utf8
-            || matches!(
-                host.lc_ctype().as_deref(),
-                Some(b"C" | b"POSIX" | b"C.UTF-8" | b"C.utf8" | b"UTF-8")
-            );
-        c.stdio_errors = Some(
-            if surrogateescape {
-                "surrogateescape"
-            } else {
-                "strict"
-            }
-            .into(),
-        );
+        let surrogateescape =
+            utf8 || host.lc_ctype_in(&[b"C", b"POSIX", b"C.UTF-8", b"C.utf8", b"UTF-8"]);
+        c.stdio_errors = Some(if surrogateescape {
+            wstr!("surrogateescape")
+        } else {
+            wstr!("strict")
+        });
     }
     Ok(())
 }

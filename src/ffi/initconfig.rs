@@ -557,6 +557,89 @@ macro_rules! impl_config_conversions {
                 }
             }
 
+            /// Makes the struct hold `model`, keeping the blocks it already
+            /// has where they are equal: a string member whose text did not
+            /// change keeps its block, and a list equal to one of the
+            /// struct's lists (its own, or another one it was copied from,
+            /// as `orig_argv` from `argv`) takes over that list's array and
+            /// items. Everything else is allocated anew and what is not kept
+            /// is released. `Err(NoMemory)` leaves the struct as it was.
+            ///
+            /// # Safety
+            /// Every string and list member is NULL or a raw block owned by
+            /// the struct (as for [`PyConfig::clear`]), readable as for
+            /// [`PyConfig::to_model`].
+            pub unsafe fn assign_model(&mut self, model: &Config) -> Result<(), NoMemory> {
+                let mut out = PyConfig {
+                    $($i: model.$i,)*
+                    $($u: model.$u as c_ulong,)*
+                    $($s: ptr::null_mut(),)*
+                    $($l: PyWideStringList::EMPTY,)*
+                };
+                let old: [PyWideStringList; LIST_MEMBERS] = [$(self.$l),*];
+                let new: [&[WideString]; LIST_MEMBERS] = [$(&model.$l),*];
+                // taken[j]: old list j was taken over; fresh[i]: new list i was allocated.
+                let mut taken = [false; LIST_MEMBERS];
+                let mut fresh = [false; LIST_MEMBERS];
+                let mut lists = [PyWideStringList::EMPTY; LIST_MEMBERS];
+                let filled = (|| -> Result<(), NoMemory> {
+                    // SAFETY: the old strings are NULL or NUL-terminated (contract).
+                    $(out.$s = unsafe { keep_or_alloc_wstr(self.$s, &model.$s) }?;)*
+                    for i in 0..LIST_MEMBERS {
+                        // SAFETY: the old lists are readable (contract).
+                        match unsafe { find_equal_list(&old, &taken, i, new[i]) } {
+                            Some(j) => {
+                                taken[j] = true;
+                                lists[i] = old[j];
+                            }
+                            None => {
+                                lists[i] = wide::alloc_list(new[i])?;
+                                fresh[i] = !new[i].is_empty();
+                            }
+                        }
+                    }
+                    Ok(())
+                })();
+                let [$($l),*] = lists;
+                $(out.$l = $l;)*
+                match filled {
+                    Ok(()) => {
+                        // SAFETY: the blocks not kept are owned by the struct
+                        // and no longer referenced by `out`.
+                        unsafe {
+                            $(
+                                if self.$s != out.$s {
+                                    wide::free_wstr(self.$s);
+                                }
+                            )*
+                            for (j, mut list) in old.into_iter().enumerate() {
+                                if !taken[j] {
+                                    wide::clear_list(&mut list);
+                                }
+                            }
+                        }
+                        *self = out;
+                        Ok(())
+                    }
+                    Err(NoMemory) => {
+                        // SAFETY: only the blocks allocated above are released.
+                        unsafe {
+                            $(
+                                if self.$s != out.$s {
+                                    wide::free_wstr(out.$s);
+                                }
+                            )*
+                            for (i, mut list) in lists.into_iter().enumerate() {
+                                if fresh[i] {
+                                    wide::clear_list(&mut list);
+                                }
+                            }
+                        }
+                        Err(NoMemory)
+                    }
+                }
+            }
+
             /// Reads the struct into the model.
             ///
             /// # Safety
@@ -594,11 +677,77 @@ macro_rules! impl_config_conversions {
 }
 crate::config_fields!(impl_config_conversions);
 
-fn init_config(func: &'static CStr, config: *mut PyConfig, model: Config) {
-    guard(func, || match PyConfig::from_model(&model) {
-        Ok(raw) => write_to(config, raw),
-        // The defaults hold no strings, so this cannot allocate; keep the branch honest.
-        Err(NoMemory) => crate::ffi::fatal_abort(func, "memory allocation failed"),
+/// Number of `PyWideStringList` members of `PyConfig`.
+const LIST_MEMBERS: usize = 5;
+
+/// `old` itself when it holds exactly `new` (no allocation), else a new raw copy.
+///
+/// # Safety
+/// `old` is NULL or a NUL-terminated string.
+unsafe fn keep_or_alloc_wstr(
+    old: *mut WChar,
+    new: &Option<WideString>,
+) -> Result<*mut WChar, NoMemory> {
+    match new {
+        None => Ok(ptr::null_mut()),
+        // SAFETY: forwarded contract.
+        Some(n) if !old.is_null() && unsafe { wide::wstr_eq(old, n.units()) } => Ok(old),
+        Some(n) => wide::alloc_wstr(n),
+    }
+}
+
+/// The index of an old list, not yet taken, that holds exactly `new`: list
+/// `i` itself first, then the others in member order. None for an empty `new`.
+///
+/// # Safety
+/// Every list of `old` is readable for its length.
+unsafe fn find_equal_list(
+    old: &[PyWideStringList; LIST_MEMBERS],
+    taken: &[bool; LIST_MEMBERS],
+    i: usize,
+    new: &[WideString],
+) -> Option<usize> {
+    if new.is_empty() {
+        return None;
+    }
+    // The list itself first, then the others in member order.
+    let equal = |j: usize| {
+        // SAFETY: forwarded contract.
+        !taken[j] && unsafe { wide::list_eq(&old[j], new) }
+    };
+    if equal(i) {
+        return Some(i);
+    }
+    (0..LIST_MEMBERS).find(|&j| j != i && equal(j))
+}
+
+/// The struct an initializer writes, made once per flavour.
+struct Template(PyConfig);
+
+// SAFETY: a template's pointers are all NULL (the defaults hold no strings
+// or lists) and it is never written after it is made.
+unsafe impl Sync for Template {}
+// SAFETY: as above.
+unsafe impl Send for Template {}
+
+/// The templates of the compat, Python and isolated flavours.
+static TEMPLATES: std::sync::OnceLock<[Template; 3]> = std::sync::OnceLock::new();
+
+fn init_config(func: &'static CStr, config: *mut PyConfig, flavour: usize) {
+    guard(func, || {
+        let templates = TEMPLATES.get_or_init(|| {
+            [Config::compat(), Config::python(), Config::isolated()].map(|model| {
+                match PyConfig::from_model(&model) {
+                    Ok(raw) => Template(raw),
+                    // The defaults hold no strings, so this cannot allocate; keep the branch honest.
+                    Err(NoMemory) => crate::ffi::fatal_abort(func, "memory allocation failed"),
+                }
+            })
+        });
+        let t = &templates[flavour].0;
+        // SAFETY: the template owns nothing (all its pointers are NULL), so a
+        // bitwise copy is an independent struct.
+        write_to(config, unsafe { ptr::read(t) })
     })
 }
 
@@ -610,7 +759,7 @@ fn init_config(func: &'static CStr, config: *mut PyConfig, model: Config) {
 /// `config` is NULL or points to writable memory for a `PyConfig`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn PyConfig_InitPythonConfig(config: *mut PyConfig) {
-    init_config(c"PyConfig_InitPythonConfig", config, Config::python())
+    init_config(c"PyConfig_InitPythonConfig", config, 1)
 }
 
 /// Fills `config` with the isolated configuration defaults (ignore the
@@ -621,7 +770,7 @@ pub unsafe extern "C" fn PyConfig_InitPythonConfig(config: *mut PyConfig) {
 /// `config` is NULL or points to writable memory for a `PyConfig`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn PyConfig_InitIsolatedConfig(config: *mut PyConfig) {
-    init_config(c"PyConfig_InitIsolatedConfig", config, Config::isolated())
+    init_config(c"PyConfig_InitIsolatedConfig", config, 2)
 }
 
 /// Fills `config` with the compat defaults used by `Py_Initialize*` (members
@@ -631,7 +780,7 @@ pub unsafe extern "C" fn PyConfig_InitIsolatedConfig(config: *mut PyConfig) {
 /// `config` is NULL or points to writable memory for a `PyConfig`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn _PyConfig_InitCompatConfig(config: *mut PyConfig) {
-    init_config(c"_PyConfig_InitCompatConfig", config, Config::compat())
+    init_config(c"_PyConfig_InitCompatConfig", config, 0)
 }
 
 /// Releases every string and list held by `config` (with `PyMem_RawFree`),
@@ -862,40 +1011,107 @@ pub unsafe extern "C" fn PyConfig_SetBytesArgv(
         let Some(cfg) = (unsafe { config.as_mut() }) else {
             return Status::error(FUNC, CONFIG_NULL).into();
         };
-        // SAFETY: `argv` holds `argc` byte strings (caller contract).
-        let args = match unsafe { read_bytes_array(argc, argv) } {
-            Some(a) => a,
-            None if argc < 0 => return Status::no_memory(c"_PyArgv_AsWstrList").into(),
-            None => return Status::error(FUNC, LIST_BAD).into(),
+        // A typical command line is borrowed into a stack array.
+        let mut small: [&[u8]; 16] = [&[]; 16];
+        let big;
+        let args: &[&[u8]] = if (0..=16).contains(&argc) {
+            // SAFETY: `argv` holds `argc` byte strings (caller contract).
+            match unsafe { borrow_bytes_array(argc, argv, &mut small) } {
+                Some(n) => &small[..n],
+                None => return Status::error(FUNC, LIST_BAD).into(),
+            }
+        } else {
+            // SAFETY: as above.
+            match unsafe { read_bytes_array(argc, argv) } {
+                Some(a) => {
+                    big = a;
+                    &big
+                }
+                None if argc < 0 => return Status::no_memory(c"_PyArgv_AsWstrList").into(),
+                None => return Status::error(FUNC, LIST_BAD).into(),
+            }
         };
-        if let Err(e) = preinit_for(FUNC, cfg, PreinitArgs::Bytes(&args)) {
+        if let Err(e) = preinit_for(FUNC, cfg, PreinitArgs::Bytes(args)) {
             return e.into();
         }
-        let decoded = match runtime::decode_argv(&args) {
-            Ok(d) => d,
-            Err(e) => return e.into(),
-        };
-        // SAFETY: `cfg.argv` is owned by the config.
-        unsafe { replace_list(c"_PyArgv_AsWstrList", &mut cfg.argv, &decoded) }.into()
+        // Decoded straight into the new list (after pre-initialization, which
+        // decides the UTF-8 mode).
+        const ARGV_FUNC: &CStr = c"_PyArgv_AsWstrList";
+        let utf8 = runtime::utf8_mode();
+        let new = wide::build_list(args.len(), Status::no_memory(ARGV_FUNC), |i| {
+            let bytes = args[i];
+            let p = if crate::locale::decodes_to_itself(bytes) {
+                wide::alloc_widened(bytes)
+            } else {
+                let w = runtime::decode_arg(bytes, utf8)?;
+                wide::alloc_units(w.units())
+            };
+            if p.is_null() {
+                Err(Status::no_memory(ARGV_FUNC))
+            } else {
+                Ok(p)
+            }
+        });
+        match new {
+            Ok(new) => {
+                // SAFETY: `cfg.argv` is owned by the config.
+                unsafe {
+                    wide::clear_list(&mut cfg.argv);
+                    cfg.argv = new;
+                }
+                PyStatus::OK
+            }
+            Err(e) => e.into(),
+        }
     })
 }
 
-/// Reads `argc` NUL-terminated byte strings; None for a negative count or a NULL item.
+/// Borrows `argc` (at most `out.len()`) NUL-terminated byte strings into
+/// `out`, returning their count; None for a NULL item or array.
 ///
 /// # Safety
-/// When `argc > 0`, `argv` is NULL or holds `argc` pointers, each NULL or NUL-terminated.
-pub unsafe fn read_bytes_array(argc: isize, argv: *const *mut c_char) -> Option<Vec<Vec<u8>>> {
+/// As for [`read_bytes_array`], with `0 <= argc <= out.len()`.
+unsafe fn borrow_bytes_array(
+    argc: isize,
+    argv: *const *mut c_char,
+    out: &mut [&[u8]],
+) -> Option<usize> {
+    let n = usize::try_from(argc).ok().filter(|&n| n <= out.len())?;
+    if n > 0 && argv.is_null() {
+        return None;
+    }
+    for (i, slot) in out[..n].iter_mut().enumerate() {
+        // SAFETY: `i < argc` (caller contract).
+        let p = unsafe { *argv.add(i) };
+        if p.is_null() {
+            return None;
+        }
+        // SAFETY: non-NULL items are NUL-terminated (caller contract).
+        *slot = unsafe { CStr::from_ptr(p) }.to_bytes();
+    }
+    Some(n)
+}
+
+/// Borrows `argc` NUL-terminated byte strings; None for a negative count or a NULL item.
+///
+/// # Safety
+/// When `argc > 0`, `argv` is NULL or holds `argc` pointers, each NULL or
+/// NUL-terminated, and the strings stay unchanged for `'a`.
+pub unsafe fn read_bytes_array<'a>(argc: isize, argv: *const *mut c_char) -> Option<Vec<&'a [u8]>> {
     if argc < 0 || (argc > 0 && argv.is_null()) {
         return None;
     }
-    (0..argc as usize)
-        .map(|i| {
-            // SAFETY: `i < argc` (caller contract).
-            let p = unsafe { *argv.add(i) };
-            // SAFETY: non-NULL items are NUL-terminated (caller contract).
-            (!p.is_null()).then(|| unsafe { CStr::from_ptr(p) }.to_bytes().to_vec())
-        })
-        .collect()
+    let mut out = Vec::with_capacity(argc as usize);
+    for i in 0..argc as usize {
+        // SAFETY: `i < argc` (caller contract).
+        let p = unsafe { *argv.add(i) };
+        if p.is_null() {
+            return None;
+        }
+        // SAFETY: non-NULL items are NUL-terminated (caller contract).
+        out.push(unsafe { CStr::from_ptr(p) }.to_bytes());
+    }
+    Some(out)
 }
 
 /// Sets `*list` to copies of `length` strings of `items` (replacing the old
@@ -980,9 +1196,63 @@ pub fn read_config_then(
     let mut model = unsafe { cfg.to_model() }.map_err(|e| bad_list(func, e))?;
     runtime::read_config(&mut model)?;
     more(&mut model)?;
-    let raw = PyConfig::from_model(&model).map_err(|NoMemory| Status::no_memory(func))?;
-    // SAFETY: the old members are owned by the config and replaced as a whole.
-    unsafe { cfg.clear() };
-    *cfg = raw;
-    Ok(())
+    // SAFETY: the members are owned by the config (initializer contract).
+    unsafe { cfg.assign_model(&model) }.map_err(|NoMemory| Status::no_memory(func))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn list(items: &[&str]) -> Vec<WideString> {
+        items.iter().map(|&s| s.into()).collect()
+    }
+
+    #[test]
+    fn assign_model_keeps_equal_blocks() {
+        let mut model = Config::python();
+        model.argv = list(&["py", "-b", "x"]);
+        model.program_name = Some("prog".into());
+        model.home = Some("/old".into());
+        let mut raw = PyConfig::from_model(&model).unwrap();
+        let (argv_items, prog, home) = (raw.argv.items, raw.program_name, raw.home);
+
+        let mut next = model.clone();
+        next.orig_argv = model.argv.clone();
+        next.argv = list(&["x"]);
+        next.home = Some("/new".into());
+        next.stdio_errors = Some(crate::wstr!("strict"));
+        // SAFETY: `raw` owns what from_model allocated.
+        unsafe { raw.assign_model(&next) }.unwrap();
+        // The unchanged string and the list copied from argv keep their blocks.
+        assert_eq!(raw.program_name, prog);
+        assert_eq!(raw.orig_argv.items, argv_items);
+        assert_ne!(raw.home, home);
+        assert_ne!(raw.argv.items, argv_items);
+        // SAFETY: as above.
+        assert_eq!(unsafe { raw.to_model() }.unwrap(), next);
+
+        // Reading the same values again allocates nothing new.
+        let before = (
+            raw.orig_argv.items,
+            raw.argv.items,
+            raw.home,
+            raw.stdio_errors,
+        );
+        // SAFETY: as above.
+        unsafe { raw.assign_model(&next) }.unwrap();
+        let after = (
+            raw.orig_argv.items,
+            raw.argv.items,
+            raw.home,
+            raw.stdio_errors,
+        );
+        assert_eq!(before, after);
+
+        // SAFETY: as above.
+        unsafe { raw.assign_model(&Config::python()) }.unwrap();
+        assert!(raw.argv.items.is_null() && raw.program_name.is_null());
+        // SAFETY: as above.
+        unsafe { raw.clear() };
+    }
 }

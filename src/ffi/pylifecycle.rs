@@ -53,9 +53,9 @@ pub struct _inittab {
 }
 
 /// The pre-initialization shared by the three `Py_PreInitialize*` exports.
-fn preinit(
+fn preinit<'a>(
     src: *const PyPreConfig,
-    args: impl FnOnce() -> Result<Option<PreArgsOwned>, Status>,
+    args: impl FnOnce() -> Result<Option<PreArgsOwned<'a>>, Status>,
 ) -> PyStatus {
     const FUNC: &CStr = c"_Py_PreInitializeFromPyArgv";
     // SAFETY: the exports' callers guarantee `src` is NULL or a valid config.
@@ -72,9 +72,9 @@ fn preinit(
     result.into()
 }
 
-enum PreArgsOwned {
+enum PreArgsOwned<'a> {
     Wide(Vec<WideString>),
-    Bytes(Vec<Vec<u8>>),
+    Bytes(Vec<&'a [u8]>),
 }
 
 const ARGV_BAD: &CStr = c"invalid command line arguments (negative count or NULL item)";
@@ -430,7 +430,7 @@ pub extern "C" fn Py_RunMain() -> c_int {
     })
 }
 
-fn main_with(args: PreArgsOwned) -> c_int {
+fn main_with(args: PreArgsOwned<'_>) -> c_int {
     let pre = PreConfig::python();
     let pre_st = match &args {
         PreArgsOwned::Wide(w) => runtime::preinitialize(&pre, PreArgs::Wide(w)),

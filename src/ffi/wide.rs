@@ -18,13 +18,14 @@ pub unsafe fn read_wstr(p: *const WChar) -> WideString {
     let len = unsafe { libc::wcslen(p) };
     // SAFETY: the `len` units before the NUL are readable (see above).
     let units = unsafe { std::slice::from_raw_parts(p, len) };
-    WideString::from_units(units.to_vec())
+    WideString::from_slice(units)
 }
 
 /// Reads an optional wide string (NULL gives `None`).
 ///
 /// # Safety
 /// `p` is NULL or satisfies [`read_wstr`]'s contract.
+#[inline(always)]
 pub unsafe fn read_opt_wstr(p: *const WChar) -> Option<WideString> {
     // SAFETY: forwarded contract.
     (!p.is_null()).then(|| unsafe { read_wstr(p) })
@@ -46,6 +47,25 @@ pub fn alloc_units(units: &[WChar]) -> *mut WChar {
     p
 }
 
+/// Widens each byte of `bytes` into one unit of a new raw block (plus a NUL);
+/// NULL when memory is exhausted.
+pub fn alloc_widened(bytes: &[u8]) -> *mut WChar {
+    let Some(size) = (bytes.len() + 1).checked_mul(size_of::<WChar>()) else {
+        return ptr::null_mut();
+    };
+    let p = mem::raw_malloc(size).cast::<WChar>();
+    if !p.is_null() {
+        // SAFETY: `p` holds len + 1 units.
+        unsafe {
+            for (i, &b) in bytes.iter().enumerate() {
+                *p.add(i) = WChar::from(b);
+            }
+            *p.add(bytes.len()) = 0;
+        }
+    }
+    p
+}
+
 /// Copies a string into a new raw block; `Err(NoMemory)` when memory is exhausted.
 pub fn alloc_wstr(s: &WideString) -> Result<*mut WChar, NoMemory> {
     let p = alloc_units(s.units());
@@ -58,6 +78,39 @@ pub fn alloc_opt_wstr(s: &Option<WideString>) -> Result<*mut WChar, NoMemory> {
         None => Ok(ptr::null_mut()),
         Some(s) => alloc_wstr(s),
     }
+}
+
+/// True when the C string `p` holds exactly `units`.
+///
+/// # Safety
+/// `p` is non-NULL and NUL-terminated.
+pub unsafe fn wstr_eq(p: *const WChar, units: &[WChar]) -> bool {
+    for (i, &u) in units.iter().enumerate() {
+        // SAFETY: the string is readable up to its NUL, and no unit before
+        // index `i` was a NUL (each matched a non-NUL unit of `units`).
+        if unsafe { *p.add(i) } != u {
+            return false;
+        }
+    }
+    // SAFETY: as above, index `units.len()` is within the string.
+    unsafe { *p.add(units.len()) == 0 }
+}
+
+/// True when `list` holds exactly `strings`.
+///
+/// # Safety
+/// `list` is readable for its length, its items NULL or NUL-terminated.
+#[inline]
+pub unsafe fn list_eq(list: &PyWideStringList, strings: &[WideString]) -> bool {
+    if list.length != strings.len() as isize || list.items.is_null() {
+        return false;
+    }
+    strings.iter().enumerate().all(|(i, s)| {
+        // SAFETY: `i < length` (contract).
+        let item = unsafe { *list.items.add(i) };
+        // SAFETY: non-NULL items are NUL-terminated (contract).
+        !item.is_null() && unsafe { wstr_eq(item, s.units()) }
+    })
 }
 
 /// Releases a string from [`alloc_wstr`] (or any raw block); NULL is a no-op.
@@ -96,18 +149,41 @@ pub unsafe fn read_array(
     if items.is_null() {
         return Err(BadList::NullItem);
     }
-    (0..length as usize)
-        .map(|i| {
-            // SAFETY: `i < length` and the caller guarantees the array's size.
-            let item = unsafe { *items.add(i) };
-            if item.is_null() {
-                Err(BadList::NullItem)
-            } else {
-                // SAFETY: non-NULL item, NUL-terminated by the caller's contract.
-                Ok(unsafe { read_wstr(item) })
+    // SAFETY: `length` pointers are readable (caller contract).
+    let items = unsafe { std::slice::from_raw_parts(items, length as usize) };
+    // One buffer holds every item with its NUL; the strings share it.
+    let mut total = 0usize;
+    for &item in items {
+        if item.is_null() {
+            return Err(BadList::NullItem);
+        }
+        // SAFETY: non-NULL item, NUL-terminated by the caller's contract.
+        total += unsafe { libc::wcslen(item) } + 1;
+    }
+    let mut buf = std::sync::Arc::<[WChar]>::new_uninit_slice(total);
+    let Some(slots) = std::sync::Arc::get_mut(&mut buf) else {
+        unreachable!("a new Arc is unique")
+    };
+    let mut at = 0;
+    for &item in items {
+        // Each item with its NUL (the lengths were summed above; the slot
+        // indexing stops a string that grew since).
+        let mut i = 0;
+        loop {
+            // SAFETY: the item is readable up to its NUL (caller contract).
+            let u = unsafe { *item.add(i) };
+            slots[at].write(u);
+            at += 1;
+            i += 1;
+            if u == 0 {
+                break;
             }
-        })
-        .collect()
+        }
+    }
+    assert_eq!(at, total, "a list item changed while it was read");
+    // SAFETY: the loop wrote all `total` slots (checked just above).
+    let buf = unsafe { buf.assume_init() };
+    Ok(WideString::split_terminated(buf, items.len()))
 }
 
 /// Reads a whole list.
@@ -122,34 +198,44 @@ pub unsafe fn read_list(list: &PyWideStringList) -> Result<Vec<WideString>, BadL
 /// Builds a new raw list holding copies of `strings`; `Err(NoMemory)` when memory is
 /// exhausted (nothing is leaked then). An empty vector gives `{0, NULL}`.
 pub fn alloc_list(strings: &[WideString]) -> Result<PyWideStringList, NoMemory> {
-    if strings.is_empty() {
+    build_list(strings.len(), NoMemory, |i| alloc_wstr(&strings[i]))
+}
+
+/// Builds a new raw list of `n` items, item `i` being the raw block `item(i)`
+/// returns; `oom` when the array cannot be allocated. On any error, what was
+/// built is released (nothing leaks). `n` = 0 gives `{0, NULL}`.
+pub fn build_list<E>(
+    n: usize,
+    oom: E,
+    mut item: impl FnMut(usize) -> Result<*mut WChar, E>,
+) -> Result<PyWideStringList, E> {
+    if n == 0 {
         return Ok(PyWideStringList::EMPTY);
     }
-    let bytes = strings
-        .len()
-        .checked_mul(size_of::<*mut WChar>())
-        .ok_or(NoMemory)?;
+    let Some(bytes) = n.checked_mul(size_of::<*mut WChar>()) else {
+        return Err(oom);
+    };
     let items = mem::raw_malloc(bytes).cast::<*mut WChar>();
     if items.is_null() {
-        return Err(NoMemory);
+        return Err(oom);
     }
-    for (i, s) in strings.iter().enumerate() {
-        match alloc_wstr(s) {
-            // SAFETY: `items` has room for `strings.len()` pointers.
+    for i in 0..n {
+        match item(i) {
+            // SAFETY: `items` has room for `n` pointers.
             Ok(p) => unsafe { *items.add(i) = p },
-            Err(NoMemory) => {
+            Err(e) => {
                 let partial = PyWideStringList {
                     length: i as isize,
                     items,
                 };
                 // SAFETY: the first `i` items were just allocated here.
                 unsafe { clear_list(&mut { partial }) };
-                return Err(NoMemory);
+                return Err(e);
             }
         }
     }
     Ok(PyWideStringList {
-        length: strings.len() as isize,
+        length: n as isize,
         items,
     })
 }

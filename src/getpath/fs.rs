@@ -68,13 +68,15 @@ impl Fs for RealFs {
 
     fn readlink(&self, path: &[u8]) -> Option<Vec<u8>> {
         let c = cpath(path)?;
-        let mut buf = [0u8; libc::PATH_MAX as usize + 1];
+        // Not initialized first: readlink writes the bytes it reports.
+        let mut buf = [std::mem::MaybeUninit::<u8>::uninit(); libc::PATH_MAX as usize + 1];
         // SAFETY: `buf` has room for `buf.len()` bytes; readlink does not NUL-terminate.
         let n = unsafe { libc::readlink(c.as_ptr(), buf.as_mut_ptr().cast(), buf.len()) };
         if n < 0 || n as usize >= buf.len() {
             return None;
         }
-        Some(buf[..n as usize].to_vec())
+        // SAFETY: readlink wrote the first `n` bytes.
+        Some(unsafe { std::slice::from_raw_parts(buf.as_ptr().cast::<u8>(), n as usize) }.to_vec())
     }
 
     fn read(&self, path: &[u8]) -> Result<Vec<u8>, ReadError> {

@@ -152,6 +152,31 @@ pub enum Error {
     Unreadable(Vec<u8>),
 }
 
+/// `python` followed by the numbers joined with `sep` (`python3.14`,
+/// `python314`, `python3`), without the formatting machinery.
+fn program(numbers: &[u32], sep: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(16);
+    out.extend_from_slice(b"python");
+    for (i, &n) in numbers.iter().enumerate() {
+        if i > 0 {
+            out.extend_from_slice(sep);
+        }
+        let mut digits = [0u8; 10];
+        let mut k = digits.len();
+        let mut v = n;
+        loop {
+            k -= 1;
+            digits[k] = b'0' + (v % 10) as u8;
+            v /= 10;
+            if v == 0 {
+                break;
+            }
+        }
+        out.extend_from_slice(&digits[k..]);
+    }
+    out
+}
+
 fn some(v: &Option<Vec<u8>>) -> Vec<u8> {
     v.clone().unwrap_or_default()
 }
@@ -229,7 +254,7 @@ pub fn compute(
         Some(p) if !p.is_empty() => p.clone(),
         _ => build.platlibdir.clone(),
     };
-    let version = format!("python{}.{}", build.major, build.minor).into_bytes();
+    let version = program(&[build.major, build.minor], b".");
     let stdlib_subdir = join(&[
         &platlibdir,
         &[version.as_slice(), &build.abi_thread].concat(),
@@ -238,12 +263,12 @@ pub fn compute(
     let os_pyc = join(&[&stdlib_subdir, b"os.pyc"]);
     let stdlib_landmarks: [&[u8]; 2] = [&os_py, &os_pyc];
     let platstdlib_landmark = join(&[&stdlib_subdir, b"lib-dynload"]);
-    let zip_name = format!("python{}{}", build.major, build.minor).into_bytes();
+    let zip_name = program(&[build.major, build.minor], b"");
     let zip_landmark = join(&[
         &platlibdir,
         &[zip_name.as_slice(), &build.abi_thread, b".zip"].concat(),
     ]);
-    let default_program_name = format!("python{}", build.major).into_bytes();
+    let default_program_name = program(&[build.major], b"");
 
     let mut program_name = some(&input.program_name);
     let mut home = input.home.clone();
@@ -361,7 +386,7 @@ pub fn compute(
                     base_executable = join(&[&executable_dir, basename(&executable)]);
                     if !fs.is_file(&base_executable) {
                         let exe_name = basename(&executable).to_vec();
-                        let dotted = format!("python{}.{}", build.major, build.minor).into_bytes();
+                        let dotted = version.clone();
                         for candidate in [&default_program_name, &dotted] {
                             if exe_name == *candidate {
                                 continue;

@@ -139,6 +139,17 @@ pub fn setup_hooks() {
     }
 }
 
+/// True when `t` is a debug hook's table: its free ignores NULL without
+/// calling the allocator under it.
+pub(crate) fn ignores_null_free(t: *const PyMemAllocatorEx) -> bool {
+    type FreeFn = unsafe extern "C" fn(*mut c_void, *mut c_void);
+    // SAFETY: installed tables are never freed.
+    let f = unsafe { (*t).free };
+    let (raw, other): (FreeFn, FreeFn) = (raw_free, free);
+    let a = fn_addr(f);
+    a == fn_addr(Some(raw)) || a == fn_addr(Some(other))
+}
+
 /// The allocator under `t` when `t` is a debug hook.
 pub fn base_of(t: &PyMemAllocatorEx) -> Option<PyMemAllocatorEx> {
     let m = fn_addr(t.malloc);
@@ -157,65 +168,116 @@ unsafe fn read_size(b: *const u8) -> usize {
 }
 
 unsafe fn alloc(ctx: *mut c_void, zero: bool, n: usize) -> *mut c_void {
+    // SAFETY: the hook's context is a live DebugCtx.
+    let c = unsafe { &*ctx.cast::<DebugCtx>() };
+    alloc_with(c.api, c.dom, zero, n, |total| {
+        // SAFETY: calling the allocator under the hook with its own context.
+        unsafe {
+            if zero {
+                c.base
+                    .calloc
+                    .map_or(null_mut(), |f| f(c.base.ctx, 1, total))
+            } else {
+                c.base.malloc.map_or(null_mut(), |f| f(c.base.ctx, total))
+            }
+        }
+    })
+}
+
+/// A hook's allocation of `n` bytes for API `api` of domain `dom`, the
+/// whole block (`n` + 24 bytes) coming from `base`.
+#[inline(always)]
+fn alloc_with(
+    api: u8,
+    dom: usize,
+    zero: bool,
+    n: usize,
+    base: impl FnOnce(usize) -> *mut c_void,
+) -> *mut c_void {
     if n > MAX_REQUEST - EXTRA {
         return null_mut();
     }
-    // SAFETY: the hook's context is a live DebugCtx.
-    let c = unsafe { &*ctx.cast::<DebugCtx>() };
-    let total = n + EXTRA;
-    // SAFETY: calling the allocator under the hook with its own context.
-    let b = unsafe {
-        if zero {
-            c.base
-                .calloc
-                .map_or(null_mut(), |f| f(c.base.ctx, 1, total))
-        } else {
-            c.base.malloc.map_or(null_mut(), |f| f(c.base.ctx, total))
-        }
-    }
-    .cast::<u8>();
+    let b = base(n + EXTRA).cast::<u8>();
     if b.is_null() {
         return null_mut();
     }
-    // SAFETY: `b` has `total` bytes.
+    // SAFETY: `b` has `n + EXTRA` bytes.
     unsafe {
-        write_header(b, c.api, n);
+        write_header(b, api, n);
         let p = b.add(2 * SST);
         if !zero {
             ptr::write_bytes(p, CLEAN_BYTE, n);
         }
-        ptr::write_bytes(p.add(n), FORBIDDEN_BYTE, SST);
-        count_debug(c.dom, 1, 0, n);
+        ptr::write_unaligned(p.add(n).cast::<u64>(), PAD_WORD);
+        count_debug(dom, 1, 0, n);
         p.cast()
     }
+}
+
+/// The raw domain's table when the debug hooks run over the C library's
+/// allocator (`-X dev`, `PYTHONMALLOC=debug`).
+pub(crate) fn raw_over_malloc_table() -> *mut PyMemAllocatorEx {
+    ptr::from_ref(&HOOKS_OVER_MALLOC[RAW].0).cast_mut()
+}
+
+/// What the table of [`raw_over_malloc_table`] does for `PyMem_RawMalloc(n)`,
+/// calling the C library directly.
+#[inline(always)]
+pub(crate) fn raw_malloc_over_malloc(n: usize) -> *mut c_void {
+    // SAFETY: malloc accepts any size (the block is never empty here).
+    alloc_with(b'r', RAW, false, n, |total| unsafe { libc::malloc(total) })
+}
+
+/// What the table of [`raw_over_malloc_table`] does for `PyMem_RawFree(p)`.
+///
+/// # Safety
+/// As for `PyMem_RawFree`.
+#[inline(always)]
+pub(crate) unsafe fn raw_free_over_malloc(p: *mut c_void) {
+    // SAFETY: forwarded contract; the block came from the C library.
+    unsafe { release_with(b'r', RAW, p, |b| libc::free(b)) }
 }
 
 unsafe fn write_header(b: *mut u8, api: u8, n: usize) {
     // SAFETY: `b` has at least 2 * SST bytes.
     unsafe {
-        ptr::copy_nonoverlapping((n as u64).to_be_bytes().as_ptr(), b, SST);
-        *b.add(SST) = api;
-        ptr::write_bytes(b.add(SST + 1), FORBIDDEN_BYTE, SST - 1);
+        ptr::write_unaligned(b.cast::<[u8; SST]>(), (n as u64).to_be_bytes());
+        ptr::write_unaligned(b.add(SST).cast::<u64>(), lead_word(api));
     }
 }
 
 unsafe fn release(ctx: *mut c_void, p: *mut c_void) {
+    // SAFETY: the hook's context is a live DebugCtx.
+    let c = unsafe { &*ctx.cast::<DebugCtx>() };
+    // SAFETY: forwarded contract; the base allocator gets its own context.
+    unsafe {
+        release_with(c.api, c.dom, p, |b| {
+            if let Some(f) = c.base.free {
+                f(c.base.ctx, b);
+            }
+        })
+    }
+}
+
+/// A hook's release of `p` (API `api`, domain `dom`), the whole block going
+/// back to `base`.
+///
+/// # Safety
+/// `p` is NULL or claimed to be a block of this hook.
+#[inline(always)]
+unsafe fn release_with(api: u8, dom: usize, p: *mut c_void, base: impl FnOnce(*mut c_void)) {
     if p.is_null() {
         return;
     }
-    // SAFETY: the hook's context is a live DebugCtx.
-    let c = unsafe { &*ctx.cast::<DebugCtx>() };
     // SAFETY: `p` is claimed to be a block of this hook; `check` verifies it
     // as far as CPython does before anything is written.
     unsafe {
-        check(c.api, p.cast(), c"_PyMem_DebugRawFree");
+        check(api, p.cast(), c"_PyMem_DebugRawFree");
         let b = p.cast::<u8>().sub(2 * SST);
         let n = read_size(b);
         ptr::write_bytes(b, DEAD_BYTE, n + EXTRA);
-        count_debug(c.dom, -1, n, 0);
-        if let Some(f) = c.base.free {
-            f(c.base.ctx, b.cast());
-        }
+        count_debug(dom, -1, n, 0);
+        base(b.cast());
     }
 }
 
@@ -248,16 +310,47 @@ unsafe fn resize(ctx: *mut c_void, p: *mut c_void, n: usize) -> *mut c_void {
         if n > old {
             ptr::write_bytes(q.add(old), CLEAN_BYTE, n - old);
         }
-        ptr::write_bytes(q.add(n), FORBIDDEN_BYTE, SST);
+        ptr::write_unaligned(q.add(n).cast::<u64>(), PAD_WORD);
         count_debug(c.dom, 0, old, n);
         q.cast()
     }
 }
 
+/// The 8 bytes before the data of an intact block of API `api`: the id and
+/// the leading pad bytes.
+const fn lead_word(api: u8) -> u64 {
+    let mut b = [FORBIDDEN_BYTE; SST];
+    b[0] = api;
+    u64::from_ne_bytes(b)
+}
+
+/// 8 guard bytes.
+const PAD_WORD: u64 = u64::from_ne_bytes([FORBIDDEN_BYTE; SST]);
+
 /// Verifies a block's API id and guard bytes; reports and aborts on failure.
+#[inline(always)]
 unsafe fn check(api: u8, p: *const u8, func: &CStr) {
+    // Intact blocks pass with two word compares; anything else goes through
+    // the byte-by-byte checks, which report the first problem.
     // SAFETY: reading the bytes the debug layout puts around `p` (CPython
     // reads the same ones, whatever `p` really is).
+    unsafe {
+        let lead = ptr::read_unaligned(p.sub(SST).cast::<u64>());
+        if lead == lead_word(api) {
+            let n = read_size(p.sub(2 * SST));
+            if ptr::read_unaligned(p.add(n).cast::<u64>()) == PAD_WORD {
+                return;
+            }
+        }
+        check_bytes(api, p, func);
+    }
+}
+
+/// [`check`] one byte at a time.
+#[cold]
+#[inline(never)]
+unsafe fn check_bytes(api: u8, p: *const u8, func: &CStr) {
+    // SAFETY: as in `check`.
     unsafe {
         let id = *p.sub(SST);
         if id != api {

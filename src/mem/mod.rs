@@ -551,19 +551,43 @@ thread_local! {
     static RUNTIME_OWNED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
+/// How many threads are inside [`runtime_owned`]: while it is 0, the raw
+/// helpers skip the thread-local lookup (a call in a shared library).
+static RUNTIME_OWNED_THREADS: std::sync::atomic::AtomicUsize =
+    std::sync::atomic::AtomicUsize::new(0);
+
 /// Runs `f` with pyrt's raw-domain helpers below going straight to the C
 /// library. For the copies the runtime owns and releases itself (the
 /// interpreters' configs behind `_Py_GetConfig`, `Py_GetArgcArgv`'s strings):
 /// they then do not depend on the raw domain's allocator, which the embedder
 /// may replace or hook between their allocation and their release.
 pub fn runtime_owned<R>(f: impl FnOnce() -> R) -> R {
+    // Counted before the flag is set and after it is cleared, so a thread
+    // that sees its own flag set always sees a non-zero count.
+    RUNTIME_OWNED_THREADS.fetch_add(1, Ordering::SeqCst);
     let was = RUNTIME_OWNED.with(|o| o.replace(true));
-    let r = f();
-    RUNTIME_OWNED.with(|o| o.set(was));
-    r
+    // Restores the flag and the count even if `f` unwinds.
+    struct Restore(bool);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            RUNTIME_OWNED.with(|o| o.set(self.0));
+            RUNTIME_OWNED_THREADS.fetch_sub(1, Ordering::SeqCst);
+        }
+    }
+    let _restore = Restore(was);
+    f()
 }
 
+#[inline(always)]
 fn runtime_owned_now() -> bool {
+    RUNTIME_OWNED_THREADS.load(Ordering::Relaxed) != 0 && runtime_owned_flag()
+}
+
+/// The calling thread's flag, out of line: inlined, the compiler computes the
+/// thread-local address before the count is tested.
+#[inline(never)]
+#[cold]
+fn runtime_owned_flag() -> bool {
     RUNTIME_OWNED.with(|o| o.get())
 }
 
@@ -575,6 +599,13 @@ pub fn raw_malloc(size: usize) -> *mut c_void {
         }
         // SAFETY: no preconditions.
         return unsafe { malloc_fn(null_mut(), size) };
+    }
+    // The debug hooks over the C library (`-X dev`), without the indirect calls.
+    if slot(RAW) == debug::raw_over_malloc_table() {
+        if size > MAX_REQUEST {
+            return null_mut();
+        }
+        return debug::raw_malloc_over_malloc(size);
     }
     domain_malloc(RAW, size)
 }
@@ -615,10 +646,21 @@ pub unsafe fn raw_realloc(block: *mut c_void, size: usize) -> *mut c_void {
 /// `block` is NULL or a live block from the raw domain (from the C library
 /// inside [`runtime_owned`]).
 pub unsafe fn raw_free(block: *mut c_void) {
+    // NULL is a no-op for the C library and pyrt's allocators (with or
+    // without the debug hooks): only an embedder's allocator receives it.
+    if block.is_null() {
+        let t = slot(RAW);
+        if t == malloc_table() || t == pymalloc_table() || debug::ignores_null_free(t) {
+            return;
+        }
+    }
     // SAFETY: forwarded contract.
     unsafe {
         if runtime_owned_now() {
             return free_fn(null_mut(), block);
+        }
+        if slot(RAW) == debug::raw_over_malloc_table() {
+            return debug::raw_free_over_malloc(block);
         }
         domain_free(RAW, block)
     }

@@ -1,5 +1,6 @@
 //! The real process behind [`PreHost`]: environment variables and the C locale.
 
+use std::borrow::Cow;
 use std::ffi::{CStr, CString};
 use std::os::unix::ffi::OsStrExt;
 
@@ -13,7 +14,18 @@ use crate::wstr::WideString;
 /// environment, and lookups of other names go to `getenv` directly.
 #[derive(Default)]
 pub struct Process {
-    python_env: Option<Vec<(Vec<u8>, Vec<u8>)>>,
+    /// The `PYTHON*` entries, each as the length of its name and of its
+    /// value (native-endian `u32`s), then the name and the value.
+    python_env: Option<Vec<u8>>,
+    /// [`name_bit`] of each name in the snapshot: most lookups of absent
+    /// names stop at this mask.
+    python_names: u64,
+}
+
+/// A bit chosen by a name's length and last byte.
+fn name_bit(name: &[u8]) -> u64 {
+    let last = name.last().copied().unwrap_or(0) as usize;
+    1 << ((name.len() * 7 + last) & 63)
 }
 
 unsafe extern "C" {
@@ -23,22 +35,41 @@ unsafe extern "C" {
 impl Process {
     /// The process without a snapshot: every lookup calls `getenv`.
     pub const fn new() -> Process {
-        Process { python_env: None }
+        Process {
+            python_env: None,
+            python_names: 0,
+        }
     }
 
     /// The process with its `PYTHON*` variables collected now, in
     /// environment order (the first of duplicate names wins, as with `getenv`).
     pub fn snapshot() -> Process {
         let mut vars = Vec::new();
+        let mut names = 0;
         // SAFETY: `environ` is NULL or a NULL-terminated array of
         // NUL-terminated `NAME=value` strings; pyrt reads it as getenv does.
         unsafe {
             let mut p = environ;
             while !p.is_null() && !(*p).is_null() {
-                let entry = CStr::from_ptr(*p).to_bytes();
-                if entry.starts_with(b"PYTHON") {
+                // Compared byte by byte (stopping at a mismatch, so never
+                // past the NUL): most entries are rejected without strlen.
+                let s = (*p).cast::<u8>();
+                if (0..6).all(|i| *s.add(i) == b"PYTHON"[i]) {
+                    let entry = CStr::from_ptr(*p).to_bytes();
                     if let Some(eq) = entry.iter().position(|&b| b == b'=') {
-                        vars.push((entry[..eq].to_vec(), entry[eq + 1..].to_vec()));
+                        let (name, value) = (&entry[..eq], &entry[eq + 1..]);
+                        if let (Ok(n), Ok(v)) =
+                            (u32::try_from(name.len()), u32::try_from(value.len()))
+                        {
+                            if vars.capacity() == 0 {
+                                vars.reserve(256);
+                            }
+                            names |= name_bit(name);
+                            vars.extend_from_slice(&n.to_ne_bytes());
+                            vars.extend_from_slice(&v.to_ne_bytes());
+                            vars.extend_from_slice(name);
+                            vars.extend_from_slice(value);
+                        }
                     }
                 }
                 p = p.add(1);
@@ -46,7 +77,26 @@ impl Process {
         }
         Process {
             python_env: Some(vars),
+            python_names: names,
         }
+    }
+
+    /// The value of `name` in the snapshot (the first entry of that name).
+    fn snapshot_value<'a>(mut vars: &'a [u8], name: &str) -> Option<&'a [u8]> {
+        let name = name.as_bytes();
+        while vars.len() >= 8 {
+            let len = |at: usize| {
+                u32::from_ne_bytes([vars[at], vars[at + 1], vars[at + 2], vars[at + 3]]) as usize
+            };
+            let (n, v) = (len(0), len(4));
+            let (entry_name, rest) = vars[8..].split_at(n);
+            let (value, rest) = rest.split_at(v);
+            if entry_name == name {
+                return Some(value);
+            }
+            vars = rest;
+        }
+        None
     }
 }
 
@@ -84,18 +134,29 @@ fn write_stderr(text: &str) {
 }
 
 impl PreHost for Process {
-    fn getenv(&self, name: &str) -> Option<Vec<u8>> {
+    fn getenv(&self, name: &str) -> Option<Cow<'_, [u8]>> {
         match &self.python_env {
-            Some(vars) if name.starts_with("PYTHON") => vars
-                .iter()
-                .find(|(n, _)| n == name.as_bytes())
-                .map(|(_, v)| v.clone()),
-            _ => c_getenv(name),
+            Some(vars) if name.starts_with("PYTHON") => {
+                if self.python_names & name_bit(name.as_bytes()) == 0 {
+                    return None;
+                }
+                Process::snapshot_value(vars, name).map(Cow::Borrowed)
+            }
+            _ => c_getenv(name).map(Cow::Owned),
         }
     }
 
     fn lc_ctype(&self) -> Option<Vec<u8>> {
         setlocale(libc::LC_CTYPE, None)
+    }
+
+    fn lc_ctype_in(&self, names: &[&[u8]]) -> bool {
+        // SAFETY: a NULL name only queries; the result is NULL or a
+        // NUL-terminated string, compared before any other locale call.
+        unsafe {
+            let r = libc::setlocale(libc::LC_CTYPE, std::ptr::null());
+            !r.is_null() && names.contains(&CStr::from_ptr(r).to_bytes())
+        }
     }
 
     fn set_lc_ctype(&mut self, name: &[u8]) -> bool {

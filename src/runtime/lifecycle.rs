@@ -12,6 +12,8 @@ use crate::runtime::{
 };
 use crate::status::{PyResult, Status};
 use crate::status_err;
+use crate::wstr;
+use crate::wstr::{WChar, WideString};
 
 /// The OS thread that initialized the runtime (runs pending calls).
 static MAIN_THREAD: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
@@ -35,22 +37,38 @@ fn apply_config(rt: &mut runtime::Runtime, c: &Config) {
 }
 
 /// Python's codec name for the encodings CPython normalizes at initialization.
-pub fn codec_name(name: &str) -> String {
-    let key: String = name
-        .chars()
-        .map(|c| match c {
-            '-' | ' ' | '.' => '_',
-            c => c.to_ascii_lowercase(),
-        })
-        .collect();
-    match key.as_str() {
-        "utf_8" | "utf8" | "u8" | "utf" | "cp65001" => "utf-8".into(),
-        "ascii" | "646" | "ansi_x3_4_1968" | "ansi_x3_4_1986" | "us_ascii" | "us" | "iso646_us"
-        | "cp367" | "csascii" | "ibm367" | "iso_ir_6" => "ascii".into(),
-        "latin1" | "latin_1" | "iso_8859_1" | "iso8859_1" | "l1" | "8859" | "cp819" | "latin"
-        | "iso_ir_100" => "iso8859-1".into(),
-        _ => name.to_ascii_lowercase(),
+pub fn codec_name(name: &WideString) -> WideString {
+    // The names looked up are short and ASCII: normalize into a stack buffer.
+    let mut key = [0u8; 16];
+    let units = name.units();
+    let ascii = units.len() <= key.len() && units.iter().all(|&u| (1..0x80).contains(&u));
+    if ascii {
+        for (k, &u) in key.iter_mut().zip(units) {
+            *k = match u as u8 {
+                b'-' | b' ' | b'.' => b'_',
+                b => b.to_ascii_lowercase(),
+            };
+        }
+        match &key[..units.len()] {
+            b"utf_8" | b"utf8" | b"u8" | b"utf" | b"cp65001" => return wstr!("utf-8"),
+            b"ascii" | b"646" | b"ansi_x3_4_1968" | b"ansi_x3_4_1986" | b"us_ascii" | b"us"
+            | b"iso646_us" | b"cp367" | b"csascii" | b"ibm367" | b"iso_ir_6" => {
+                return wstr!("ascii");
+            }
+            b"latin1" | b"latin_1" | b"iso_8859_1" | b"iso8859_1" | b"l1" | b"8859" | b"cp819"
+            | b"latin" | b"iso_ir_100" => return wstr!("iso8859-1"),
+            _ => {}
+        }
+        if !units
+            .iter()
+            .any(|&u| (b'A' as WChar..=b'Z' as WChar).contains(&u))
+        {
+            return name.clone();
+        }
     }
+    // Other names (and longer or non-ASCII ones, none of which is looked up)
+    // are lower-cased (ASCII letters only) after a lossy conversion.
+    WideString::from(name.to_string_lossy().to_ascii_lowercase().as_str())
 }
 
 /// The core and main phases of `Py_InitializeFromConfig` for a config that
@@ -97,15 +115,14 @@ pub fn initialize(config: Config) -> PyResult<()> {
 }
 
 fn replace_config(interp: &mut Interp, config: Config) -> PyResult<()> {
-    let raw = crate::mem::runtime_owned(|| PyConfig::from_model(&config))
-        .map_err(|_| Status::no_memory(c"_PyInterpreterState_SetConfig"))?;
-    // SAFETY: `raw_config` was allocated by Box in `initialize`; `_Py_GetConfig`
-    // callers see the struct updated in place, as with CPython's interpreter config.
+    // SAFETY: `raw_config` was allocated by Box in `new_interp` and its
+    // members by the C library (runtime-owned); `_Py_GetConfig` callers see
+    // the struct updated in place, as with CPython's interpreter config.
     unsafe {
         let slot = &mut *interp.raw_config.0;
-        crate::mem::runtime_owned(|| slot.clear());
-        *slot = raw;
+        crate::mem::runtime_owned(|| slot.assign_model(&config))
     }
+    .map_err(|_| Status::no_memory(c"_PyInterpreterState_SetConfig"))?;
     interp.config = config;
     Ok(())
 }
@@ -141,23 +158,23 @@ fn init_main_phase() -> PyResult<()> {
     }
     for field in [&mut config.filesystem_encoding, &mut config.stdio_encoding] {
         if let Some(name) = field {
-            *field = Some(codec_name(&name.to_string_lossy()).as_str().into());
+            *field = Some(codec_name(name));
         }
     }
-    replace_config(main, config.clone())?;
-    if config.install_signal_handlers != 0 {
+    let install_signal_handlers = config.install_signal_handlers != 0;
+    let fs_encoding = config
+        .filesystem_encoding
+        .as_ref()
+        .map(|w| w.to_string_lossy());
+    let fs_errors = config
+        .filesystem_errors
+        .as_ref()
+        .map(|w| w.to_string_lossy());
+    replace_config(main, config)?;
+    if install_signal_handlers {
         crate::runtime::host::install_signal_handlers();
     }
-    crate::ffi::pydebug::set_filesystem_encoding(
-        config
-            .filesystem_encoding
-            .as_ref()
-            .map(|w| w.to_string_lossy()),
-        config
-            .filesystem_errors
-            .as_ref()
-            .map(|w| w.to_string_lossy()),
-    );
+    crate::ffi::pydebug::set_filesystem_encoding(fs_encoding, fs_errors);
     rt.initialized = true;
     let warn = rt.preconfig.coerce_c_locale_warn != 0;
     drop(rt);
@@ -473,4 +490,25 @@ fn end_remaining_subinterpreters(main_tstate: *mut crate::ffi::pystate::PyThread
         }
     }
     thread::attach(main_tstate);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codec_names() {
+        for (name, codec) in [
+            ("UTF-8", "utf-8"),
+            ("utf8", "utf-8"),
+            ("ANSI_X3.4-1968", "ascii"),
+            ("ISO-8859-1", "iso8859-1"),
+            ("KOI8-R", "koi8-r"),
+            ("cp1252", "cp1252"),
+            ("A-VERY-LONG-CODESET-NAME", "a-very-long-codeset-name"),
+            ("ÉUC-JP", "Éuc-jp"),
+        ] {
+            assert_eq!(codec_name(&name.into()), WideString::from(codec), "{name}");
+        }
+    }
 }

@@ -291,8 +291,13 @@ fn write(rt: &mut Runtime, pre: &mut PreConfig, host: &mut host::Process) -> PyR
 }
 
 /// Decodes a bytes command line with the runtime's current UTF-8 mode.
-pub fn decode_argv(args: &[Vec<u8>]) -> PyResult<Vec<WideString>> {
+pub fn decode_argv(args: &[&[u8]]) -> PyResult<Vec<WideString>> {
     preconfig::decode_args(args, utf8_mode(), &host::Process::new())
+}
+
+/// Decodes one argument of a bytes command line with the given UTF-8 mode.
+pub fn decode_arg(arg: &[u8], utf8_mode: bool) -> PyResult<WideString> {
+    preconfig::decode_arg(arg, utf8_mode, &host::Process::new())
 }
 
 /// Queues an option given before initialization (`PySys_Add*Option`).

@@ -20,7 +20,10 @@ fn error() -> Status {
 
 fn getenv(name: &str) -> Vec<u8> {
     use crate::config::preconfig::PreHost;
-    host::Process::new().getenv(name).unwrap_or_default()
+    host::Process::new()
+        .getenv(name)
+        .map(|v| v.into_owned())
+        .unwrap_or_default()
 }
 
 /// The file holding the runtime when it is a shared library (`None` when
@@ -101,7 +104,9 @@ pub fn compute(c: &mut Config, utf8: bool) -> PyResult<()> {
         py_setpath: enc(&legacy.module_search_path)?,
     };
     let warnings = c.pathconfig_warnings != 0;
-    let out = getpath::compute(&input, &Build::pyrt(), &env, &process, &RealFs, &mut |w| {
+    static BUILD: std::sync::OnceLock<Build> = std::sync::OnceLock::new();
+    let build = BUILD.get_or_init(Build::pyrt);
+    let out = getpath::compute(&input, build, &env, &process, &RealFs, &mut |w| {
         if warnings {
             host::write_stderr_line(w);
         }
@@ -122,7 +127,16 @@ pub fn compute(c: &mut Config, utf8: bool) -> PyResult<()> {
             return Err(error());
         }
     };
-    let dec = |b: &[u8]| -> PyResult<WideString> { locale::decode(b, utf8).map_err(|_| error()) };
+    // The outputs often repeat one another (the prefixes, the home): each
+    // distinct value is decoded once and shared.
+    let mut seen: Vec<(&[u8], WideString)> = Vec::with_capacity(16);
+    // The caller's home decodes back to itself when its bytes are ASCII.
+    if let (Some(bytes), Some(home)) = (&input.home, &c.home) {
+        if locale::decodes_to_itself(bytes) {
+            seen.push((bytes, home.clone()));
+        }
+    }
+    let mut dec = |b| decode_shared(&mut seen, b, utf8);
     c.program_name = Some(dec(&out.program_name)?);
     c.home = match &out.home {
         Some(h) => Some(dec(h)?),
@@ -150,6 +164,22 @@ pub fn compute(c: &mut Config, utf8: bool) -> PyResult<()> {
         c.safe_path = 1;
     }
     Ok(())
+}
+
+/// Decodes `b`, or shares the string of an equal value decoded before.
+fn decode_shared<'a>(
+    seen: &mut Vec<(&'a [u8], WideString)>,
+    b: &'a [u8],
+    utf8: bool,
+) -> PyResult<WideString> {
+    for (bytes, w) in seen.iter() {
+        if *bytes == b {
+            return Ok(w.clone());
+        }
+    }
+    let w = locale::decode(b, utf8).map_err(|_| error())?;
+    seen.push((b, w.clone()));
+    Ok(w)
 }
 
 /// Stores the main interpreter's computed paths for the legacy getters.
