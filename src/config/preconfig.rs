@@ -56,6 +56,11 @@ pub mod allocator {
 pub trait PreHost {
     /// The raw value of an environment variable.
     fn getenv(&self, name: &str) -> Option<Cow<'_, [u8]>>;
+    /// A mask over [`env_name_bit`] of the `PYTHON*` names that may be set:
+    /// [`get_env`] does not ask for a `PYTHON*` name whose bit is clear.
+    fn python_names(&self) -> u64 {
+        u64::MAX
+    }
     /// The current `LC_CTYPE` locale name.
     fn lc_ctype(&self) -> Option<Vec<u8>>;
     /// True when the current `LC_CTYPE` locale name is one of `names`.
@@ -141,6 +146,14 @@ pub fn get_xoption<'a>(xoptions: &'a [WideString], name: &str) -> Option<Option<
     })
 }
 
+/// A bit chosen by a variable name's length and last byte (see
+/// [`PreHost::python_names`]).
+#[inline(always)]
+pub fn env_name_bit(name: &[u8]) -> u64 {
+    let last = name.last().copied().unwrap_or(0) as usize;
+    1 << ((name.len() * 7 + last) & 63)
+}
+
 /// `getenv` honouring `use_environment`; empty values count as unset.
 #[inline(always)]
 pub fn get_env<'h>(
@@ -149,6 +162,9 @@ pub fn get_env<'h>(
     name: &str,
 ) -> Option<Cow<'h, [u8]>> {
     if !use_environment {
+        return None;
+    }
+    if name.starts_with("PYTHON") && host.python_names() & env_name_bit(name.as_bytes()) == 0 {
         return None;
     }
     host.getenv(name).filter(|v| !v.is_empty())

@@ -166,19 +166,15 @@ pub unsafe fn read_array(
     };
     let mut at = 0;
     for &item in items {
-        // Each item with its NUL (the lengths were summed above; the slot
-        // indexing stops a string that grew since).
-        let mut i = 0;
-        loop {
-            // SAFETY: the item is readable up to its NUL (caller contract).
-            let u = unsafe { *item.add(i) };
-            slots[at].write(u);
-            at += 1;
-            i += 1;
-            if u == 0 {
-                break;
-            }
-        }
+        // SAFETY: as above.
+        let n = unsafe { libc::wcslen(item) } + 1;
+        // Each item with its NUL (the lengths were summed above; a string
+        // that grew since stops here).
+        let dst = &mut slots[at..at + n];
+        // SAFETY: the item's `n` units are readable (caller contract) and
+        // `dst` has room for them; a new buffer does not overlap C's strings.
+        unsafe { ptr::copy_nonoverlapping(item, dst.as_mut_ptr().cast::<WChar>(), n) };
+        at += n;
     }
     assert_eq!(at, total, "a list item changed while it was read");
     // SAFETY: the loop wrote all `total` slots (checked just above).

@@ -22,11 +22,7 @@ pub struct Process {
     python_names: u64,
 }
 
-/// A bit chosen by a name's length and last byte.
-fn name_bit(name: &[u8]) -> u64 {
-    let last = name.last().copied().unwrap_or(0) as usize;
-    1 << ((name.len() * 7 + last) & 63)
-}
+use crate::config::preconfig::env_name_bit as name_bit;
 
 unsafe extern "C" {
     static environ: *const *const libc::c_char;
@@ -134,6 +130,13 @@ fn write_stderr(text: &str) {
 }
 
 impl PreHost for Process {
+    fn python_names(&self) -> u64 {
+        match self.python_env {
+            Some(_) => self.python_names,
+            None => u64::MAX,
+        }
+    }
+
     fn getenv(&self, name: &str) -> Option<Cow<'_, [u8]>> {
         match &self.python_env {
             Some(vars) if name.starts_with("PYTHON") => {
