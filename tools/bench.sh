@@ -66,27 +66,29 @@ cat <<'NOTES'
 
 ## Notes on the targets not met yet
 
-- **Raw domain pairs**: `PyMem_RawMalloc`/`PyMem_RawFree` call the C
-  library's allocator as CPython's do, plus one atomic addition each for the
-  live-block statistics (`PyRT_Mem_GetStats`); CPython's column also runs on
-  the oracle's own (newer) C library, whose `malloc` is faster here (compare
-  the two `floor_malloc_free_64` rows).
-- **GILState kept / nested**: each call pays for the general-dynamic
-  thread-local access a shared library needs (`__tls_get_addr`) and a
-  panic guard; both paths are a handful of instructions otherwise.
-- **init + finalize** (around 15-22 us here, ~1/500 of CPython's) now
-  includes the path configuration of issue #4: a few `open`/`readlink`
-  system calls and the path strings, then the whole configuration is copied
-  into the interpreter's C struct. The C-struct round trip is the next cut.
-- **PyObject_Malloc pairs / million live blocks**: pyrt's small-object
-  allocator (#7) is within a few percent of pymalloc, above or below
-  it from run to run for pairs; the live-blocks pattern stays ~5% slower
-  (a statistics counter update and an owner lookup per free).
-- **Resident growth** of 0.02-0.04 KiB per cycle: under investigation
-  (#7/#8); `pyrt_soak` keeps 1,000 cycles flat within its bound.
-- **Config resolution**: pyrt converts the C struct to its owned model and
-  back on every `PyConfig_Read` (the two-layer design); the remaining cost is
-  mostly those allocations and `getenv` scans.
-- Timings on this 2-core virtual machine vary by ±30% between runs; compare
+- **Config resolution** (0.43-0.85 of CPython over the runs of 2026-11-28,
+  from 1.5): `PyConfig_Read` now keeps every C block whose value did not
+  change and allocates only what the caller sees (33 blocks of 41 per
+  iteration; 26k instructions against CPython's 68k). With `-X dev` in the
+  measured argv every one of those blocks goes through the debug hooks; the
+  rest is the C-struct <-> model round trip of the two-layer design, spread
+  over many small steps. 1/3 needs a list type with one shared buffer.
+- **GILState with a kept thread state** (0.33-0.41): the path is two atomic
+  read-modify-writes (taking and releasing the GIL) and ~60 instructions,
+  against CPython's ~490; on this virtual machine the two atomics dominate.
+- **16-thread fairness** and the **million live blocks** ratio move with the
+  load of the machine (0.30-0.86 and 0.86-1.25 in runs minutes apart; the
+  live-blocks time is mostly page faults, in both columns).
+- **Raw domain pairs** (not a target): `PyMem_RawMalloc`/`PyMem_RawFree` call
+  the C library's allocator as CPython's do, plus one atomic addition each
+  for the live-block statistics (`PyRT_Mem_GetStats`); CPython's column also
+  runs on the oracle's own (newer) C library, whose `malloc` is faster here
+  (compare the two `floor_malloc_free_64` rows).
+- **Resident growth** is measured once the heap has settled (at least one
+  second or 50 cycles of warm-up, then at least one second or 200 cycles,
+  both capped at 3000): pyrt's heap settles after a one-time step of 8 KiB
+  within the first ~1000 cycles and stays flat to 8000; valgrind reports the
+  same bytes in use at exit after 1 or 300 cycles.
+- Timings on this 2-core virtual machine vary by +-30% between runs; compare
   the two columns of one run rather than runs with each other.
 NOTES
