@@ -31,39 +31,39 @@ pub unsafe fn read_opt_wstr(p: *const WChar) -> Option<WideString> {
     (!p.is_null()).then(|| unsafe { read_wstr(p) })
 }
 
-/// Copies `units` plus a NUL into a new raw block; NULL when memory is exhausted.
-pub fn alloc_units(units: &[WChar]) -> *mut WChar {
-    let Some(bytes) = (units.len() + 1).checked_mul(size_of::<WChar>()) else {
+/// A new raw block of `len` units plus a NUL, the units written by `fill`;
+/// NULL when memory is exhausted.
+#[inline(always)]
+fn alloc_filled(len: usize, fill: impl FnOnce(*mut WChar)) -> *mut WChar {
+    let Some(bytes) = (len + 1).checked_mul(size_of::<WChar>()) else {
         return ptr::null_mut();
     };
     let p = mem::raw_malloc(bytes).cast::<WChar>();
     if !p.is_null() {
-        // SAFETY: `p` holds len + 1 units and does not overlap `units`.
-        unsafe {
-            ptr::copy_nonoverlapping(units.as_ptr(), p, units.len());
-            *p.add(units.len()) = 0;
-        }
+        fill(p);
+        // SAFETY: `p` holds len + 1 units.
+        unsafe { *p.add(len) = 0 };
     }
     p
+}
+
+/// Copies `units` plus a NUL into a new raw block; NULL when memory is exhausted.
+pub fn alloc_units(units: &[WChar]) -> *mut WChar {
+    alloc_filled(units.len(), |p| {
+        // SAFETY: `p` holds len + 1 units and does not overlap `units`.
+        unsafe { ptr::copy_nonoverlapping(units.as_ptr(), p, units.len()) }
+    })
 }
 
 /// Widens each byte of `bytes` into one unit of a new raw block (plus a NUL);
 /// NULL when memory is exhausted.
 pub fn alloc_widened(bytes: &[u8]) -> *mut WChar {
-    let Some(size) = (bytes.len() + 1).checked_mul(size_of::<WChar>()) else {
-        return ptr::null_mut();
-    };
-    let p = mem::raw_malloc(size).cast::<WChar>();
-    if !p.is_null() {
-        // SAFETY: `p` holds len + 1 units.
-        unsafe {
-            for (i, &b) in bytes.iter().enumerate() {
-                *p.add(i) = WChar::from(b);
-            }
-            *p.add(bytes.len()) = 0;
+    alloc_filled(bytes.len(), |p| {
+        for (i, &b) in bytes.iter().enumerate() {
+            // SAFETY: `p` holds len + 1 units; `i < len`.
+            unsafe { *p.add(i) = WChar::from(b) };
         }
-    }
-    p
+    })
 }
 
 /// Copies a string into a new raw block; `Err(NoMemory)` when memory is exhausted.

@@ -546,32 +546,19 @@ unsafe extern "C" fn arena_munmap(_ctx: *mut c_void, p: *mut c_void, size: usize
 // ---------------------------------------------------------------------------
 // The raw domain, as pyrt itself uses it.
 
-thread_local! {
-    /// Set while the calling thread builds or releases runtime-owned copies.
-    static RUNTIME_OWNED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
-}
-
-/// How many threads are inside [`runtime_owned`]: while it is 0, the raw
-/// helpers skip the thread-local lookup (a call in a shared library).
-static RUNTIME_OWNED_THREADS: std::sync::atomic::AtomicUsize =
-    std::sync::atomic::AtomicUsize::new(0);
-
 /// Runs `f` with pyrt's raw-domain helpers below going straight to the C
 /// library. For the copies the runtime owns and releases itself (the
 /// interpreters' configs behind `_Py_GetConfig`, `Py_GetArgcArgv`'s strings):
 /// they then do not depend on the raw domain's allocator, which the embedder
-/// may replace or hook between their allocation and their release.
+/// may replace or hook between their allocation and their release. The flag
+/// is a per-thread slot in static TLS (one %fs-relative load per test).
 pub fn runtime_owned<R>(f: impl FnOnce() -> R) -> R {
-    // Counted before the flag is set and after it is cleared, so a thread
-    // that sees its own flag set always sees a non-zero count.
-    RUNTIME_OWNED_THREADS.fetch_add(1, Ordering::SeqCst);
-    let was = RUNTIME_OWNED.with(|o| o.replace(true));
-    // Restores the flag and the count even if `f` unwinds.
+    let was = crate::runtime::thread::slots(|s| s.runtime_owned.replace(true));
+    // Restores the flag even if `f` unwinds.
     struct Restore(bool);
     impl Drop for Restore {
         fn drop(&mut self) {
-            RUNTIME_OWNED.with(|o| o.set(self.0));
-            RUNTIME_OWNED_THREADS.fetch_sub(1, Ordering::SeqCst);
+            crate::runtime::thread::slots(|s| s.runtime_owned.set(self.0));
         }
     }
     let _restore = Restore(was);
@@ -580,15 +567,7 @@ pub fn runtime_owned<R>(f: impl FnOnce() -> R) -> R {
 
 #[inline(always)]
 fn runtime_owned_now() -> bool {
-    RUNTIME_OWNED_THREADS.load(Ordering::Relaxed) != 0 && runtime_owned_flag()
-}
-
-/// The calling thread's flag, out of line: inlined, the compiler computes the
-/// thread-local address before the count is tested.
-#[inline(never)]
-#[cold]
-fn runtime_owned_flag() -> bool {
-    RUNTIME_OWNED.with(|o| o.get())
+    crate::runtime::thread::slots(|s| s.runtime_owned.get())
 }
 
 /// Allocates `size` bytes with the raw domain. NULL on failure.

@@ -48,12 +48,16 @@ pub struct Slots {
     pub current: Cell<*mut PyThreadState>,
     /// The GILState thread state.
     pub gilstate: Cell<*mut PyThreadState>,
+    /// Set while the thread builds or releases runtime-owned copies
+    /// (`crate::mem::runtime_owned`).
+    pub runtime_owned: Cell<bool>,
 }
 
 // The slots live in the static TLS block (the "initial-exec" model): one
 // %fs-relative address computation instead of the `__tls_get_addr` call a
 // shared library's `thread_local!` costs. They are plain zero-initialized
-// data (`.tbss`): every thread starts with two NULL pointers, which is what
+// data (`.tbss`): every thread starts with two NULL pointers and a false
+// flag, which is what
 // `Slots` holds before anything is recorded, and they need no destructor.
 // The symbol is hidden, so it is neither exported nor interposable.
 std::arch::global_asm!(
@@ -61,14 +65,14 @@ std::arch::global_asm!(
     ".globl pyrt_thread_slots",
     ".hidden pyrt_thread_slots",
     ".type pyrt_thread_slots,@object",
-    ".size pyrt_thread_slots,16",
+    ".size pyrt_thread_slots,24",
     ".p2align 3",
     "pyrt_thread_slots:",
-    ".zero 16",
+    ".zero 24",
     ".popsection",
 );
 
-const _: () = assert!(std::mem::size_of::<Slots>() == 16 && std::mem::align_of::<Slots>() == 8);
+const _: () = assert!(std::mem::size_of::<Slots>() == 24 && std::mem::align_of::<Slots>() == 8);
 
 /// The calling thread's slots.
 #[inline(always)]
