@@ -193,11 +193,16 @@ static void bench_handoff(void) {
     Py_FinalizeEx();
 }
 
-/* Contention: N threads loop on PyGILState_Ensure/Release for a fixed time. */
+/* Contention: N threads loop on PyGILState_Ensure/Release for a fixed time.
+ * They start together (a barrier after all are created), so the fairness
+ * (fewest / most operations of one thread) compares threads over the same
+ * window rather than the order in which they were created. */
 static atomic_int stop_flag;
 static long counts[16];
+static pthread_barrier_t start_line;
 static void *contend(void *arg) {
     long *count = arg;
+    pthread_barrier_wait(&start_line);
     while (!atomic_load(&stop_flag)) {
         PyGILState_STATE s = PyGILState_Ensure();
         (*count)++;
@@ -211,7 +216,9 @@ static void bench_contention(int n) {
     PyThreadState *saved = PyEval_SaveThread();
     pthread_t th[16];
     atomic_store(&stop_flag, 0);
+    pthread_barrier_init(&start_line, NULL, (unsigned)n + 1);
     for (int i = 0; i < n; i++) { counts[i] = 0; pthread_create(&th[i], NULL, contend, &counts[i]); }
+    pthread_barrier_wait(&start_line);
     struct timespec d = {0, 200 * 1000 * 1000};
     nanosleep(&d, NULL);
     atomic_store(&stop_flag, 1);
@@ -222,6 +229,7 @@ static void bench_contention(int n) {
         if (mn < 0 || counts[i] < mn) mn = counts[i];
         if (counts[i] > mx) mx = counts[i];
     }
+    pthread_barrier_destroy(&start_line);
     printf("contention_%d_threads %.0f %.2f ops/s,fairness\n", n, total / 0.2, mx ? (double)mn / mx : 0.0);
     PyEval_RestoreThread(saved);
     Py_FinalizeEx();

@@ -369,9 +369,18 @@ extern "C" fn gilstate_ensure() -> PyGILState_STATE {
         }
         let mut t = thread::gilstate();
         let state = if t.is_null() {
-            let main = runtime::lock().main().map(|m| m.handle.0);
-            let made =
-                main.and_then(|m| crate::runtime::interp::new_tstate(&mut runtime::lock(), m, 0));
+            // The GIL first, then the thread state, made under it: threads
+            // that wait here wait in the GIL's queue, not on the runtime lock.
+            let gil = thread::lock_main_gil();
+            let made = {
+                let mut rt = runtime::lock();
+                let main = rt.main().map(|m| m.handle.0);
+                main.and_then(|m| crate::runtime::interp::new_tstate(&mut rt, m, 0))
+            };
+            if made.is_none() {
+                // SAFETY: taken just above; the main GIL is never freed.
+                unsafe { thread::unlock_gil(gil) };
+            }
             let Some(made) = made else {
                 fatal(
                     c"PyGILState_Ensure",
@@ -380,7 +389,7 @@ extern "C" fn gilstate_ensure() -> PyGILState_STATE {
             };
             t = made.0;
             thread::bind_gilstate(t);
-            thread::attach(t);
+            thread::attach_locked(t);
             PyGILState_UNLOCKED
         } else if thread::current() == t {
             PyGILState_LOCKED
@@ -448,8 +457,13 @@ extern "C" fn gilstate_release(oldstate: PyGILState_STATE) {
         let left = counter.get() - 1;
         counter.set(left);
         if left == 0 {
-            thread::detach();
+            // Like CPython: unlinked while this thread still holds the GIL,
+            // which it releases last.
+            let gil = thread::detach_keeping_gil();
             crate::runtime::interp::delete_tstate(&mut runtime::lock(), t);
+            // SAFETY: this thread still holds `gil`; its interpreter can
+            // only end while attached, which needs this GIL.
+            unsafe { thread::unlock_gil(gil) };
         } else if oldstate == PyGILState_UNLOCKED {
             thread::detach();
         }

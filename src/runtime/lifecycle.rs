@@ -86,7 +86,7 @@ pub fn initialize(config: Config) -> PyResult<()> {
         rt.finalizing = 0;
         rt.next_interp_id = 0;
         MAIN_THREAD.store(os_thread(), std::sync::atomic::Ordering::Relaxed);
-        let interp = crate::runtime::interp::new_interp(&mut rt, config, Default::default())?;
+        let interp = crate::runtime::interp::new_interp(&mut rt, config, thread::main_gil())?;
         thread::set_gilstate(std::ptr::null_mut());
         let tstate = crate::runtime::interp::new_tstate(&mut rt, interp.0, 1).ok_or(
             Status::error(c"pycore_create_interpreter", c"can't make first thread"),
@@ -362,6 +362,9 @@ pub fn after_fork_child() {
     let mut rt = runtime::lock();
     rt.pending.clear();
     rt.pending_busy = false;
+    for interp in &rt.interps {
+        interp.gil.after_fork_child();
+    }
 }
 
 /// Runs an interpreter's `PyUnstable_AtExit` callbacks, newest first, each

@@ -4,29 +4,377 @@
 //! The current thread state is per OS thread (a thread-local pointer). Each
 //! interpreter has a GIL (legacy sub-interpreters share the main one); a
 //! thread state takes its interpreter's GIL when attached and releases it
-//! when detached. The lock is `parking_lot`'s raw mutex: uncontended
-//! hand-offs are one atomic operation, contended ones park the waiter.
+//! when detached.
+//!
+//! The GIL is pyrt's own futex lock ([`Gil`]): an uncontended take or release
+//! is one compare-and-swap (none at all while glibc reports the process
+//! single-threaded); under contention one waiter at a time stays awake and
+//! the GIL passes to it, the others sleep in arrival order.
 
 use std::cell::Cell;
 use std::ptr;
-
-use parking_lot::RawMutex;
-use parking_lot::lock_api::{RawMutex as _, RawMutexFair as _};
+use std::sync::atomic::{AtomicU8, AtomicU32, AtomicU64, Ordering};
+#[cfg(test)]
+use std::time::Duration;
 
 use crate::ffi::pystate::PyThreadState;
 
+// The GIL's state word.
+/// Held.
+const LOCKED: u32 = 1;
+/// Free, but reserved for the awake waiter (or the sleeper being woken to
+/// become it): the holder's turn is over.
+const HANDOFF: u32 = 2;
+/// One waiter is awake, polling the word (at most one at a time).
+const SPINNING: u32 = 4;
+/// A sleeper was woken to become the awake waiter and has not run yet.
+const WAKING: u32 = 8;
+/// One sleeping waiter (the count is the word's upper bits).
+const SLEEPER: u32 = 16;
+
+/// How long the awake waiter polls a held GIL before it goes to sleep too
+/// (the holder then wakes a sleeper when it releases).
+const SPIN_LIMIT_NS: u64 = 20_000;
+/// How long a waiter polls while the GIL is reserved for another awake
+/// waiter and nobody sleeps (two threads passing the GIL back and forth
+/// never sleep).
+const SHORT_SPIN_LIMIT_NS: u64 = 5_000;
+/// While threads sleep in the queue, a holder's turn: this many releases...
+const TURN_RELEASES: u32 = 512;
+/// ...or this long, whichever comes first.
+const TURN_NS: u64 = 5_000_000;
+/// The awake waiter takes a GIL that stayed free this long, with no release
+/// in between, even before the holder's turn is over (the holder is gone).
+const GONE_NS: u64 = 2_000;
+
+/// Pauses between two reads of a held GIL's word by the awake waiter.
+const POLL_PAUSES: u32 = 16;
+
+/// The monotonic clock in nanoseconds.
+fn now_ns() -> u64 {
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: writes the current time into `ts`, a valid timespec.
+    unsafe { libc::clock_gettime(libc::CLOCK_MONOTONIC, &mut ts) };
+    ts.tv_sec as u64 * 1_000_000_000 + ts.tv_nsec as u64
+}
+
+unsafe extern "C" {
+    /// glibc (2.32 and later): nonzero while the process has only one thread.
+    /// Only the calling thread can make it false (by creating a thread).
+    static __libc_single_threaded: AtomicU8;
+}
+
+/// True while the calling thread is the process's only thread: nothing
+/// else can touch a GIL's word, so it needs no atomic read-modify-write
+/// (glibc's own mutexes use the same flag the same way).
+#[inline(always)]
+fn single_threaded() -> bool {
+    // SAFETY: glibc's exported flag, a byte that lives as long as the process.
+    unsafe { __libc_single_threaded.load(Ordering::Relaxed) != 0 }
+}
+
 /// One global interpreter lock.
+///
+/// Policy: a free GIL goes to whoever takes it first (the releasing thread
+/// may take it straight back), except that once a waiter is awake and
+/// polling, the next release reserves the GIL for it. The awake waiter is the
+/// longest sleeper (the kernel wakes futex waiters in arrival order), so
+/// under contention every waiting thread gets a turn, and a turn lasts about
+/// as long as waking the next thread takes.
 pub struct Gil {
-    raw: RawMutex,
+    /// `LOCKED | HANDOFF | SPINNING | WAKING`, plus `SLEEPER` per sleeper;
+    /// alone in its cache line, which the awake waiter polls.
+    state: CacheLine<AtomicU32>,
+    /// The futex the sleepers wait on; bumped on every wake.
+    wake_seq: AtomicU32,
+    /// Releases in the current turn (written by the holder only).
+    turn_releases: AtomicU32,
+    /// When the current turn started (`now_ns`).
+    turn_start: AtomicU64,
 }
 
 impl Gil {
     /// A new, unlocked GIL.
     pub fn new() -> Gil {
         Gil {
-            raw: RawMutex::INIT,
+            state: CacheLine(AtomicU32::new(0)),
+            wake_seq: AtomicU32::new(0),
+            turn_releases: AtomicU32::new(0),
+            turn_start: AtomicU64::new(0),
         }
     }
+
+    /// Takes the GIL if it is free and nobody waits for it. No calls.
+    #[inline(always)]
+    fn try_lock(&self) -> bool {
+        if single_threaded() {
+            if self.state.load(Ordering::Relaxed) == 0 {
+                self.state.store(LOCKED, Ordering::Relaxed);
+                return true;
+            }
+            return false;
+        }
+        self.state
+            .compare_exchange(0, LOCKED, Ordering::Acquire, Ordering::Relaxed)
+            .is_ok()
+    }
+
+    /// Takes the GIL, waiting as long as it takes.
+    #[inline]
+    fn lock(&self) {
+        if !self.try_lock() {
+            self.lock_slow();
+        }
+    }
+
+    /// Releases the GIL (held by the calling thread).
+    #[inline(always)]
+    fn unlock(&self) {
+        if single_threaded() {
+            if self.state.load(Ordering::Relaxed) == LOCKED {
+                self.state.store(0, Ordering::Relaxed);
+                return;
+            }
+        } else if self
+            .state
+            .compare_exchange(LOCKED, 0, Ordering::Release, Ordering::Relaxed)
+            .is_ok()
+        {
+            return;
+        }
+        self.unlock_slow();
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn lock_slow(&self) {
+        // Whether this thread is the awake waiter, and since when it polls.
+        let mut spinner = false;
+        // When this thread started waiting in its current role (read from
+        // the clock the first time it matters).
+        let mut since: Option<u64> = None;
+        let mut polls: u32 = 0;
+        // While awake with others asleep behind it: the holder's release count
+        // and the time when the GIL was last seen free with that count.
+        let mut free_seen: Option<(u32, u64)> = None;
+        loop {
+            let s = self.state.load(Ordering::Relaxed);
+            polls = polls.wrapping_add(1);
+            let check_clock = polls % 32 == 0;
+            if s & LOCKED == 0 && self.may_take(s, spinner, check_clock, &mut free_seen) {
+                let taken = if spinner {
+                    (s | LOCKED) & !(SPINNING | HANDOFF)
+                } else {
+                    s | LOCKED
+                };
+                if self
+                    .state
+                    .compare_exchange_weak(s, taken, Ordering::Acquire, Ordering::Relaxed)
+                    .is_ok()
+                {
+                    if spinner {
+                        // A new turn starts.
+                        self.turn_releases.store(0, Ordering::Relaxed);
+                        self.turn_start.store(now_ns(), Ordering::Relaxed);
+                    }
+                    return;
+                }
+                continue;
+            }
+            let mut waited = |limit: u64| {
+                check_clock && now_ns().saturating_sub(*since.get_or_insert_with(now_ns)) >= limit
+            };
+            if spinner {
+                if s & LOCKED != 0 && waited(SPIN_LIMIT_NS) {
+                    // Held for long: sleep, and let the holder's release wake one.
+                    let seq = self.wake_seq.load(Ordering::SeqCst);
+                    let asleep = (s & !SPINNING) + SLEEPER;
+                    if self.cas(s, asleep) {
+                        spinner = self.sleep(seq);
+                        since = None;
+                        free_seen = None;
+                    }
+                    continue;
+                }
+                // Poll the word sparingly: every read pulls it away from the
+                // holder, which writes it on every take and release.
+                for _ in 0..POLL_PAUSES {
+                    std::hint::spin_loop();
+                }
+                continue;
+            }
+            let sleepers = s / SLEEPER;
+            if s & (SPINNING | WAKING) == 0 && sleepers == 0 {
+                if self.cas(s, s | SPINNING) {
+                    spinner = true;
+                    since = None;
+                    free_seen = None;
+                }
+                continue;
+            }
+            if s & HANDOFF != 0 && sleepers == 0 && !waited(SHORT_SPIN_LIMIT_NS) {
+                // The awake waiter is about to take the reserved GIL; then
+                // this thread can be the next awake waiter.
+                std::hint::spin_loop();
+                continue;
+            }
+            // Someone is ahead: queue behind them.
+            let seq = self.wake_seq.load(Ordering::SeqCst);
+            if self.cas(s, s + SLEEPER) {
+                spinner = self.sleep(seq);
+                since = None;
+                free_seen = None;
+            }
+        }
+    }
+
+    /// Whether a waiter that found the GIL free (state `s`) may take it.
+    /// Anyone may unless it is reserved for the awake waiter. The awake
+    /// waiter takes it when it is reserved for it or nobody sleeps; while
+    /// others sleep it waits for its turn, unless the holder has gone (the
+    /// GIL stayed free, with no release in between, for `GONE_NS`).
+    fn may_take(
+        &self,
+        s: u32,
+        spinner: bool,
+        check_clock: bool,
+        free_seen: &mut Option<(u32, u64)>,
+    ) -> bool {
+        if !spinner {
+            return s & HANDOFF == 0;
+        }
+        if s & HANDOFF != 0 || s < SLEEPER {
+            return true;
+        }
+        let releases = self.turn_releases.load(Ordering::Relaxed);
+        match *free_seen {
+            Some((seen, at)) if seen == releases => {
+                check_clock && now_ns().saturating_sub(at) >= GONE_NS
+            }
+            _ => {
+                *free_seen = Some((releases, now_ns()));
+                false
+            }
+        }
+    }
+
+    /// One compare-and-swap of the state word in the slow paths.
+    fn cas(&self, old: u32, new: u32) -> bool {
+        self.state
+            .compare_exchange(old, new, Ordering::SeqCst, Ordering::Relaxed)
+            .is_ok()
+    }
+
+    /// Sleeps (already counted as a sleeper, `seq` read before that) until
+    /// woken; true when this thread took over the awake waiter's role.
+    fn sleep(&self, seq: u32) -> bool {
+        // SAFETY: a futex wait on a word of this live GIL; the kernel only
+        // compares it with `seq` and returns on a wake, a signal or a mismatch.
+        unsafe {
+            libc::syscall(
+                libc::SYS_futex,
+                self.wake_seq.as_ptr(),
+                libc::FUTEX_WAIT | libc::FUTEX_PRIVATE_FLAG,
+                seq,
+                ptr::null::<libc::timespec>(),
+            );
+        }
+        loop {
+            let s = self.state.load(Ordering::Relaxed);
+            let woken = s & WAKING != 0;
+            let mut next = s - SLEEPER;
+            if woken {
+                next = (next & !WAKING) | SPINNING;
+            }
+            if self.cas(s, next) {
+                return woken;
+            }
+        }
+    }
+
+    /// Whether the holder's turn is over: it released the GIL `TURN_RELEASES`
+    /// times, or held it (on and off) for `TURN_NS`, since the turn started.
+    fn turn_over(&self) -> bool {
+        let n = self.turn_releases.load(Ordering::Relaxed).wrapping_add(1);
+        self.turn_releases.store(n, Ordering::Relaxed);
+        n >= TURN_RELEASES
+            || (n % 32 == 0
+                && now_ns().saturating_sub(self.turn_start.load(Ordering::Relaxed)) >= TURN_NS)
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn unlock_slow(&self) {
+        let mut over = None;
+        loop {
+            let s = self.state.load(Ordering::Relaxed);
+            let free = s & !LOCKED;
+            let (next, wake) = if s & (SPINNING | WAKING) == 0 && s < SLEEPER {
+                (free, false)
+            } else {
+                // Someone waits. Alone (awake, nobody asleep), it gets the
+                // GIL at once; with others asleep, when the holder's turn is
+                // over. A sleeper is woken when nobody is awake.
+                let over = s < SLEEPER || *over.get_or_insert_with(|| self.turn_over());
+                let wake = s & (SPINNING | WAKING) == 0;
+                let mut next = free;
+                if wake {
+                    next |= WAKING;
+                }
+                if over {
+                    next |= HANDOFF;
+                }
+                (next, wake)
+            };
+            if self.cas(s, next) {
+                if wake {
+                    self.wake_seq.fetch_add(1, Ordering::SeqCst);
+                    // SAFETY: a futex wake on a word of this live GIL.
+                    unsafe {
+                        libc::syscall(
+                            libc::SYS_futex,
+                            self.wake_seq.as_ptr(),
+                            libc::FUTEX_WAKE | libc::FUTEX_PRIVATE_FLAG,
+                            1,
+                        );
+                    }
+                }
+                return;
+            }
+        }
+    }
+
+    /// In a child after `fork()`: the waiters were threads of the parent and
+    /// do not exist here; only whether the GIL is held survives.
+    pub fn after_fork_child(&self) {
+        let s = self.state.load(Ordering::Relaxed);
+        self.state.store(s & LOCKED, Ordering::Relaxed);
+    }
+}
+
+/// A value alone in its cache line.
+#[repr(align(64))]
+struct CacheLine<T>(T);
+
+impl<T> std::ops::Deref for CacheLine<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+/// The main interpreter's GIL (shared by legacy sub-interpreters). One for
+/// the life of the process, so a thread can wait for it without the runtime
+/// lock (see `PyGILState_Ensure`).
+static MAIN_GIL: std::sync::LazyLock<std::sync::Arc<Gil>> =
+    std::sync::LazyLock::new(|| std::sync::Arc::new(Gil::new()));
+
+/// The main interpreter's GIL, for a new runtime's main interpreter.
+pub fn main_gil() -> std::sync::Arc<Gil> {
+    MAIN_GIL.clone()
 }
 
 impl Default for Gil {
@@ -134,7 +482,12 @@ pub(crate) fn bind_gilstate(t: *mut PyThreadState) {
 /// previous one is unbound). The thread must have no current thread state.
 pub(crate) fn attach(t: *mut PyThreadState) {
     // SAFETY: callers pass a live thread state; its GIL outlives it.
-    unsafe { (*(*t).gil).raw.lock() };
+    unsafe { (*(*t).gil).lock() };
+    attach_locked(t);
+}
+
+/// [`attach`] when the calling thread already took `t`'s GIL.
+pub(crate) fn attach_locked(t: *mut PyThreadState) {
     slots(|s| s.current.set(t));
     // SAFETY: as above.
     if !unsafe { (*t).bound_gilstate.get() } {
@@ -149,7 +502,7 @@ pub(crate) fn attach(t: *mut PyThreadState) {
 pub(crate) fn try_attach(t: *mut PyThreadState) -> bool {
     // SAFETY: callers pass a live thread state; its GIL outlives it.
     unsafe {
-        if !(*t).bound_gilstate.get() || !(*(*t).gil).raw.try_lock() {
+        if !(*t).bound_gilstate.get() || !(*(*t).gil).try_lock() {
             return false;
         }
     }
@@ -164,13 +517,161 @@ pub(crate) extern "C" fn detach_nounwind() {
     detach();
 }
 
+/// Takes the main interpreter's GIL for a thread state the caller is about
+/// to create and attach with [`attach_locked`]; returns it.
+pub(crate) fn lock_main_gil() -> &'static Gil {
+    let gil: &'static Gil = &MAIN_GIL;
+    gil.lock();
+    gil
+}
+
+/// Releases a GIL taken with [`lock_main_gil`] (or held by a thread state the
+/// caller deleted while it was current, see [`detach_keeping_gil`]).
+///
+/// # Safety
+/// The calling thread holds `gil`, and `gil` is alive.
+pub(crate) unsafe fn unlock_gil(gil: *const Gil) {
+    // SAFETY: per the contract.
+    unsafe { (*gil).unlock() };
+}
+
+/// Makes no thread state current but keeps its GIL, which the caller
+/// releases with [`unlock_gil`]; returns that GIL.
+pub(crate) fn detach_keeping_gil() -> *const Gil {
+    let t = slots(|s| s.current.replace(ptr::null_mut()));
+    // SAFETY: callers have a current thread state, which is live.
+    unsafe { (*t).gil }
+}
+
 /// Makes no thread state current and releases the GIL the current one holds.
 pub fn detach() {
     let t = slots(|s| s.current.replace(ptr::null_mut()));
     if !t.is_null() {
         // SAFETY: a current thread state means this thread holds its GIL.
-        // A fair unlock hands the GIL straight to the longest waiter when
-        // there is one (and is a plain unlock otherwise), so no thread starves.
-        unsafe { (*(*t).gil).raw.unlock_fair() };
+        unsafe { (*(*t).gil).unlock() };
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+    use std::sync::atomic::AtomicBool;
+
+    /// A counter only ever changed with the GIL held.
+    struct Guarded(std::cell::UnsafeCell<u64>);
+    // SAFETY: every access happens with the test's GIL held.
+    unsafe impl Sync for Guarded {}
+
+    #[test]
+    fn mutual_exclusion_under_contention() {
+        let gil = Arc::new(Gil::new());
+        let n = Arc::new(Guarded(std::cell::UnsafeCell::new(0)));
+        let threads: Vec<_> = (0..8)
+            .map(|_| {
+                let (gil, n) = (gil.clone(), n.clone());
+                std::thread::spawn(move || {
+                    for _ in 0..20_000 {
+                        gil.lock();
+                        // SAFETY: the GIL is held.
+                        unsafe { *n.0.get() += 1 };
+                        gil.unlock();
+                    }
+                })
+            })
+            .collect();
+        for t in threads {
+            t.join().unwrap();
+        }
+        // SAFETY: every writer has been joined.
+        assert_eq!(unsafe { *n.0.get() }, 160_000);
+        assert_eq!(gil.state.load(Ordering::Relaxed), 0);
+    }
+
+    #[test]
+    fn every_waiter_gets_turns() {
+        let gil = Arc::new(Gil::new());
+        let stop = Arc::new(AtomicBool::new(false));
+        let threads: Vec<_> = (0..6)
+            .map(|_| {
+                let (gil, stop) = (gil.clone(), stop.clone());
+                std::thread::spawn(move || {
+                    let mut ops = 0u64;
+                    while !stop.load(Ordering::Relaxed) {
+                        gil.lock();
+                        ops += 1;
+                        gil.unlock();
+                    }
+                    ops
+                })
+            })
+            .collect();
+        std::thread::sleep(Duration::from_millis(300));
+        stop.store(true, Ordering::Relaxed);
+        let ops: Vec<u64> = threads.into_iter().map(|t| t.join().unwrap()).collect();
+        let (min, max) = (*ops.iter().min().unwrap(), *ops.iter().max().unwrap());
+        // Turns of 512 releases in arrival order: nobody is starved.
+        assert!(min * 10 >= max, "ops per thread {ops:?}");
+        assert_eq!(gil.state.load(Ordering::Relaxed), 0);
+    }
+
+    #[test]
+    fn waiters_sleep_through_a_long_hold_and_wake() {
+        let gil = Arc::new(Gil::new());
+        gil.lock();
+        let threads: Vec<_> = (0..3)
+            .map(|_| {
+                let gil = gil.clone();
+                std::thread::spawn(move || {
+                    gil.lock();
+                    gil.unlock();
+                })
+            })
+            .collect();
+        // Long past the awake waiter's polling limit: all three sleep.
+        std::thread::sleep(Duration::from_millis(50));
+        assert_eq!(gil.state.load(Ordering::Relaxed) / SLEEPER, 3);
+        gil.unlock();
+        for t in threads {
+            t.join().unwrap();
+        }
+        assert_eq!(gil.state.load(Ordering::Relaxed), 0);
+    }
+
+    #[test]
+    fn two_threads_pass_the_gil_back_and_forth() {
+        let gil = Arc::new(Gil::new());
+        let turn = Arc::new(AtomicU32::new(0));
+        let threads: Vec<_> = (0..2u32)
+            .map(|me| {
+                let (gil, turn) = (gil.clone(), turn.clone());
+                std::thread::spawn(move || {
+                    gil.lock();
+                    for _ in 0..2_000 {
+                        while turn.load(Ordering::Relaxed) != me {
+                            gil.unlock();
+                            gil.lock();
+                        }
+                        turn.store(1 - me, Ordering::Relaxed);
+                    }
+                    gil.unlock();
+                })
+            })
+            .collect();
+        for t in threads {
+            t.join().unwrap();
+        }
+        assert_eq!(gil.state.load(Ordering::Relaxed), 0);
+    }
+
+    #[test]
+    fn fork_child_keeps_only_the_lock_bit() {
+        let gil = Gil::new();
+        gil.state
+            .store(LOCKED | SPINNING | 2 * SLEEPER, Ordering::Relaxed);
+        gil.after_fork_child();
+        assert_eq!(gil.state.load(Ordering::Relaxed), LOCKED);
+        gil.unlock();
+        assert_eq!(gil.state.load(Ordering::Relaxed), 0);
     }
 }
