@@ -668,7 +668,7 @@ mod tests {
     fn fork_child_keeps_only_the_lock_bit() {
         let gil = Gil::new();
         gil.state
-            .store(LOCKED | SPINNING | 2 * SLEEPER, Ordering::Relaxed);
+            .store(LOCKED | SPINNING | (2 * SLEEPER), Ordering::Relaxed);
         gil.after_fork_child();
         assert_eq!(gil.state.load(Ordering::Relaxed), LOCKED);
         gil.unlock();
