@@ -10,12 +10,141 @@
 //! allocated at all, and the strings of a list read from C, or the parts of
 //! a string, can share one buffer.
 
+use std::alloc::Layout;
 use std::fmt;
 use std::hash::{Hash, Hasher};
-use std::sync::Arc;
+use std::ptr::{self, NonNull};
+use std::sync::atomic::{AtomicUsize, Ordering, fence};
 
 /// One `wchar_t` code unit (a signed 32-bit integer on Linux).
 pub type WChar = libc::wchar_t;
+
+/// An immutable, reference-counted buffer of code units: what
+/// `Arc<[WChar]>` would be, except that the count is changed with plain
+/// loads and stores while the process has one thread (nobody else can hold a
+/// reference then), and with atomic read-modify-writes otherwise.
+pub struct Units {
+    ptr: NonNull<Header>,
+}
+
+/// What precedes a [`Units`] buffer's code units in its allocation.
+#[repr(C)]
+struct Header {
+    count: AtomicUsize,
+    len: usize,
+}
+
+/// The code units start right after the header.
+const UNITS_OFFSET: usize = std::mem::size_of::<Header>();
+const _: () = assert!(UNITS_OFFSET % std::mem::align_of::<WChar>() == 0);
+
+// SAFETY: the units never change once built and the count is atomic, as
+// for `Arc<[WChar]>`.
+unsafe impl Send for Units {}
+// SAFETY: as above.
+unsafe impl Sync for Units {}
+
+impl Units {
+    fn layout(len: usize) -> Layout {
+        let units = Layout::array::<WChar>(len).expect("a wide string fits in memory");
+        let (layout, offset) = Layout::new::<Header>()
+            .extend(units)
+            .expect("a wide string fits in memory");
+        debug_assert_eq!(offset, UNITS_OFFSET);
+        layout.pad_to_align()
+    }
+
+    /// A buffer of `len` units, which `fill` writes (it gets them zeroed).
+    pub fn build(len: usize, fill: impl FnOnce(&mut [WChar])) -> Units {
+        let layout = Units::layout(len);
+        // SAFETY: the layout is never zero-sized (it holds the header).
+        let raw = unsafe { std::alloc::alloc(layout) }.cast::<Header>();
+        let Some(ptr) = NonNull::new(raw) else {
+            std::alloc::handle_alloc_error(layout)
+        };
+        // SAFETY: the allocation is fresh and sized for the header followed
+        // by `len` units; nothing else refers to it yet.
+        unsafe {
+            ptr.as_ptr().write(Header {
+                count: AtomicUsize::new(1),
+                len,
+            });
+            let data = ptr.as_ptr().cast::<u8>().add(UNITS_OFFSET).cast::<WChar>();
+            ptr::write_bytes(data, 0, len);
+            fill(std::slice::from_raw_parts_mut(data, len));
+        }
+        Units { ptr }
+    }
+
+    /// A copy of `units`.
+    pub fn copy_of(units: &[WChar]) -> Units {
+        Units::build(units.len(), |dst| dst.copy_from_slice(units))
+    }
+
+    fn header(&self) -> &Header {
+        // SAFETY: the header lives as long as any reference to the buffer.
+        unsafe { self.ptr.as_ref() }
+    }
+}
+
+impl std::ops::Deref for Units {
+    type Target = [WChar];
+    fn deref(&self) -> &[WChar] {
+        // SAFETY: `len` initialized units follow the header and never change.
+        unsafe {
+            std::slice::from_raw_parts(
+                self.ptr
+                    .as_ptr()
+                    .cast::<u8>()
+                    .add(UNITS_OFFSET)
+                    .cast::<WChar>(),
+                self.header().len,
+            )
+        }
+    }
+}
+
+impl Clone for Units {
+    fn clone(&self) -> Units {
+        let count = &self.header().count;
+        if crate::runtime::thread::single_threaded() {
+            count.store(count.load(Ordering::Relaxed) + 1, Ordering::Relaxed);
+        } else {
+            count.fetch_add(1, Ordering::Relaxed);
+        }
+        Units { ptr: self.ptr }
+    }
+}
+
+impl Drop for Units {
+    fn drop(&mut self) {
+        let header = self.header();
+        let count = &header.count;
+        if crate::runtime::thread::single_threaded() {
+            let n = count.load(Ordering::Relaxed);
+            if n != 1 {
+                count.store(n - 1, Ordering::Relaxed);
+                return;
+            }
+        } else {
+            if count.fetch_sub(1, Ordering::Release) != 1 {
+                return;
+            }
+            // Every other owner's last use happens before the free.
+            fence(Ordering::Acquire);
+        }
+        let layout = Units::layout(header.len);
+        // SAFETY: this was the last reference; allocated with this layout.
+        unsafe { std::alloc::dealloc(self.ptr.as_ptr().cast::<u8>(), layout) };
+    }
+}
+
+impl FromIterator<WChar> for Units {
+    fn from_iter<I: IntoIterator<Item = WChar>>(iter: I) -> Units {
+        let v: Vec<WChar> = iter.into_iter().collect();
+        Units::copy_of(&v)
+    }
+}
 
 /// An immutable wide string without NUL units.
 #[derive(Clone)]
@@ -27,7 +156,7 @@ enum Repr {
     Static(&'static [WChar]),
     /// `buf[start..end]`, `buf` shared with other strings.
     Shared {
-        buf: Arc<[WChar]>,
+        buf: Units,
         start: usize,
         end: usize,
     },
@@ -57,7 +186,7 @@ impl WideString {
         WideString(Repr::Static(until_nul(units)))
     }
 
-    fn shared(buf: Arc<[WChar]>) -> WideString {
+    fn shared(buf: Units) -> WideString {
         let end = buf.len();
         WideString(Repr::Shared { buf, start: 0, end })
     }
@@ -69,7 +198,7 @@ impl WideString {
         }
         match units.iter().position(|&c| c == 0) {
             Some(nul) => WideString::from_slice(&units[..nul]),
-            None => WideString::shared(Arc::from(units)),
+            None => WideString::shared(Units::copy_of(&units)),
         }
     }
 
@@ -79,7 +208,7 @@ impl WideString {
         if units.is_empty() {
             return WideString::new();
         }
-        WideString::shared(Arc::from(units))
+        WideString::shared(Units::copy_of(units))
     }
 
     /// Widens each byte into the unit of the same value (one allocation);
@@ -92,13 +221,17 @@ impl WideString {
         if bytes.is_empty() {
             return WideString::new();
         }
-        WideString::shared(bytes.iter().map(|&b| WChar::from(b)).collect())
+        WideString::shared(Units::build(bytes.len(), |dst| {
+            for (d, &b) in dst.iter_mut().zip(bytes) {
+                *d = WChar::from(b);
+            }
+        }))
     }
 
     /// The strings of a buffer holding NUL-terminated strings one after the
     /// other, sharing the buffer (units after the last NUL are ignored);
     /// `count` is the expected number of strings (a capacity hint).
-    pub fn split_terminated(buf: Arc<[WChar]>, count: usize) -> Vec<WideString> {
+    pub fn split_terminated(buf: Units, count: usize) -> Vec<WideString> {
         let mut out = Vec::with_capacity(count);
         let mut start = 0;
         for (i, &c) in buf.iter().enumerate() {
@@ -272,7 +405,7 @@ mod tests {
         let heap = WideString::from("-Xdev");
         assert_eq!(heap.slice(2..5), "dev".into());
         assert!(heap.slice(2..2).is_empty());
-        let buf: Arc<[WChar]> = "ab\0\0c\0d".chars().map(|c| c as WChar).collect();
+        let buf: Units = "ab\0\0c\0d".chars().map(|c| c as WChar).collect();
         let parts = WideString::split_terminated(buf, 3);
         assert_eq!(parts, vec!["ab".into(), WideString::new(), "c".into()]);
         let mut h1 = std::collections::hash_map::DefaultHasher::new();

@@ -66,24 +66,36 @@ cat <<'NOTES'
 
 ## Notes on the targets not met yet
 
-- **Config resolution** (0.43-0.85 of CPython over the runs of 2026-11-28,
-  from 1.5): `PyConfig_Read` now keeps every C block whose value did not
-  change and allocates only what the caller sees (33 blocks of 41 per
-  iteration; 26k instructions against CPython's 68k). With `-X dev` in the
-  measured argv every one of those blocks goes through the debug hooks; the
-  rest is the C-struct <-> model round trip of the two-layer design, spread
-  over many small steps. 1/3 needs a list type with one shared buffer.
-- **GILState with a kept thread state** (0.33-0.41): the path is two atomic
-  read-modify-writes (taking and releasing the GIL) and ~60 instructions,
-  against CPython's ~490; on this virtual machine the two atomics dominate.
-- **16-thread fairness** and the **million live blocks** ratio move with the
-  load of the machine (0.30-0.86 and 0.86-1.25 in runs minutes apart; the
-  live-blocks time is mostly page faults, in both columns).
+- **Config resolution** (0.42 of CPython in a 20,000-iteration loop on
+  2026-11-29, from 0.54): per iteration pyrt runs 28k instructions against
+  CPython's 71k (callgrind). About 11k of them are memory: with `-X dev` in
+  the measured argv, each of the 38 blocks C can see (the argv and
+  orig_argv strings, the paths, the lists) goes through the debug hooks
+  and the C library's `malloc`/`free`, as in CPython; those blocks are the
+  ones `PyConfig_Clear` frees one by one, so they cannot share a buffer.
+  The rest is the C-struct <-> model round trip of the two-layer design
+  (`to_model`, `read`, `assign_model`), spread over many small steps; 1/3
+  needs that round trip roughly halved. The shared strings' reference
+  counts no longer use atomic instructions while the process has one
+  thread (each one cost about 10 ns on this machine).
+
+## How to read some rows
+
+- **GILState with a kept thread state** is measured in a process with one
+  thread. There glibc's mutexes (CPython's GIL) and pyrt's GIL (through
+  glibc's `__libc_single_threaded`) both skip atomic instructions. With a
+  second thread alive, the pair costs about 20 ns in pyrt and 80 ns in
+  CPython on this machine (0.25).
+- **Contention**: the threads start together (a barrier), so the fairness
+  (fewest / most operations of one thread) compares them over the same
+  window. pyrt's GIL serves waiting threads in arrival order, in turns of
+  512 releases or 5 ms (docs/differences.md, "Who gets the GIL next").
 - **Raw domain pairs** (not a target): `PyMem_RawMalloc`/`PyMem_RawFree` call
-  the C library's allocator as CPython's do, plus one atomic addition each
-  for the live-block statistics (`PyRT_Mem_GetStats`); CPython's column also
-  runs on the oracle's own (newer) C library, whose `malloc` is faster here
-  (compare the two `floor_malloc_free_64` rows).
+  the C library's allocator as CPython's do, plus an update of the
+  live-block statistics (`PyRT_Mem_GetStats`; atomic when the process has
+  more than one thread); CPython's column also runs on the oracle's own
+  (newer) C library, whose `malloc` is faster here (compare the two
+  `floor_malloc_free_64` rows).
 - **Resident growth** is measured once the heap has settled (at least one
   second or 50 cycles of warm-up, then at least one second or 200 cycles,
   both capped at 3000): pyrt's heap settles after a one-time step of 8 KiB

@@ -160,25 +160,22 @@ pub unsafe fn read_array(
         // SAFETY: non-NULL item, NUL-terminated by the caller's contract.
         total += unsafe { libc::wcslen(item) } + 1;
     }
-    let mut buf = std::sync::Arc::<[WChar]>::new_uninit_slice(total);
-    let Some(slots) = std::sync::Arc::get_mut(&mut buf) else {
-        unreachable!("a new Arc is unique")
-    };
-    let mut at = 0;
-    for &item in items {
-        // SAFETY: as above.
-        let n = unsafe { libc::wcslen(item) } + 1;
-        // Each item with its NUL (the lengths were summed above; a string
-        // that grew since stops here).
-        let dst = &mut slots[at..at + n];
-        // SAFETY: the item's `n` units are readable (caller contract) and
-        // `dst` has room for them; a new buffer does not overlap C's strings.
-        unsafe { ptr::copy_nonoverlapping(item, dst.as_mut_ptr().cast::<WChar>(), n) };
-        at += n;
-    }
-    assert_eq!(at, total, "a list item changed while it was read");
-    // SAFETY: the loop wrote all `total` slots (checked just above).
-    let buf = unsafe { buf.assume_init() };
+    let buf = crate::wstr::Units::build(total, |slots| {
+        let mut at = 0;
+        for &item in items {
+            // SAFETY: as above.
+            let n = unsafe { libc::wcslen(item) } + 1;
+            // Each item with its NUL (the lengths were summed above; a
+            // string that grew since stops here).
+            let dst = &mut slots[at..at + n];
+            // SAFETY: the item's `n` units are readable (caller contract)
+            // and `dst` has room for them; a new buffer does not overlap
+            // C's strings.
+            unsafe { ptr::copy_nonoverlapping(item, dst.as_mut_ptr(), n) };
+            at += n;
+        }
+        assert_eq!(at, total, "a list item changed while it was read");
+    });
     Ok(WideString::split_terminated(buf, items.len()))
 }
 

@@ -112,7 +112,8 @@ static KEPT: Mutex<Vec<Ptr<PyMemAllocatorEx>>> = Mutex::new(Vec::new());
 static KEPT_ARENAS: Mutex<Vec<Ptr<PyObjectArenaAllocator>>> = Mutex::new(Vec::new());
 
 /// Live blocks and bytes of one domain, updated from any thread with one
-/// atomic addition: blocks in the high 27 bits, bytes in 8-byte units (each
+/// atomic addition (a plain load and store while the process has one
+/// thread): blocks in the high 27 bits, bytes in 8-byte units (each
 /// block's size rounded up) in the low 37 bits, so up to 134 million live
 /// blocks and 1 TiB.
 struct SharedCounters(AtomicU64);
@@ -132,8 +133,14 @@ impl SharedCounters {
 
     #[inline(always)]
     fn add(&self, blocks: i64, units: i64) {
-        let delta = (blocks << UNIT_BITS).wrapping_add(units);
-        self.0.fetch_add(delta as u64, Ordering::Relaxed);
+        let delta = ((blocks << UNIT_BITS).wrapping_add(units)) as u64;
+        if crate::runtime::thread::single_threaded() {
+            // No other thread exists to read or change the counters.
+            let v = self.0.load(Ordering::Relaxed);
+            self.0.store(v.wrapping_add(delta), Ordering::Relaxed);
+        } else {
+            self.0.fetch_add(delta, Ordering::Relaxed);
+        }
     }
 
     fn get(&self) -> (i64, i64) {

@@ -68,10 +68,10 @@ unsafe extern "C" {
 }
 
 /// True while the calling thread is the process's only thread: nothing
-/// else can touch a GIL's word, so it needs no atomic read-modify-write
-/// (glibc's own mutexes use the same flag the same way).
+/// else can touch a GIL's word (or a shared counter), so it needs no atomic
+/// read-modify-write (glibc's own mutexes use the same flag the same way).
 #[inline(always)]
-fn single_threaded() -> bool {
+pub(crate) fn single_threaded() -> bool {
     // SAFETY: glibc's exported flag, a byte that lives as long as the process.
     unsafe { __libc_single_threaded.load(Ordering::Relaxed) != 0 }
 }
