@@ -90,6 +90,14 @@ static void bench_rss(void) {
     printf("rss_growth_per_cycle %.2f %.2f KiB\n", per_cycle, per_cycle);
 }
 
+/* A thread that only waits until the benchmark unlocks `idle_lock`. */
+static pthread_mutex_t idle_lock = PTHREAD_MUTEX_INITIALIZER;
+static void *idle_thread(void *arg) {
+    pthread_mutex_lock(&idle_lock);
+    pthread_mutex_unlock(&idle_lock);
+    return arg;
+}
+
 static void bench_states(void) {
     init(0);
     PyThreadState *main_t = PyThreadState_Get();
@@ -120,6 +128,17 @@ static void bench_states(void) {
         PyGILState_STATE s = PyGILState_Ensure();
         PyGILState_Release(s);
     }, );
+    /* The same with a second thread alive (idle): the C library's and the
+     * GIL's locks can no longer skip atomic instructions. */
+    pthread_t idle;
+    pthread_mutex_lock(&idle_lock);
+    pthread_create(&idle, NULL, idle_thread, NULL);
+    SAMPLE("gilstate_kept_threaded", 101, 1000, , {
+        PyGILState_STATE s = PyGILState_Ensure();
+        PyGILState_Release(s);
+    }, );
+    pthread_mutex_unlock(&idle_lock);
+    pthread_join(idle, NULL);
     PyEval_RestoreThread(saved);
     Py_FinalizeEx();
 }

@@ -81,11 +81,11 @@ cat <<'NOTES'
 
 ## How to read some rows
 
-- **GILState with a kept thread state** is measured in a process with one
-  thread. There glibc's mutexes (CPython's GIL) and pyrt's GIL (through
-  glibc's `__libc_single_threaded`) both skip atomic instructions. With a
-  second thread alive, the pair costs about 20 ns in pyrt and 80 ns in
-  CPython on this machine (0.25).
+- **GILState with a kept thread state** (`gilstate_kept`, the target) is
+  measured in a process with one thread. There glibc's mutexes (CPython's
+  GIL) and pyrt's GIL (through glibc's `__libc_single_threaded`) both skip
+  atomic instructions. `gilstate_kept_threaded` is the same pair with a
+  second (idle) thread alive, where neither can.
 - **Contention**: the threads start together (a barrier), so the fairness
   (fewest / most operations of one thread) compares them over the same
   window. pyrt's GIL serves waiting threads in arrival order, in turns of
