@@ -6,9 +6,20 @@
  * memory must stay flat after the first 300 cycles (allocator warm-up). The
  * native run measures it; under valgrind or AddressSanitizer
  * (PYRT_TEST_SANITIZER is set) the tool's own memory makes resident memory
- * meaningless, so those runs check memory errors and leaks only. */
+ * meaningless, so those runs check memory errors and leaks only.
+ *
+ * ensure_after_finalize: a thread without a thread state that calls
+ * PyGILState_Ensure once the runtime is finalized blocks for good (pyrt
+ * treats it as CPython treats threads that take the GIL during
+ * finalization), and the process still exits normally. CPython 3.14
+ * crashes there. */
 #include "harness.h"
 #include "rss.h"
+
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
+#include <time.h>
 
 static int exit_calls, pending_calls;
 static void on_exit_cb(void) { exit_calls++; }
@@ -49,8 +60,55 @@ static int cycles(void) {
     return 0;
 }
 
+/* Per late thread: set up (kept ones), calling PyGILState_Ensure, returned. */
+static atomic_int late_ready[2], late_calling[2], late_returned[2], finalized;
+static PyInterpreterState *late_interp;
+
+/* Thread 0 has no thread state; thread 1 keeps one (made and attached once,
+ * then detached), which finalization deletes. */
+static void *late_ensure(void *arg) {
+    int kept = arg != NULL;
+    if (kept) {
+        PyThreadState *t = PyThreadState_New(late_interp);
+        PyEval_RestoreThread(t);
+        PyEval_SaveThread();
+    }
+    atomic_store(&late_ready[kept], 1);
+    while (!atomic_load(&finalized)) sched_yield();
+    atomic_store(&late_calling[kept], 1);
+    PyGILState_STATE s = PyGILState_Ensure();
+    atomic_store(&late_returned[kept], 1);
+    PyGILState_Release(s);
+    return NULL;
+}
+
+static int ensure_after_finalize(void) {
+    init_isolated();
+    late_interp = PyInterpreterState_Get();
+    PyThreadState *main_t = PyEval_SaveThread();
+    pthread_t th[2];
+    for (int i = 0; i < 2; i++) {
+        CHECK(pthread_create(&th[i], NULL, late_ensure, i ? &th[i] : NULL) == 0);
+        while (!atomic_load(&late_ready[i])) sched_yield();
+    }
+    PyEval_RestoreThread(main_t);
+    CHECK(Py_FinalizeEx() == 0);
+    atomic_store(&finalized, 1);
+    while (!atomic_load(&late_calling[0]) || !atomic_load(&late_calling[1])) sched_yield();
+    struct timespec d = {0, 200 * 1000 * 1000};
+    nanosleep(&d, NULL);
+    printf("PyGILState_Ensure returned: without a thread state %d, with a kept one %d\n",
+           atomic_load(&late_returned[0]), atomic_load(&late_returned[1]));
+    /* The process exits around the blocked threads (the runner then
+     * ignores their stacks, "possibly lost" to valgrind). */
+    for (int i = 0; i < 2; i++) CHECK(pthread_detach(th[i]) == 0);
+    puts("both threads are still blocked at exit");
+    return 0;
+}
+
 static const struct test_case cases[] = {
     {"cycles", cycles},
+    {"ensure_after_finalize", ensure_after_finalize},
     {NULL, NULL},
 };
 

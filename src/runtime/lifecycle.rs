@@ -84,6 +84,7 @@ pub fn initialize(config: Config) -> PyResult<()> {
         }
         apply_config(&mut rt, &config);
         rt.finalizing = 0;
+        thread::set_finalizing(std::ptr::null_mut());
         rt.next_interp_id = 0;
         MAIN_THREAD.store(os_thread(), std::sync::atomic::Ordering::Relaxed);
         let interp = crate::runtime::interp::new_interp(&mut rt, config, thread::main_gil())?;
@@ -231,6 +232,7 @@ pub fn finalize() -> i32 {
     {
         let mut rt = runtime::lock();
         rt.finalizing = main_tstate.0 as usize;
+        thread::set_finalizing(main_tstate.0);
         rt.initialized = false;
         rt.core_initialized = false;
     }

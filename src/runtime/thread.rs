@@ -480,10 +480,64 @@ pub(crate) fn bind_gilstate(t: *mut PyThreadState) {
 /// Takes `t`'s GIL and makes `t` current; like CPython, attaching a thread
 /// state that is not its thread's GILState thread state makes it that (the
 /// previous one is unbound). The thread must have no current thread state.
+/// While the runtime is finalizing, any thread but the finalizing one that
+/// gets here releases the GIL again and blocks for good, as in CPython.
 pub(crate) fn attach(t: *mut PyThreadState) {
+    if must_exit(t) {
+        // Checked before `t` is touched: finalization may have freed it.
+        hang_unlocked();
+    }
     // SAFETY: callers pass a live thread state; its GIL outlives it.
-    unsafe { (*(*t).gil).lock() };
+    let gil = unsafe { &*(*t).gil };
+    gil.lock();
+    if must_exit(t) {
+        hang(gil);
+    }
     attach_locked(t);
+}
+
+/// The thread state finalizing the runtime, from the moment finalization
+/// starts tearing the main interpreter down until the next initialization
+/// (0: none).
+static FINALIZING: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// The OS thread (`pthread_self`) of [`FINALIZING`].
+static FINALIZING_OS_THREAD: AtomicU64 = AtomicU64::new(0);
+
+/// Records `t`, the calling thread's, as the thread state finalizing the
+/// runtime (NULL: none).
+pub fn set_finalizing(t: *mut PyThreadState) {
+    // SAFETY: pthread_self has no preconditions.
+    let me = unsafe { libc::pthread_self() } as u64;
+    FINALIZING_OS_THREAD.store(me, Ordering::SeqCst);
+    FINALIZING.store(t as usize, Ordering::SeqCst);
+}
+
+/// True when the runtime is finalizing and `t` is not the finalizing thread
+/// state: like CPython, a thread that takes a GIL then never returns.
+#[inline(always)]
+fn must_exit(t: *mut PyThreadState) -> bool {
+    let f = FINALIZING.load(Ordering::Relaxed);
+    f != 0 && f != t as usize
+}
+
+/// Releases `gil` and blocks the calling thread for good.
+#[cold]
+#[inline(never)]
+fn hang(gil: &Gil) -> ! {
+    gil.unlock();
+    hang_unlocked()
+}
+
+/// Blocks the calling thread for good.
+#[cold]
+#[inline(never)]
+fn hang_unlocked() -> ! {
+    loop {
+        // SAFETY: pause has no preconditions; it returns only after a
+        // signal handler ran.
+        unsafe { libc::pause() };
+    }
 }
 
 /// [`attach`] when the calling thread already took `t`'s GIL.
@@ -502,7 +556,7 @@ pub(crate) fn attach_locked(t: *mut PyThreadState) {
 pub(crate) fn try_attach(t: *mut PyThreadState) -> bool {
     // SAFETY: callers pass a live thread state; its GIL outlives it.
     unsafe {
-        if !(*t).bound_gilstate.get() || !(*(*t).gil).try_lock() {
+        if must_exit(t) || !(*t).bound_gilstate.get() || !(*(*t).gil).try_lock() {
             return false;
         }
     }
@@ -518,10 +572,21 @@ pub(crate) extern "C" fn detach_nounwind() {
 }
 
 /// Takes the main interpreter's GIL for a thread state the caller is about
-/// to create and attach with [`attach_locked`]; returns it.
+/// to create and attach with [`attach_locked`]; returns it. Never returns
+/// while the runtime is finalizing (see [`attach`]).
 pub(crate) fn lock_main_gil() -> &'static Gil {
     let gil: &'static Gil = &MAIN_GIL;
     gil.lock();
+    // The thread state is not made yet: hang if another OS thread finalized
+    // the runtime (the finalizing one goes on, to fail for want of an
+    // interpreter).
+    if FINALIZING.load(Ordering::Relaxed) != 0 {
+        // SAFETY: pthread_self has no preconditions.
+        let me = unsafe { libc::pthread_self() } as u64;
+        if FINALIZING_OS_THREAD.load(Ordering::Relaxed) != me {
+            hang(gil);
+        }
+    }
     gil
 }
 
