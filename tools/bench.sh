@@ -66,8 +66,12 @@ cat <<'NOTES'
 
 ## Notes on the targets not met yet
 
-- **Config resolution** (0.42 of CPython in a 20,000-iteration loop on
-  2026-11-29, from 0.54): per iteration pyrt runs 28k instructions against
+- **Config resolution** (about 0.42 of CPython on 2026-11-29, from 0.54):
+  on this machine each run of either build lands in one of two speeds
+  (pyrt 2.4 or 4.3 us per iteration, CPython 5.9 or 10 us, with or without
+  pinning to one CPU or address randomization), so one `make bench` can
+  pair different ones and report anything from 0.25 to 0.70; runs in the
+  same speed give 0.40-0.45. Per iteration pyrt runs 28k instructions against
   CPython's 71k (callgrind). About 11k of them are memory: with `-X dev` in
   the measured argv, each of the 38 blocks C can see (the argv and
   orig_argv strings, the paths, the lists) goes through the debug hooks
