@@ -78,12 +78,15 @@ pub(crate) fn single_threaded() -> bool {
 
 /// One global interpreter lock.
 ///
-/// Policy: a free GIL goes to whoever takes it first (the releasing thread
-/// may take it straight back), except that once a waiter is awake and
-/// polling, the next release reserves the GIL for it. The awake waiter is the
-/// longest sleeper (the kernel wakes futex waiters in arrival order), so
-/// under contention every waiting thread gets a turn, and a turn lasts about
-/// as long as waking the next thread takes.
+/// Policy: at most one waiter is awake, polling the word; the others sleep
+/// on a futex and the kernel wakes them in arrival order. A free GIL goes to
+/// whoever takes it first (the releasing thread may take it straight back)
+/// unless a release reserved it (`HANDOFF`) for the awake waiter. A release
+/// reserves it when the awake waiter is the only waiter (two threads pass
+/// the GIL back and forth at once), or, with others asleep, when the
+/// holder's turn is over: `TURN_RELEASES` releases or `TURN_NS` since the
+/// previous hand-over. The holder then queues behind the sleepers, so under
+/// contention the threads take turns of equal length in arrival order.
 pub struct Gil {
     /// `LOCKED | HANDOFF | SPINNING | WAKING`, plus `SLEEPER` per sleeper;
     /// alone in its cache line, which the awake waiter polls.
