@@ -364,6 +364,7 @@ pub fn after_fork_child() {
     let mut rt = runtime::lock();
     rt.pending.clear();
     rt.pending_busy = false;
+    thread::main_gil_after_fork_child();
     for interp in &rt.interps {
         interp.gil.after_fork_child();
     }

@@ -380,6 +380,11 @@ pub fn main_gil() -> std::sync::Arc<Gil> {
     MAIN_GIL.clone()
 }
 
+/// [`Gil::after_fork_child`] for the main GIL, which outlives runtimes.
+pub fn main_gil_after_fork_child() {
+    MAIN_GIL.after_fork_child();
+}
+
 impl Default for Gil {
     fn default() -> Self {
         Gil::new()
