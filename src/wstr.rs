@@ -14,7 +14,9 @@ use std::alloc::Layout;
 use std::fmt;
 use std::hash::{Hash, Hasher};
 use std::ptr::{self, NonNull};
-use std::sync::atomic::{AtomicUsize, Ordering, fence};
+use std::sync::atomic::{AtomicU64, Ordering, fence};
+
+use crate::runtime::thread::fetch_add_unshared;
 
 /// One `wchar_t` code unit (a signed 32-bit integer on Linux).
 pub type WChar = libc::wchar_t;
@@ -30,7 +32,7 @@ pub struct Units {
 /// What precedes a [`Units`] buffer's code units in its allocation.
 #[repr(C)]
 struct Header {
-    count: AtomicUsize,
+    count: AtomicU64,
     len: usize,
 }
 
@@ -54,8 +56,8 @@ impl Units {
         layout.pad_to_align()
     }
 
-    /// A buffer of `len` units, which `fill` writes (it gets them zeroed).
-    pub fn build(len: usize, fill: impl FnOnce(&mut [WChar])) -> Units {
+    /// A new buffer of `len` units, not yet written, and its units.
+    fn alloc(len: usize) -> (Units, *mut WChar) {
         let layout = Units::layout(len);
         // SAFETY: the layout is never zero-sized (it holds the header).
         let raw = unsafe { std::alloc::alloc(layout) }.cast::<Header>();
@@ -63,22 +65,35 @@ impl Units {
             std::alloc::handle_alloc_error(layout)
         };
         // SAFETY: the allocation is fresh and sized for the header followed
-        // by `len` units; nothing else refers to it yet.
+        // by `len` units.
         unsafe {
             ptr.as_ptr().write(Header {
-                count: AtomicUsize::new(1),
+                count: AtomicU64::new(1),
                 len,
             });
             let data = ptr.as_ptr().cast::<u8>().add(UNITS_OFFSET).cast::<WChar>();
+            (Units { ptr }, data)
+        }
+    }
+
+    /// A buffer of `len` units, which `fill` writes (it gets them zeroed).
+    pub fn build(len: usize, fill: impl FnOnce(&mut [WChar])) -> Units {
+        let (buf, data) = Units::alloc(len);
+        // SAFETY: `data` holds `len` units that nothing else refers to yet;
+        // zeroed, they are initialized before `fill` sees them.
+        unsafe {
             ptr::write_bytes(data, 0, len);
             fill(std::slice::from_raw_parts_mut(data, len));
         }
-        Units { ptr }
+        buf
     }
 
     /// A copy of `units`.
     pub fn copy_of(units: &[WChar]) -> Units {
-        Units::build(units.len(), |dst| dst.copy_from_slice(units))
+        let (buf, data) = Units::alloc(units.len());
+        // SAFETY: `data` holds `units.len()` units, in a new allocation.
+        unsafe { ptr::copy_nonoverlapping(units.as_ptr(), data, units.len()) };
+        buf
     }
 
     fn header(&self) -> &Header {
@@ -106,12 +121,7 @@ impl std::ops::Deref for Units {
 
 impl Clone for Units {
     fn clone(&self) -> Units {
-        let count = &self.header().count;
-        if crate::runtime::thread::single_threaded() {
-            count.store(count.load(Ordering::Relaxed) + 1, Ordering::Relaxed);
-        } else {
-            count.fetch_add(1, Ordering::Relaxed);
-        }
+        fetch_add_unshared(&self.header().count, 1, Ordering::Relaxed);
         Units { ptr: self.ptr }
     }
 }
@@ -119,30 +129,14 @@ impl Clone for Units {
 impl Drop for Units {
     fn drop(&mut self) {
         let header = self.header();
-        let count = &header.count;
-        if crate::runtime::thread::single_threaded() {
-            let n = count.load(Ordering::Relaxed);
-            if n != 1 {
-                count.store(n - 1, Ordering::Relaxed);
-                return;
-            }
-        } else {
-            if count.fetch_sub(1, Ordering::Release) != 1 {
-                return;
-            }
-            // Every other owner's last use happens before the free.
-            fence(Ordering::Acquire);
+        if fetch_add_unshared(&header.count, u64::MAX, Ordering::Release) != 1 {
+            return;
         }
+        // Every other owner's last use happens before the free.
+        fence(Ordering::Acquire);
         let layout = Units::layout(header.len);
         // SAFETY: this was the last reference; allocated with this layout.
         unsafe { std::alloc::dealloc(self.ptr.as_ptr().cast::<u8>(), layout) };
-    }
-}
-
-impl FromIterator<WChar> for Units {
-    fn from_iter<I: IntoIterator<Item = WChar>>(iter: I) -> Units {
-        let v: Vec<WChar> = iter.into_iter().collect();
-        Units::copy_of(&v)
     }
 }
 
@@ -405,7 +399,8 @@ mod tests {
         let heap = WideString::from("-Xdev");
         assert_eq!(heap.slice(2..5), "dev".into());
         assert!(heap.slice(2..2).is_empty());
-        let buf: Units = "ab\0\0c\0d".chars().map(|c| c as WChar).collect();
+        let units: Vec<WChar> = "ab\0\0c\0d".chars().map(|c| c as WChar).collect();
+        let buf = Units::copy_of(&units);
         let parts = WideString::split_terminated(buf, 3);
         assert_eq!(parts, vec!["ab".into(), WideString::new(), "c".into()]);
         let mut h1 = std::collections::hash_map::DefaultHasher::new();

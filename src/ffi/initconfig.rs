@@ -1067,10 +1067,12 @@ pub unsafe extern "C" fn PyConfig_SetBytesArgv(
 }
 
 /// Borrows `argc` (at most `out.len()`) NUL-terminated byte strings into
-/// `out`, returning their count; None for a NULL item or array.
+/// `out`, returning their count; None for a negative or too large count, a
+/// NULL array or a NULL item.
 ///
 /// # Safety
-/// As for [`read_bytes_array`], with `0 <= argc <= out.len()`.
+/// When `argc > 0`, `argv` is NULL or points to `argc` pointers, each NULL
+/// or a NUL-terminated string that stays unchanged while `out` uses it.
 unsafe fn borrow_bytes_array(
     argc: isize,
     argv: *const *mut c_char,
@@ -1095,22 +1097,11 @@ unsafe fn borrow_bytes_array(
 /// Borrows `argc` NUL-terminated byte strings; None for a negative count or a NULL item.
 ///
 /// # Safety
-/// When `argc > 0`, `argv` is NULL or holds `argc` pointers, each NULL or
-/// NUL-terminated, and the strings stay unchanged for `'a`.
+/// As for [`borrow_bytes_array`].
 pub unsafe fn read_bytes_array<'a>(argc: isize, argv: *const *mut c_char) -> Option<Vec<&'a [u8]>> {
-    if argc < 0 || (argc > 0 && argv.is_null()) {
-        return None;
-    }
-    let mut out = Vec::with_capacity(argc as usize);
-    for i in 0..argc as usize {
-        // SAFETY: `i < argc` (caller contract).
-        let p = unsafe { *argv.add(i) };
-        if p.is_null() {
-            return None;
-        }
-        // SAFETY: non-NULL items are NUL-terminated (caller contract).
-        out.push(unsafe { CStr::from_ptr(p) }.to_bytes());
-    }
+    let mut out = vec![&[][..]; usize::try_from(argc).ok()?];
+    // SAFETY: forwarded contract; `out` has room for all `argc` strings.
+    unsafe { borrow_bytes_array(argc, argv, &mut out) }?;
     Some(out)
 }
 

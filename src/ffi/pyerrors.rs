@@ -15,8 +15,9 @@ fn runtime_state() -> String {
     let Some(rt) = runtime::try_lock() else {
         return "unknown".into();
     };
-    if rt.finalizing != 0 {
-        format!("finalizing (tstate=0x{:016x})", rt.finalizing)
+    let finalizing = crate::runtime::thread::finalizing();
+    if finalizing != 0 {
+        format!("finalizing (tstate=0x{finalizing:016x})")
     } else if rt.initialized {
         "initialized".into()
     } else if rt.core_initialized {

@@ -346,27 +346,13 @@ pub extern "C" fn PyGILState_Ensure() -> PyGILState_STATE {
     })
 }
 
-/// [`PyGILState_Ensure`] past the nested case. `extern "C"` makes the call
+/// [`PyGILState_Ensure`] in full (the export handles the nested call and a
+/// kept thread state whose GIL is free itself). `extern "C"` makes the call
 /// one that cannot unwind (the guard inside catches panics), so the export
 /// can jump to it.
 #[inline(never)]
 extern "C" fn gilstate_ensure() -> PyGILState_STATE {
     guard(c"PyGILState_Ensure", || {
-        // Fast paths: this thread's GILState thread state is current (nested
-        // call) or detached (kept thread state).
-        let (t0, cur) = thread::slots(|s| (s.gilstate.get(), s.current.get()));
-        if !t0.is_null() && (cur == t0 || cur.is_null()) {
-            let state = if cur == t0 {
-                PyGILState_LOCKED
-            } else {
-                thread::attach(t0);
-                PyGILState_UNLOCKED
-            };
-            // SAFETY: `t0` is this thread's live GILState thread state.
-            let counter = unsafe { &(*t0).gilstate_counter };
-            counter.set(counter.get() + 1);
-            return state;
-        }
         let mut t = thread::gilstate();
         let state = if t.is_null() {
             // The GIL first, then the thread state, made under it: threads

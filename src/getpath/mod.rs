@@ -153,26 +153,16 @@ pub enum Error {
 }
 
 /// `python` followed by the numbers joined with `sep` (`python3.14`,
-/// `python314`, `python3`), without the formatting machinery.
+/// `python314`, `python3`).
 fn program(numbers: &[u32], sep: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(16);
-    out.extend_from_slice(b"python");
-    for (i, &n) in numbers.iter().enumerate() {
+    use std::io::Write;
+    let mut out = b"python".to_vec();
+    for (i, n) in numbers.iter().enumerate() {
         if i > 0 {
             out.extend_from_slice(sep);
         }
-        let mut digits = [0u8; 10];
-        let mut k = digits.len();
-        let mut v = n;
-        loop {
-            k -= 1;
-            digits[k] = b'0' + (v % 10) as u8;
-            v /= 10;
-            if v == 0 {
-                break;
-            }
-        }
-        out.extend_from_slice(&digits[k..]);
+        // Writing into a Vec cannot fail.
+        let _ = write!(out, "{n}");
     }
     out
 }

@@ -139,17 +139,6 @@ pub fn setup_hooks() {
     }
 }
 
-/// True when `t` is a debug hook's table: its free ignores NULL without
-/// calling the allocator under it.
-pub(crate) fn ignores_null_free(t: *const PyMemAllocatorEx) -> bool {
-    type FreeFn = unsafe extern "C" fn(*mut c_void, *mut c_void);
-    // SAFETY: installed tables are never freed.
-    let f = unsafe { (*t).free };
-    let (raw, other): (FreeFn, FreeFn) = (raw_free, free);
-    let a = fn_addr(f);
-    a == fn_addr(Some(raw)) || a == fn_addr(Some(other))
-}
-
 /// The allocator under `t` when `t` is a debug hook.
 pub fn base_of(t: &PyMemAllocatorEx) -> Option<PyMemAllocatorEx> {
     let m = fn_addr(t.malloc);

@@ -134,13 +134,7 @@ impl SharedCounters {
     #[inline(always)]
     fn add(&self, blocks: i64, units: i64) {
         let delta = ((blocks << UNIT_BITS).wrapping_add(units)) as u64;
-        if crate::runtime::thread::single_threaded() {
-            // No other thread exists to read or change the counters.
-            let v = self.0.load(Ordering::Relaxed);
-            self.0.store(v.wrapping_add(delta), Ordering::Relaxed);
-        } else {
-            self.0.fetch_add(delta, Ordering::Relaxed);
-        }
+        crate::runtime::thread::fetch_add_unshared(&self.0, delta, Ordering::Relaxed);
     }
 
     fn get(&self) -> (i64, i64) {
@@ -270,6 +264,10 @@ pub fn domain_malloc(dom: usize, size: usize) -> *mut c_void {
     if t == malloc_table() {
         return counted_malloc(dom, size);
     }
+    // The debug hooks over the C library (`-X dev`), without the indirect calls.
+    if t == debug::raw_over_malloc_table() {
+        return debug::raw_malloc_over_malloc(size);
+    }
     // SAFETY: installed tables are never freed; the function gets its context.
     unsafe { (*t).malloc.map_or(null_mut(), |f| f((*t).ctx, size)) }
 }
@@ -332,6 +330,9 @@ pub unsafe fn domain_free(dom: usize, block: *mut c_void) {
         }
         if t == malloc_table() {
             return counted_free(dom, block);
+        }
+        if t == debug::raw_over_malloc_table() {
+            return debug::raw_free_over_malloc(block);
         }
         if let Some(f) = (*t).free {
             f((*t).ctx, block);
@@ -586,13 +587,6 @@ pub fn raw_malloc(size: usize) -> *mut c_void {
         // SAFETY: no preconditions.
         return unsafe { malloc_fn(null_mut(), size) };
     }
-    // The debug hooks over the C library (`-X dev`), without the indirect calls.
-    if slot(RAW) == debug::raw_over_malloc_table() {
-        if size > MAX_REQUEST {
-            return null_mut();
-        }
-        return debug::raw_malloc_over_malloc(size);
-    }
     domain_malloc(RAW, size)
 }
 
@@ -632,21 +626,10 @@ pub unsafe fn raw_realloc(block: *mut c_void, size: usize) -> *mut c_void {
 /// `block` is NULL or a live block from the raw domain (from the C library
 /// inside [`runtime_owned`]).
 pub unsafe fn raw_free(block: *mut c_void) {
-    // NULL is a no-op for the C library and pyrt's allocators (with or
-    // without the debug hooks): only an embedder's allocator receives it.
-    if block.is_null() {
-        let t = slot(RAW);
-        if t == malloc_table() || t == pymalloc_table() || debug::ignores_null_free(t) {
-            return;
-        }
-    }
     // SAFETY: forwarded contract.
     unsafe {
         if runtime_owned_now() {
             return free_fn(null_mut(), block);
-        }
-        if slot(RAW) == debug::raw_over_malloc_table() {
-            return debug::raw_free_over_malloc(block);
         }
         domain_free(RAW, block)
     }

@@ -139,10 +139,8 @@ impl PreHost for Process {
 
     fn getenv(&self, name: &str) -> Option<Cow<'_, [u8]>> {
         match &self.python_env {
+            // (`get_env` already turned away the names outside `python_names`.)
             Some(vars) if name.starts_with("PYTHON") => {
-                if self.python_names & name_bit(name.as_bytes()) == 0 {
-                    return None;
-                }
                 Process::snapshot_value(vars, name).map(Cow::Borrowed)
             }
             _ => c_getenv(name).map(Cow::Owned),

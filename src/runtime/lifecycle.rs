@@ -83,7 +83,6 @@ pub fn initialize(config: Config) -> PyResult<()> {
             );
         }
         apply_config(&mut rt, &config);
-        rt.finalizing = 0;
         thread::set_finalizing(std::ptr::null_mut());
         rt.next_interp_id = 0;
         MAIN_THREAD.store(os_thread(), std::sync::atomic::Ordering::Relaxed);
@@ -196,7 +195,7 @@ pub fn is_initialized() -> bool {
 
 /// `Py_IsFinalizing`.
 pub fn is_finalizing() -> bool {
-    runtime::lock().finalizing != 0
+    thread::finalizing() != 0
 }
 
 /// Runs every queued pending call (used by finalization); failures are ignored.
@@ -231,7 +230,6 @@ pub fn finalize() -> i32 {
     end_remaining_subinterpreters(main_tstate.0);
     {
         let mut rt = runtime::lock();
-        rt.finalizing = main_tstate.0 as usize;
         thread::set_finalizing(main_tstate.0);
         rt.initialized = false;
         rt.core_initialized = false;

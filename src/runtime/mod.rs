@@ -91,9 +91,6 @@ pub struct Runtime {
     pub core_initialized: bool,
     /// The main phase completed (`Py_IsInitialized`).
     pub initialized: bool,
-    /// The thread state that finalized the runtime (0: not finalizing); stays
-    /// set after `Py_FinalizeEx` until the next initialization.
-    pub finalizing: usize,
     /// Set by finalization: the next (pre-)initialization starts from a fresh state.
     pub needs_reset: bool,
     /// Live interpreters, oldest (main) first.
@@ -123,7 +120,6 @@ impl Runtime {
         preinitialized: false,
         core_initialized: false,
         initialized: false,
-        finalizing: 0,
         needs_reset: false,
         interps: Vec::new(),
         next_interp_id: 0,

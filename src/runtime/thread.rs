@@ -76,6 +76,20 @@ pub(crate) fn single_threaded() -> bool {
     unsafe { __libc_single_threaded.load(Ordering::Relaxed) != 0 }
 }
 
+/// `a += delta` (wrapping), returning the previous value: one atomic
+/// addition with `order`, or a plain load and store while the process has
+/// one thread (nobody else can read or change `a` then).
+#[inline(always)]
+pub(crate) fn fetch_add_unshared(a: &AtomicU64, delta: u64, order: Ordering) -> u64 {
+    if single_threaded() {
+        let v = a.load(Ordering::Relaxed);
+        a.store(v.wrapping_add(delta), Ordering::Relaxed);
+        v
+    } else {
+        a.fetch_add(delta, order)
+    }
+}
+
 /// One global interpreter lock.
 ///
 /// Policy: at most one waiter is awake, polling the word; the others sleep
@@ -506,7 +520,7 @@ pub(crate) fn attach(t: *mut PyThreadState) {
 
 /// The thread state finalizing the runtime, from the moment finalization
 /// starts tearing the main interpreter down until the next initialization
-/// (0: none).
+/// (0: none); `Py_IsFinalizing` and fatal-error reports read it too.
 static FINALIZING: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
 
 /// The OS thread (`pthread_self`) of [`FINALIZING`].
@@ -521,12 +535,26 @@ pub fn set_finalizing(t: *mut PyThreadState) {
     FINALIZING.store(t as usize, Ordering::SeqCst);
 }
 
-/// True when the runtime is finalizing and `t` is not the finalizing thread
-/// state: like CPython, a thread that takes a GIL then never returns.
+/// The thread state finalizing (or that finalized) the runtime, 0 for none.
+pub fn finalizing() -> usize {
+    FINALIZING.load(Ordering::SeqCst)
+}
+
+/// True when the runtime is finalizing and the caller is neither the
+/// finalizing thread state nor on its OS thread (CPython's test): a thread
+/// that takes a GIL then never returns.
 #[inline(always)]
 fn must_exit(t: *mut PyThreadState) -> bool {
     let f = FINALIZING.load(Ordering::Relaxed);
-    f != 0 && f != t as usize
+    f != 0 && f != t as usize && !on_finalizing_thread()
+}
+
+#[cold]
+#[inline(never)]
+fn on_finalizing_thread() -> bool {
+    // SAFETY: pthread_self has no preconditions.
+    let me = unsafe { libc::pthread_self() } as u64;
+    FINALIZING_OS_THREAD.load(Ordering::Relaxed) == me
 }
 
 /// Releases `gil` and blocks the calling thread for good.
@@ -564,7 +592,12 @@ pub(crate) fn attach_locked(t: *mut PyThreadState) {
 pub(crate) fn try_attach(t: *mut PyThreadState) -> bool {
     // SAFETY: callers pass a live thread state; its GIL outlives it.
     unsafe {
-        if must_exit(t) || !(*t).bound_gilstate.get() || !(*(*t).gil).try_lock() {
+        // Any finalization leaves the decision to `attach` (a call, which
+        // this path avoids).
+        if FINALIZING.load(Ordering::Relaxed) != 0
+            || !(*t).bound_gilstate.get()
+            || !(*(*t).gil).try_lock()
+        {
             return false;
         }
     }
@@ -585,15 +618,10 @@ pub(crate) extern "C" fn detach_nounwind() {
 pub(crate) fn lock_main_gil() -> &'static Gil {
     let gil: &'static Gil = &MAIN_GIL;
     gil.lock();
-    // The thread state is not made yet: hang if another OS thread finalized
-    // the runtime (the finalizing one goes on, to fail for want of an
-    // interpreter).
-    if FINALIZING.load(Ordering::Relaxed) != 0 {
-        // SAFETY: pthread_self has no preconditions.
-        let me = unsafe { libc::pthread_self() } as u64;
-        if FINALIZING_OS_THREAD.load(Ordering::Relaxed) != me {
-            hang(gil);
-        }
+    // No thread state yet: only the finalizing OS thread goes on (to fail
+    // for want of an interpreter).
+    if must_exit(ptr::null_mut()) {
+        hang(gil);
     }
     gil
 }
