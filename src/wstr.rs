@@ -96,6 +96,31 @@ impl Units {
         buf
     }
 
+    /// The units of `parts` one after the other, in one buffer; `total` is
+    /// their summed length.
+    ///
+    /// # Panics
+    /// When the parts do not add up to `total`.
+    pub fn concat<'p>(total: usize, parts: impl IntoIterator<Item = &'p [WChar]>) -> Units {
+        let (buf, data) = Units::alloc(total);
+        let mut at = 0;
+        for part in parts {
+            assert!(part.len() <= total - at, "the parts outgrew their total");
+            // SAFETY: `data` holds `total` units and `at + part.len() <= total`;
+            // a new allocation does not overlap `part`.
+            unsafe { ptr::copy_nonoverlapping(part.as_ptr(), data.add(at), part.len()) };
+            at += part.len();
+        }
+        // Before anything reads the units: all of them are written.
+        assert_eq!(at, total, "the parts fell short of their total");
+        buf
+    }
+
+    /// True when both are the same buffer (not merely equal units).
+    pub fn same(&self, other: &Units) -> bool {
+        self.ptr == other.ptr
+    }
+
     fn header(&self) -> &Header {
         // SAFETY: the header lives as long as any reference to the buffer.
         unsafe { self.ptr.as_ref() }
@@ -223,26 +248,57 @@ impl WideString {
     }
 
     /// The strings of a buffer holding NUL-terminated strings one after the
-    /// other, sharing the buffer (units after the last NUL are ignored);
-    /// `count` is the expected number of strings (a capacity hint).
-    pub fn split_terminated(buf: Units, count: usize) -> Vec<WideString> {
-        let mut out = Vec::with_capacity(count);
+    /// other (as [`Units::concat`] makes it), of lengths `lens` (without
+    /// their NULs), sharing the buffer.
+    ///
+    /// # Panics
+    /// When `lens` and their NULs do not fit in the buffer.
+    pub fn parts(buf: Units, lens: &[usize]) -> Vec<WideString> {
+        let mut out = Vec::with_capacity(lens.len());
         let mut start = 0;
-        for (i, &c) in buf.iter().enumerate() {
-            if c == 0 {
-                out.push(if i == start {
-                    WideString::new()
-                } else {
-                    WideString(Repr::Shared {
-                        buf: buf.clone(),
-                        start,
-                        end: i,
-                    })
-                });
-                start = i + 1;
-            }
+        for &len in lens {
+            let end = start + len;
+            assert!(end < buf.len(), "a part outgrows its buffer");
+            out.push(if len == 0 {
+                WideString::new()
+            } else {
+                WideString(Repr::Shared {
+                    buf: buf.clone(),
+                    start,
+                    end,
+                })
+            });
+            start = end + 1;
         }
         out
+    }
+
+    /// True when `strings` are exactly the strings [`WideString::parts`]
+    /// makes of `buf`, in order (or strings equal to them). Decided from
+    /// where the strings point, without comparing units: a buffer's parts
+    /// hold no NUL and each is followed by one.
+    pub fn are_parts(strings: &[WideString], buf: &Units) -> bool {
+        let units: &[WChar] = buf;
+        let mut at = 0;
+        for s in strings {
+            match &s.0 {
+                // An empty string stands for an empty part: a NUL right here.
+                Repr::Static([]) => {
+                    if units.get(at) != Some(&0) {
+                        return false;
+                    }
+                    at += 1;
+                }
+                // A whole part: it starts here and a NUL follows it.
+                Repr::Shared { buf: b, start, end }
+                    if b.same(buf) && *start == at && units.get(*end) == Some(&0) =>
+                {
+                    at = end + 1;
+                }
+                _ => return false,
+            }
+        }
+        at == units.len()
     }
 
     /// The units `range` of this string, sharing its storage.
@@ -399,10 +455,22 @@ mod tests {
         let heap = WideString::from("-Xdev");
         assert_eq!(heap.slice(2..5), "dev".into());
         assert!(heap.slice(2..2).is_empty());
-        let units: Vec<WChar> = "ab\0\0c\0d".chars().map(|c| c as WChar).collect();
-        let buf = Units::copy_of(&units);
-        let parts = WideString::split_terminated(buf, 3);
+        let units: Vec<WChar> = "ab\0\0c\0".chars().map(|c| c as WChar).collect();
+        let buf = Units::concat(units.len(), [&units[..2], &units[2..]]);
+        let parts = WideString::parts(buf.clone(), &[2, 0, 1]);
         assert_eq!(parts, vec!["ab".into(), WideString::new(), "c".into()]);
+        // The parts themselves, or clones of them, are recognized...
+        assert!(WideString::are_parts(&parts, &buf));
+        assert!(WideString::are_parts(&parts.clone(), &buf));
+        // ...but not equal strings elsewhere, a shorter or reordered list, or
+        // a part cut short.
+        let copies = vec!["ab".into(), WideString::new(), "c".into()];
+        assert!(!WideString::are_parts(&copies, &buf));
+        assert!(!WideString::are_parts(&parts[..2], &buf));
+        let moved = vec![parts[0].clone(), parts[2].clone(), WideString::new()];
+        assert!(!WideString::are_parts(&moved, &buf));
+        let cut = vec![parts[0].slice(0..1), WideString::new(), parts[2].clone()];
+        assert!(!WideString::are_parts(&cut, &buf));
         let mut h1 = std::collections::hash_map::DefaultHasher::new();
         let mut h2 = std::collections::hash_map::DefaultHasher::new();
         lit.hash(&mut h1);

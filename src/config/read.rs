@@ -30,7 +30,7 @@ pub trait ConfigHost: PreHost {
     /// The current working directory (for making `run_filename` absolute).
     fn cwd(&self) -> Option<WideString>;
     /// `nl_langinfo(CODESET)` in the current locale.
-    fn locale_codeset(&self) -> Option<Vec<u8>>;
+    fn locale_codeset(&self) -> Option<Cow<'static, [u8]>>;
     /// The locale claims ASCII but decodes high bytes (see `crate::locale`).
     fn force_ascii(&self) -> bool;
     /// Writes to C's `stdout`.
@@ -936,7 +936,7 @@ fn locale_encoding(
     }
     match host.locale_codeset() {
         Some(cs) if !cs.is_empty() => {
-            let enc = match cs.as_slice() {
+            let enc = match &*cs {
                 b"UTF-8" => wstr!("UTF-8"),
                 b"ANSI_X3.4-1968" => wstr!("ANSI_X3.4-1968"),
                 _ => WideString::from(String::from_utf8_lossy(&cs).as_ref()),

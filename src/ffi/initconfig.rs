@@ -11,7 +11,7 @@ use crate::ffi::wide::{self, BadList};
 use crate::mem::NoMemory;
 use crate::runtime::{self, PreinitArgs};
 use crate::status::{NO_MEMORY_MSG, PyResult, Status};
-use crate::wstr::{WChar, WideString};
+use crate::wstr::{Units, WChar, WideString};
 
 /* --- PyStatus ----------------------------------------------- */
 
@@ -570,6 +570,23 @@ macro_rules! impl_config_conversions {
             /// the struct (as for [`PyConfig::clear`]), readable as for
             /// [`PyConfig::to_model`].
             pub unsafe fn assign_model(&mut self, model: &Config) -> Result<(), NoMemory> {
+                // SAFETY: forwarded contract.
+                unsafe { self.assign_model_traced(model, &ListOrigins::default()) }
+            }
+
+            /// [`PyConfig::assign_model`] for a model read from this struct by
+            /// [`PyConfig::to_model_traced`]: a list still made of the
+            /// strings read from one of the struct's lists is known equal to
+            /// it without comparing units.
+            ///
+            /// # Safety
+            /// As for [`PyConfig::assign_model`]; the struct's lists are the
+            /// ones `origins` were read from, unchanged.
+            pub unsafe fn assign_model_traced(
+                &mut self,
+                model: &Config,
+                origins: &ListOrigins,
+            ) -> Result<(), NoMemory> {
                 let mut out = PyConfig {
                     $($i: model.$i,)*
                     $($u: model.$u as c_ulong,)*
@@ -587,7 +604,7 @@ macro_rules! impl_config_conversions {
                     $(out.$s = unsafe { keep_or_alloc_wstr(self.$s, &model.$s) }?;)*
                     for i in 0..LIST_MEMBERS {
                         // SAFETY: the old lists are readable (contract).
-                        match unsafe { find_equal_list(&old, &taken, i, new[i]) } {
+                        match unsafe { find_equal_list(&old, origins, &taken, i, new[i]) } {
                             Some(j) => {
                                 taken[j] = true;
                                 lists[i] = old[j];
@@ -646,14 +663,34 @@ macro_rules! impl_config_conversions {
             /// Every string member is NULL or NUL-terminated; every list is
             /// readable for its length.
             pub unsafe fn to_model(&self) -> Result<Config, BadList> {
-                Ok(Config {
+                // SAFETY: forwarded contract.
+                unsafe { self.to_model_traced() }.map(|(model, _)| model)
+            }
+
+            /// [`PyConfig::to_model`], and where each list's strings were
+            /// read into (for [`PyConfig::assign_model_traced`]).
+            ///
+            /// # Safety
+            /// As for [`PyConfig::to_model`].
+            pub unsafe fn to_model_traced(&self) -> Result<(Config, ListOrigins), BadList> {
+                let mut origins = ListOrigins::default();
+                let mut slots = origins.0.iter_mut();
+                let mut read = |list: &PyWideStringList| {
+                    // SAFETY: forwarded contract.
+                    let (strings, buf) = unsafe { wide::read_list_traced(list) }?;
+                    if let Some(slot) = slots.next() {
+                        *slot = buf;
+                    }
+                    Ok::<_, BadList>(strings)
+                };
+                let model = Config {
                     $($i: self.$i,)*
                     $($u: self.$u as u64,)*
                     // SAFETY: forwarded contract.
                     $($s: unsafe { wide::read_opt_wstr(self.$s) },)*
-                    // SAFETY: forwarded contract.
-                    $($l: unsafe { wide::read_list(&self.$l) }?,)*
-                })
+                    $($l: read(&self.$l)?,)*
+                };
+                Ok((model, origins))
             }
 
             /// Frees every string and list member, leaving NULL and `{0, NULL}`,
@@ -680,6 +717,11 @@ crate::config_fields!(impl_config_conversions);
 /// Number of `PyWideStringList` members of `PyConfig`.
 const LIST_MEMBERS: usize = 5;
 
+/// The buffers the lists of a `PyConfig` were read into, in member order
+/// (None for an empty list): see [`PyConfig::to_model_traced`].
+#[derive(Default)]
+pub struct ListOrigins([Option<Units>; LIST_MEMBERS]);
+
 /// `old` itself when it holds exactly `new` (no allocation), else a new raw copy.
 ///
 /// # Safety
@@ -703,6 +745,7 @@ unsafe fn keep_or_alloc_wstr(
 /// Every list of `old` is readable for its length.
 unsafe fn find_equal_list(
     old: &[PyWideStringList; LIST_MEMBERS],
+    origins: &ListOrigins,
     taken: &[bool; LIST_MEMBERS],
     i: usize,
     new: &[WideString],
@@ -710,10 +753,17 @@ unsafe fn find_equal_list(
     if new.is_empty() {
         return None;
     }
-    // The list itself first, then the others in member order.
+    // The list itself first, then the others in member order. Strings still
+    // pointing where list `j` was read into are its items; otherwise the
+    // units are compared.
     let equal = |j: usize| {
-        // SAFETY: forwarded contract.
-        !taken[j] && unsafe { wide::list_eq(&old[j], new) }
+        !taken[j]
+            && old[j].length == new.len() as isize
+            && match &origins.0[j] {
+                Some(buf) if WideString::are_parts(new, buf) => true,
+                // SAFETY: forwarded contract.
+                _ => unsafe { wide::list_eq(&old[j], new) },
+            }
     };
     if equal(i) {
         return Some(i);
@@ -818,7 +868,10 @@ fn preinit_for(func: &'static CStr, config: &PyConfig, args: PreinitArgs<'_>) ->
     };
     let args = match args {
         PreinitArgs::None => {
-            if runtime::is_preinitialized() || config.parse_argv == 0 {
+            if runtime::is_preinitialized() {
+                return Ok(());
+            }
+            if config.parse_argv == 0 {
                 PreinitArgs::None
             } else {
                 // SAFETY: the config's own argv list is consistent (initializer contract).
@@ -1031,13 +1084,18 @@ pub unsafe extern "C" fn PyConfig_SetBytesArgv(
                 None => return Status::error(FUNC, LIST_BAD).into(),
             }
         };
-        if let Err(e) = preinit_for(FUNC, cfg, PreinitArgs::Bytes(args)) {
-            return e.into();
-        }
         // Decoded straight into the new list (after pre-initialization, which
         // decides the UTF-8 mode).
+        let utf8 = match runtime::utf8_mode_if_preinitialized() {
+            Some(utf8) => utf8,
+            None => {
+                if let Err(e) = preinit_for(FUNC, cfg, PreinitArgs::Bytes(args)) {
+                    return e.into();
+                }
+                runtime::utf8_mode()
+            }
+        };
         const ARGV_FUNC: &CStr = c"_PyArgv_AsWstrList";
-        let utf8 = runtime::utf8_mode();
         let new = wide::build_list(args.len(), Status::no_memory(ARGV_FUNC), |i| {
             let bytes = args[i];
             let p = if crate::locale::decodes_to_itself(bytes) {
@@ -1184,11 +1242,12 @@ pub fn read_config_then(
 ) -> PyResult<()> {
     preinit_for(func, cfg, PreinitArgs::None)?;
     // SAFETY: an initialized config holds NULL or valid strings and lists.
-    let mut model = unsafe { cfg.to_model() }.map_err(|e| bad_list(func, e))?;
+    let (mut model, origins) = unsafe { cfg.to_model_traced() }.map_err(|e| bad_list(func, e))?;
     runtime::read_config(&mut model)?;
     more(&mut model)?;
-    // SAFETY: the members are owned by the config (initializer contract).
-    unsafe { cfg.assign_model(&model) }.map_err(|NoMemory| Status::no_memory(func))
+    // SAFETY: the members are owned by the config (initializer contract);
+    // its lists are the ones just read.
+    unsafe { cfg.assign_model_traced(&model, &origins) }.map_err(|NoMemory| Status::no_memory(func))
 }
 
 #[cfg(test)]

@@ -7,7 +7,7 @@ use std::ptr;
 
 use crate::ffi::initconfig::PyWideStringList;
 use crate::mem::{self, NoMemory};
-use crate::wstr::{WChar, WideString};
+use crate::wstr::{Units, WChar, WideString};
 
 /// Reads a NUL-terminated wide string.
 ///
@@ -38,7 +38,8 @@ fn alloc_filled(len: usize, fill: impl FnOnce(*mut WChar)) -> *mut WChar {
     let Some(bytes) = (len + 1).checked_mul(size_of::<WChar>()) else {
         return ptr::null_mut();
     };
-    let p = mem::raw_malloc(bytes).cast::<WChar>();
+    // Every unit is written below.
+    let p = mem::raw_malloc_written(bytes).cast::<WChar>();
     if !p.is_null() {
         fill(p);
         // SAFETY: `p` holds len + 1 units.
@@ -59,9 +60,11 @@ pub fn alloc_units(units: &[WChar]) -> *mut WChar {
 /// NULL when memory is exhausted.
 pub fn alloc_widened(bytes: &[u8]) -> *mut WChar {
     alloc_filled(bytes.len(), |p| {
-        for (i, &b) in bytes.iter().enumerate() {
-            // SAFETY: `p` holds len + 1 units; `i < len`.
-            unsafe { *p.add(i) = WChar::from(b) };
+        // SAFETY: `p` holds len + 1 units, in a new block nothing else
+        // refers to (a unique slice lets the loop be vectorized).
+        let dst = unsafe { std::slice::from_raw_parts_mut(p, bytes.len()) };
+        for (d, &b) in dst.iter_mut().zip(bytes) {
+            *d = WChar::from(b);
         }
     })
 }
@@ -117,9 +120,13 @@ pub unsafe fn list_eq(list: &PyWideStringList, strings: &[WideString]) -> bool {
 ///
 /// # Safety
 /// `p` is NULL or a live raw block not used afterwards.
+#[inline(always)]
 pub unsafe fn free_wstr(p: *mut WChar) {
-    // SAFETY: forwarded contract.
-    unsafe { mem::raw_free(p.cast()) }
+    // Most members of a config are NULL: skip the allocator's dispatch.
+    if !p.is_null() {
+        // SAFETY: forwarded contract.
+        unsafe { mem::raw_free(p.cast()) }
+    }
 }
 
 /// Why a `PyWideStringList` could not be read.
@@ -140,52 +147,76 @@ pub unsafe fn read_array(
     length: isize,
     items: *const *mut WChar,
 ) -> Result<Vec<WideString>, BadList> {
+    // SAFETY: forwarded contract.
+    unsafe { read_array_traced(length, items) }.map(|(strings, _)| strings)
+}
+
+/// [`read_array`], and the buffer the strings share (None when there are
+/// none), which tells them apart from equal strings of other origins
+/// ([`WideString::are_parts`]).
+///
+/// # Safety
+/// As for [`read_array`].
+pub unsafe fn read_array_traced(
+    length: isize,
+    items: *const *mut WChar,
+) -> Result<(Vec<WideString>, Option<Units>), BadList> {
     if length < 0 {
         return Err(BadList::NegativeLength);
     }
     if length == 0 {
-        return Ok(Vec::new());
+        return Ok((Vec::new(), None));
     }
     if items.is_null() {
         return Err(BadList::NullItem);
     }
     // SAFETY: `length` pointers are readable (caller contract).
     let items = unsafe { std::slice::from_raw_parts(items, length as usize) };
-    // One buffer holds every item with its NUL; the strings share it.
+    // Each length is measured once; short lists keep them on the stack.
+    let mut short = [0usize; 32];
+    let mut long = Vec::new();
+    let lens = if items.len() <= short.len() {
+        &mut short[..items.len()]
+    } else {
+        long.resize(items.len(), 0);
+        &mut long[..]
+    };
     let mut total = 0usize;
-    for &item in items {
+    for (len, &item) in lens.iter_mut().zip(items) {
         if item.is_null() {
             return Err(BadList::NullItem);
         }
         // SAFETY: non-NULL item, NUL-terminated by the caller's contract.
-        total += unsafe { libc::wcslen(item) } + 1;
+        *len = unsafe { libc::wcslen(item) };
+        total += *len + 1;
     }
-    let buf = crate::wstr::Units::build(total, |slots| {
-        let mut at = 0;
-        for &item in items {
-            // SAFETY: as above.
-            let n = unsafe { libc::wcslen(item) } + 1;
-            // Each item with its NUL (the lengths were summed above; a
-            // string that grew since stops here).
-            let dst = &mut slots[at..at + n];
-            // SAFETY: the item's `n` units are readable (caller contract)
-            // and `dst` has room for them; a new buffer does not overlap
-            // C's strings.
-            unsafe { ptr::copy_nonoverlapping(item, dst.as_mut_ptr(), n) };
-            at += n;
-        }
-        assert_eq!(at, total, "a list item changed while it was read");
+    // One buffer holds every item with its NUL; the strings share it.
+    let parts = items.iter().zip(lens.iter()).map(|(&item, &len)| {
+        // SAFETY: the item's `len` units and its NUL were just measured.
+        unsafe { std::slice::from_raw_parts(item.cast_const(), len + 1) }
     });
-    Ok(WideString::split_terminated(buf, items.len()))
+    let buf = Units::concat(total, parts);
+    Ok((WideString::parts(buf.clone(), lens), Some(buf)))
 }
 
-/// Reads a whole list.
+/// Reads a `PyWideStringList`.
 ///
 /// # Safety
 /// `list` satisfies [`read_array`]'s contract for its own length and items.
 pub unsafe fn read_list(list: &PyWideStringList) -> Result<Vec<WideString>, BadList> {
     // SAFETY: forwarded contract.
     unsafe { read_array(list.length, list.items) }
+}
+
+/// [`read_list`] with the buffer of [`read_array_traced`].
+///
+/// # Safety
+/// As for [`read_list`].
+pub unsafe fn read_list_traced(
+    list: &PyWideStringList,
+) -> Result<(Vec<WideString>, Option<Units>), BadList> {
+    // SAFETY: forwarded contract.
+    unsafe { read_array_traced(list.length, list.items) }
 }
 
 /// Builds a new raw list holding copies of `strings`; `Err(NoMemory)` when memory is
@@ -208,7 +239,8 @@ pub fn build_list<E>(
     let Some(bytes) = n.checked_mul(size_of::<*mut WChar>()) else {
         return Err(oom);
     };
-    let items = mem::raw_malloc(bytes).cast::<*mut WChar>();
+    // Every pointer is written below (or the array freed).
+    let items = mem::raw_malloc_written(bytes).cast::<*mut WChar>();
     if items.is_null() {
         return Err(oom);
     }

@@ -174,12 +174,14 @@ unsafe fn alloc(ctx: *mut c_void, zero: bool, n: usize) -> *mut c_void {
 }
 
 /// A hook's allocation of `n` bytes for API `api` of domain `dom`, the
-/// whole block (`n` + 24 bytes) coming from `base`.
+/// whole block (`n` + 24 bytes) coming from `base`. The data is filled with
+/// the "clean" pattern unless `skip_fill` (zeroed by `base`, or written
+/// entirely by the caller).
 #[inline(always)]
 fn alloc_with(
     api: u8,
     dom: usize,
-    zero: bool,
+    skip_fill: bool,
     n: usize,
     base: impl FnOnce(usize) -> *mut c_void,
 ) -> *mut c_void {
@@ -194,7 +196,7 @@ fn alloc_with(
     unsafe {
         write_header(b, api, n);
         let p = b.add(2 * SST);
-        if !zero {
+        if !skip_fill {
             ptr::write_bytes(p, CLEAN_BYTE, n);
         }
         ptr::write_unaligned(p.add(n).cast::<u64>(), PAD_WORD);
@@ -215,6 +217,14 @@ pub(crate) fn raw_over_malloc_table() -> *mut PyMemAllocatorEx {
 pub(crate) fn raw_malloc_over_malloc(n: usize) -> *mut c_void {
     // SAFETY: malloc accepts any size (the block is never empty here).
     alloc_with(b'r', RAW, false, n, |total| unsafe { libc::malloc(total) })
+}
+
+/// [`raw_malloc_over_malloc`] without the "clean" fill, for a block the
+/// caller overwrites entirely before anyone reads it.
+#[inline(always)]
+pub(crate) fn raw_malloc_over_malloc_unfilled(n: usize) -> *mut c_void {
+    // SAFETY: as in `raw_malloc_over_malloc`.
+    alloc_with(b'r', RAW, true, n, |total| unsafe { libc::malloc(total) })
 }
 
 /// What the table of [`raw_over_malloc_table`] does for `PyMem_RawFree(p)`.

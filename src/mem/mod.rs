@@ -590,6 +590,18 @@ pub fn raw_malloc(size: usize) -> *mut c_void {
     domain_malloc(RAW, size)
 }
 
+/// [`raw_malloc`] for a block whose every byte the caller writes before
+/// handing it out: under the debug hooks over the C library's allocator,
+/// the block is not first filled with the "clean" pattern (nobody could
+/// see it). Otherwise the same as [`raw_malloc`].
+#[inline(always)]
+pub fn raw_malloc_written(size: usize) -> *mut c_void {
+    if !runtime_owned_now() && slot(RAW) == debug::raw_over_malloc_table() {
+        return debug::raw_malloc_over_malloc_unfilled(size);
+    }
+    raw_malloc(size)
+}
+
 /// Allocates a zeroed array of `nelem * elsize` bytes. NULL on failure or overflow.
 pub fn raw_calloc(nelem: usize, elsize: usize) -> *mut c_void {
     if runtime_owned_now() {

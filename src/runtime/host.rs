@@ -16,13 +16,60 @@ use crate::wstr::WideString;
 pub struct Process {
     /// The `PYTHON*` entries, each as the length of its name and of its
     /// value (native-endian `u32`s), then the name and the value.
-    python_env: Option<Vec<u8>>,
+    python_env: Option<EnvBytes>,
     /// [`name_bit`] of each name in the snapshot: most lookups of absent
     /// names stop at this mask.
     python_names: u64,
 }
 
 use crate::config::preconfig::env_name_bit as name_bit;
+
+/// Bytes kept in place up to [`ENV_INLINE`] (room for a typical
+/// environment's few `PYTHON*` entries), all on the heap beyond.
+struct EnvBytes {
+    len: usize,
+    inline: [u8; ENV_INLINE],
+    heap: Vec<u8>,
+}
+
+const ENV_INLINE: usize = 256;
+
+impl EnvBytes {
+    const fn new() -> EnvBytes {
+        EnvBytes {
+            len: 0,
+            inline: [0; ENV_INLINE],
+            heap: Vec::new(),
+        }
+    }
+
+    /// Appends the concatenation of `parts`.
+    fn extend(&mut self, parts: &[&[u8]]) {
+        let n: usize = parts.iter().map(|p| p.len()).sum();
+        if self.heap.is_empty() && n <= ENV_INLINE - self.len {
+            for p in parts {
+                self.inline[self.len..self.len + p.len()].copy_from_slice(p);
+                self.len += p.len();
+            }
+            return;
+        }
+        if self.heap.is_empty() {
+            self.heap.reserve(2 * ENV_INLINE);
+            self.heap.extend_from_slice(&self.inline[..self.len]);
+        }
+        for p in parts {
+            self.heap.extend_from_slice(p);
+        }
+    }
+
+    fn as_slice(&self) -> &[u8] {
+        if self.heap.is_empty() {
+            &self.inline[..self.len]
+        } else {
+            &self.heap
+        }
+    }
+}
 
 unsafe extern "C" {
     static environ: *const *const libc::c_char;
@@ -40,7 +87,7 @@ impl Process {
     /// The process with its `PYTHON*` variables collected now, in
     /// environment order (the first of duplicate names wins, as with `getenv`).
     pub fn snapshot() -> Process {
-        let mut vars = Vec::new();
+        let mut vars = EnvBytes::new();
         let mut names = 0;
         // SAFETY: `environ` is NULL or a NULL-terminated array of
         // NUL-terminated `NAME=value` strings; pyrt reads it as getenv does.
@@ -57,14 +104,8 @@ impl Process {
                         if let (Ok(n), Ok(v)) =
                             (u32::try_from(name.len()), u32::try_from(value.len()))
                         {
-                            if vars.capacity() == 0 {
-                                vars.reserve(256);
-                            }
                             names |= name_bit(name);
-                            vars.extend_from_slice(&n.to_ne_bytes());
-                            vars.extend_from_slice(&v.to_ne_bytes());
-                            vars.extend_from_slice(name);
-                            vars.extend_from_slice(value);
+                            vars.extend(&[&n.to_ne_bytes(), &v.to_ne_bytes(), name, value]);
                         }
                     }
                 }
@@ -141,7 +182,7 @@ impl PreHost for Process {
         match &self.python_env {
             // (`get_env` already turned away the names outside `python_names`.)
             Some(vars) if name.starts_with("PYTHON") => {
-                Process::snapshot_value(vars, name).map(Cow::Borrowed)
+                Process::snapshot_value(vars.as_slice(), name).map(Cow::Borrowed)
             }
             _ => c_getenv(name).map(Cow::Owned),
         }
@@ -225,11 +266,21 @@ impl ConfigHost for Process {
         crate::locale::decode(dir.as_os_str().as_bytes(), super::utf8_mode()).ok()
     }
 
-    fn locale_codeset(&self) -> Option<Vec<u8>> {
-        // SAFETY: nl_langinfo returns NULL or a NUL-terminated string, copied at once.
+    fn locale_codeset(&self) -> Option<Cow<'static, [u8]>> {
+        // SAFETY: nl_langinfo returns NULL or a NUL-terminated string, read
+        // (and copied unless it is a common name) at once.
         let p = unsafe { libc::nl_langinfo(libc::CODESET) };
+        if p.is_null() {
+            return None;
+        }
         // SAFETY: checked non-NULL.
-        (!p.is_null()).then(|| unsafe { CStr::from_ptr(p) }.to_bytes().to_vec())
+        let name = unsafe { CStr::from_ptr(p) }.to_bytes();
+        // The usual names need no copy.
+        const COMMON: [&[u8]; 2] = [b"UTF-8", b"ANSI_X3.4-1968"];
+        Some(match COMMON.iter().find(|&&c| c == name) {
+            Some(&c) => Cow::Borrowed(c),
+            None => Cow::Owned(name.to_vec()),
+        })
     }
 
     fn force_ascii(&self) -> bool {

@@ -4,7 +4,7 @@
 //! One `parking_lot` mutex guards it. Nothing here calls back into C while
 //! holding the lock.
 
-use parking_lot::Mutex;
+use crate::runtime::thread::{Mutex, MutexGuard};
 
 use crate::config::PreConfig;
 use crate::config::preconfig::{self, PreArgs, PreHost};
@@ -162,7 +162,7 @@ pub static LEGACY_PATHS: Mutex<crate::config::legacy_paths::LegacyPaths> =
     Mutex::new(crate::config::legacy_paths::LegacyPaths::new());
 
 /// Locks the runtime state unless another holder keeps it for long (fatal-error paths).
-pub fn try_lock() -> Option<parking_lot::MutexGuard<'static, Runtime>> {
+pub fn try_lock() -> Option<MutexGuard<'static, Runtime>> {
     RUNTIME.try_lock_for(std::time::Duration::from_millis(100))
 }
 
@@ -179,7 +179,7 @@ pub fn unlock_raw() {
 }
 
 /// Locks the runtime state. Never call back into C while holding the guard.
-pub fn lock() -> parking_lot::MutexGuard<'static, Runtime> {
+pub fn lock() -> MutexGuard<'static, Runtime> {
     RUNTIME.lock()
 }
 
@@ -212,9 +212,10 @@ pub fn utf8_mode() -> bool {
     RUNTIME.lock().preconfig.utf8_mode >= 1
 }
 
-/// A copy of the effective pre-configuration.
-pub fn preconfig() -> PreConfig {
-    RUNTIME.lock().preconfig
+/// [`utf8_mode`] once pre-initialized, None before (one look at the runtime).
+pub fn utf8_mode_if_preinitialized() -> Option<bool> {
+    let rt = RUNTIME.lock();
+    (rt.preinitialized && !rt.needs_reset).then_some(rt.preconfig.utf8_mode >= 1)
 }
 
 /// Pre-initializes from a config's members, as the `PyConfig_Set*` helpers,
@@ -326,16 +327,18 @@ pub fn has_warn_options() -> bool {
 /// `PyConfig_Read` on the model, after implicit pre-initialization; takes
 /// the options queued before initialization.
 pub fn read_config(config: &mut crate::config::Config) -> PyResult<()> {
-    let (queued_w, queued_x) = {
+    let (queued_w, queued_x, preconfig) = {
         let mut rt = RUNTIME.lock();
         (
             std::mem::take(&mut rt.queued_warnoptions),
             std::mem::take(&mut rt.queued_xoptions),
+            rt.preconfig,
         )
     };
-    let legacy_paths = LEGACY_PATHS.lock().clone();
+    // Held while reading (nothing in the read takes it or calls out to C).
+    let legacy_paths = LEGACY_PATHS.lock();
     let ctx = crate::config::read::ReadContext {
-        preconfig: preconfig(),
+        preconfig,
         legacy: crate::ffi::pydebug::legacy_globals(),
         queued_warnoptions: &queued_w,
         queued_xoptions: &queued_x,
