@@ -77,6 +77,23 @@ const SHORT_KIND: [u8; 128] = {
     t
 };
 
+/// The diagnostic for an unknown short option (CPython prints the option
+/// as a single, truncated, byte).
+#[cold]
+#[inline(never)]
+fn unknown_short(option: WChar) -> Opt {
+    let mut msg = b"Unknown option: -".to_vec();
+    msg.push(option as u8);
+    Opt::Error(msg)
+}
+
+/// The diagnostic for a short option whose value is missing.
+#[cold]
+#[inline(never)]
+fn missing_value(c: char) -> Opt {
+    Opt::Error(format!("Argument expected for the -{c} option").into_bytes())
+}
+
 fn lossy(u: &[WChar]) -> Vec<u8> {
     WideString::from_units(u.to_vec())
         .to_string_lossy()
@@ -94,6 +111,7 @@ impl<'a> GetOpt<'a> {
     }
 
     /// Reads the next option.
+    #[inline]
     pub fn next_opt(&mut self) -> Opt {
         if self.group.is_empty() {
             let Some(arg) = self.argv.get(self.index) else {
@@ -131,10 +149,7 @@ impl<'a> GetOpt<'a> {
             .and_then(|i| SHORT_KIND.get(i).copied())
             .unwrap_or(0);
         if kind == 0 {
-            // CPython prints the option as a single (truncated) byte.
-            let mut msg = b"Unknown option: -".to_vec();
-            msg.push(option as u8);
-            return Opt::Error(msg);
+            return unknown_short(option);
         }
         let c = char::from(option as u8);
         if kind == 1 {
@@ -152,7 +167,7 @@ impl<'a> GetOpt<'a> {
                 self.index += 1;
                 Opt::Opt(c, Some(v.clone()))
             }
-            None => Opt::Error(format!("Argument expected for the -{c} option").into_bytes()),
+            None => missing_value(c),
         }
     }
 

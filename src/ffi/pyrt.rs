@@ -75,18 +75,22 @@ pub unsafe extern "C" fn PyRT_ComputeSysPath0(
         let Some(argv0) = enc(argv0) else {
             return -1;
         };
-        let package = match &model.run_filename {
-            Some(f) => match enc(f) {
-                Some(f) if is_package(&f) => Some(f),
-                Some(_) => None,
+        // The package path, if any, lives in an always-initialized buffer:
+        // with `Option<Vec<u8>>`, the optimizer tests the (unset) pointer
+        // of `None` first, which valgrind reports as a jump on uninitialised
+        // memory.
+        let (mut package, mut has_package) = (Vec::new(), false);
+        if let Some(f) = &model.run_filename {
+            match enc(f) {
+                Some(f) if is_package(&f) => (package, has_package) = (f, true),
+                Some(_) => {}
                 None => return -1,
-            },
-            None => None,
-        };
+            }
+        }
         let target = syspath0::Target {
             argv0: &argv0,
             safe_path: model.safe_path > 0,
-            package: package.as_deref(),
+            package: has_package.then_some(package.as_slice()),
         };
         let Some(p) = syspath0::compute(&target, &RealFs, &c_realpath) else {
             return 0;
