@@ -756,19 +756,26 @@ unsafe fn find_equal_list(
     // The list itself first, then the others in member order. Strings still
     // pointing where list `j` was read into are its items; otherwise the
     // units are compared.
-    let equal = |j: usize| {
-        !taken[j]
-            && old[j].length == new.len() as isize
-            && match &origins.0[j] {
-                Some(buf) if WideString::are_parts(new, buf) => true,
-                // SAFETY: forwarded contract.
-                _ => unsafe { wide::list_eq(&old[j], new) },
-            }
-    };
-    if equal(i) {
-        return Some(i);
+    for k in 0..LIST_MEMBERS {
+        // i, then 0..i, then i+1..
+        let j = match k {
+            0 => i,
+            k if k <= i => k - 1,
+            k => k,
+        };
+        if taken[j] || old[j].length != new.len() as isize {
+            continue;
+        }
+        let same = match &origins.0[j] {
+            Some(buf) if WideString::are_parts(new, buf) => true,
+            // SAFETY: forwarded contract.
+            _ => unsafe { wide::list_eq(&old[j], new) },
+        };
+        if same {
+            return Some(j);
+        }
     }
-    (0..LIST_MEMBERS).find(|&j| j != i && equal(j))
+    None
 }
 
 /// The struct an initializer writes, made once per flavour.
