@@ -230,7 +230,19 @@ demo: $(BUILD)/embed
 
 # --- benchmarks: the same C program against pyrt and CPython 3.14 ----------
 BENCH_FLAGS := -O2 -std=c11 -Wall -Wextra -Werror
+# The CPython column runs on the oracle's own C library (its loader and
+# libc); the pyrt column is linked to run on the same one when the oracle
+# is there, so the two columns differ by pyrt and CPython only (the
+# C library's malloc/free alone differ by about 2x on this machine).
+# bench_pyrt_hostlibc is the same program on the host's C library.
+BENCH_ORACLE_LIBC = $$(r=$$($(ORACLE) env 2>/dev/null | sed -n 's/^ORACLE_ROOT=//p'); \
+  [ -n "$$r" ] && l=$$r/usr/lib/x86_64-linux-gnu && \
+  echo "-Wl,--disable-new-dtags -Wl,-rpath,$$l -Wl,--dynamic-linker=$$l/ld-linux-x86-64.so.2")
 $(BUILD)/bench_pyrt: benches/bench.c capi-tests/rss.h $(LIB) include/Python.h include/pyrt.h
+	@mkdir -p $(@D)
+	$(CC) $(BENCH_FLAGS) -Iinclude -o $@ $< $(LDFLAGS_PYRT) -lpthread $(BENCH_ORACLE_LIBC)
+
+$(BUILD)/bench_pyrt_hostlibc: benches/bench.c capi-tests/rss.h $(LIB) include/Python.h include/pyrt.h
 	@mkdir -p $(@D)
 	$(CC) $(BENCH_FLAGS) -Iinclude -o $@ $< $(LDFLAGS_PYRT) -lpthread
 
@@ -238,9 +250,9 @@ $(BUILD)/bench_cpython: benches/bench.c capi-tests/rss.h
 	@mkdir -p $(@D)
 	@$(ORACLE) cc $@ $(BENCH_FLAGS) $< || { echo "CPython 3.14 unavailable: pyrt column only"; rm -f $@; }
 
-bench: $(BUILD)/bench_pyrt $(BUILD)/bench_cpython
+bench: $(BUILD)/bench_pyrt $(BUILD)/bench_cpython $(BUILD)/bench_pyrt_hostlibc
 	PYRT_BENCH_HOME=$$($(ORACLE) env 2>/dev/null | sed -n 's/^ORACLE_HOME=//p') \
-	  tools/bench.sh $(BUILD)/bench_pyrt $(BUILD)/bench_cpython > docs/performance.md
+	  tools/bench.sh $(BUILD)/bench_pyrt $(BUILD)/bench_cpython $(BUILD)/bench_pyrt_hostlibc > docs/performance.md
 	@cat docs/performance.md
 
 clean:

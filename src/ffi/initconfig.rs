@@ -7,7 +7,7 @@ use std::ptr;
 use crate::config::{Config, PreConfig};
 use crate::ffi::guard;
 use crate::ffi::types::Py_ssize_t;
-use crate::ffi::wide::{self, BadList};
+use crate::ffi::wide::{self, BadList, Raw};
 use crate::mem::NoMemory;
 use crate::runtime::{self, PreinitArgs};
 use crate::status::{NO_MEMORY_MSG, PyResult, Status};
@@ -542,9 +542,10 @@ macro_rules! impl_config_conversions {
                     $($s: ptr::null_mut(),)*
                     $($l: PyWideStringList::EMPTY,)*
                 };
+                let raw = Raw::now();
                 let filled = (|| -> Result<(), NoMemory> {
-                    $(out.$s = wide::alloc_opt_wstr(&model.$s)?;)*
-                    $(out.$l = wide::alloc_list(&model.$l)?;)*
+                    $(out.$s = raw.opt_wstr(&model.$s)?;)*
+                    $(out.$l = raw.list(&model.$l)?;)*
                     Ok(())
                 })();
                 match filled {
@@ -599,9 +600,10 @@ macro_rules! impl_config_conversions {
                 let mut taken = [false; LIST_MEMBERS];
                 let mut fresh = [false; LIST_MEMBERS];
                 let mut lists = [PyWideStringList::EMPTY; LIST_MEMBERS];
+                let raw = Raw::now();
                 let filled = (|| -> Result<(), NoMemory> {
                     // SAFETY: the old strings are NULL or NUL-terminated (contract).
-                    $(out.$s = unsafe { keep_or_alloc_wstr(self.$s, &model.$s) }?;)*
+                    $(out.$s = unsafe { keep_or_alloc_wstr(raw, self.$s, &model.$s) }?;)*
                     for i in 0..LIST_MEMBERS {
                         // SAFETY: the old lists are readable (contract).
                         match unsafe { find_equal_list(&old, origins, &taken, i, new[i]) } {
@@ -610,7 +612,7 @@ macro_rules! impl_config_conversions {
                                 lists[i] = old[j];
                             }
                             None => {
-                                lists[i] = wide::alloc_list(new[i])?;
+                                lists[i] = raw.list(new[i])?;
                                 fresh[i] = !new[i].is_empty();
                             }
                         }
@@ -626,12 +628,12 @@ macro_rules! impl_config_conversions {
                         unsafe {
                             $(
                                 if self.$s != out.$s {
-                                    wide::free_wstr(self.$s);
+                                    raw.free(self.$s);
                                 }
                             )*
                             for (j, mut list) in old.into_iter().enumerate() {
                                 if !taken[j] {
-                                    wide::clear_list(&mut list);
+                                    raw.clear_list(&mut list);
                                 }
                             }
                         }
@@ -643,12 +645,12 @@ macro_rules! impl_config_conversions {
                         unsafe {
                             $(
                                 if self.$s != out.$s {
-                                    wide::free_wstr(out.$s);
+                                    raw.free(out.$s);
                                 }
                             )*
                             for (i, mut list) in lists.into_iter().enumerate() {
                                 if fresh[i] {
-                                    wide::clear_list(&mut list);
+                                    raw.clear_list(&mut list);
                                 }
                             }
                         }
@@ -700,13 +702,14 @@ macro_rules! impl_config_conversions {
             /// # Safety
             /// Every string and list member is NULL or a raw block owned by the struct.
             pub unsafe fn clear(&mut self) {
+                let raw = Raw::now();
                 $(
                     // SAFETY: forwarded contract.
-                    unsafe { wide::free_wstr(self.$s) };
+                    unsafe { raw.free(self.$s) };
                     self.$s = ptr::null_mut();
                 )*
                 // SAFETY: forwarded contract.
-                $(unsafe { wide::clear_list(&mut self.$l) };)*
+                $(unsafe { raw.clear_list(&mut self.$l) };)*
                 self.module_search_paths_set = 0;
             }
         }
@@ -727,6 +730,7 @@ pub struct ListOrigins([Option<Units>; LIST_MEMBERS]);
 /// # Safety
 /// `old` is NULL or a NUL-terminated string.
 unsafe fn keep_or_alloc_wstr(
+    raw: Raw,
     old: *mut WChar,
     new: &Option<WideString>,
 ) -> Result<*mut WChar, NoMemory> {
@@ -734,7 +738,7 @@ unsafe fn keep_or_alloc_wstr(
         None => Ok(ptr::null_mut()),
         // SAFETY: forwarded contract.
         Some(n) if !old.is_null() && unsafe { wide::wstr_eq(old, n.units()) } => Ok(old),
-        Some(n) => wide::alloc_wstr(n),
+        Some(n) => raw.wstr(n),
     }
 }
 
@@ -1103,13 +1107,14 @@ pub unsafe extern "C" fn PyConfig_SetBytesArgv(
             }
         };
         const ARGV_FUNC: &CStr = c"_PyArgv_AsWstrList";
-        let new = wide::build_list(args.len(), Status::no_memory(ARGV_FUNC), |i| {
+        let raw = Raw::now();
+        let new = raw.build_list(args.len(), Status::no_memory(ARGV_FUNC), |i| {
             let bytes = args[i];
             let p = if crate::locale::decodes_to_itself(bytes) {
-                wide::alloc_widened(bytes)
+                raw.widened(bytes)
             } else {
                 let w = runtime::decode_arg(bytes, utf8)?;
-                wide::alloc_units(w.units())
+                raw.units(w.units())
             };
             if p.is_null() {
                 Err(Status::no_memory(ARGV_FUNC))
@@ -1121,7 +1126,7 @@ pub unsafe extern "C" fn PyConfig_SetBytesArgv(
             Ok(new) => {
                 // SAFETY: `cfg.argv` is owned by the config.
                 unsafe {
-                    wide::clear_list(&mut cfg.argv);
+                    raw.clear_list(&mut cfg.argv);
                     cfg.argv = new;
                 }
                 PyStatus::OK

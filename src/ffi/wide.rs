@@ -31,56 +31,169 @@ pub unsafe fn read_opt_wstr(p: *const WChar) -> Option<WideString> {
     (!p.is_null()).then(|| unsafe { read_wstr(p) })
 }
 
-/// A new raw block of `len` units plus a NUL, the units written by `fill`;
-/// NULL when memory is exhausted.
-#[inline(always)]
-fn alloc_filled(len: usize, fill: impl FnOnce(*mut WChar)) -> *mut WChar {
-    let Some(bytes) = (len + 1).checked_mul(size_of::<WChar>()) else {
-        return ptr::null_mut();
-    };
-    // Every unit is written below.
-    let p = mem::raw_malloc_written(bytes).cast::<WChar>();
-    if !p.is_null() {
-        fill(p);
-        // SAFETY: `p` holds len + 1 units.
-        unsafe { *p.add(len) = 0 };
+/// The raw domain's route ([`mem::RawRoute`]), looked up once for the
+/// strings and lists of one call (a config's members) and used for each of
+/// their blocks. The free functions below look it up per block.
+#[derive(Clone, Copy)]
+pub struct Raw(mem::RawRoute);
+
+impl Raw {
+    /// The route as it is now.
+    #[inline(always)]
+    pub fn now() -> Raw {
+        Raw(mem::RawRoute::now())
     }
-    p
-}
 
-/// Copies `units` plus a NUL into a new raw block; NULL when memory is exhausted.
-pub fn alloc_units(units: &[WChar]) -> *mut WChar {
-    alloc_filled(units.len(), |p| {
-        // SAFETY: `p` holds len + 1 units and does not overlap `units`.
-        unsafe { ptr::copy_nonoverlapping(units.as_ptr(), p, units.len()) }
-    })
-}
-
-/// Widens each byte of `bytes` into one unit of a new raw block (plus a NUL);
-/// NULL when memory is exhausted.
-pub fn alloc_widened(bytes: &[u8]) -> *mut WChar {
-    alloc_filled(bytes.len(), |p| {
-        // SAFETY: `p` holds len + 1 units, in a new block nothing else
-        // refers to (a unique slice lets the loop be vectorized).
-        let dst = unsafe { std::slice::from_raw_parts_mut(p, bytes.len()) };
-        for (d, &b) in dst.iter_mut().zip(bytes) {
-            *d = WChar::from(b);
+    /// A new raw block of `len` units plus a NUL, the units written by
+    /// `fill`; NULL when memory is exhausted.
+    #[inline(always)]
+    fn filled(self, len: usize, fill: impl FnOnce(*mut WChar)) -> *mut WChar {
+        let Some(bytes) = (len + 1).checked_mul(size_of::<WChar>()) else {
+            return ptr::null_mut();
+        };
+        // Every unit is written below.
+        let p = self.0.malloc_written(bytes).cast::<WChar>();
+        if !p.is_null() {
+            fill(p);
+            // SAFETY: `p` holds len + 1 units.
+            unsafe { *p.add(len) = 0 };
         }
-    })
-}
-
-/// Copies a string into a new raw block; `Err(NoMemory)` when memory is exhausted.
-pub fn alloc_wstr(s: &WideString) -> Result<*mut WChar, NoMemory> {
-    let p = alloc_units(s.units());
-    if p.is_null() { Err(NoMemory) } else { Ok(p) }
-}
-
-/// Copies an optional string (None gives NULL); `Err(NoMemory)` when memory is exhausted.
-pub fn alloc_opt_wstr(s: &Option<WideString>) -> Result<*mut WChar, NoMemory> {
-    match s {
-        None => Ok(ptr::null_mut()),
-        Some(s) => alloc_wstr(s),
+        p
     }
+
+    /// Copies `units` plus a NUL into a new raw block; NULL when memory is exhausted.
+    pub fn units(self, units: &[WChar]) -> *mut WChar {
+        self.filled(units.len(), |p| {
+            // SAFETY: `p` holds len + 1 units and does not overlap `units`.
+            unsafe { ptr::copy_nonoverlapping(units.as_ptr(), p, units.len()) }
+        })
+    }
+
+    /// Widens each byte of `bytes` into one unit of a new raw block (plus a
+    /// NUL); NULL when memory is exhausted.
+    pub fn widened(self, bytes: &[u8]) -> *mut WChar {
+        self.filled(bytes.len(), |p| {
+            // SAFETY: `p` holds len + 1 units, in a new block nothing else
+            // refers to (a unique slice lets the loop be vectorized).
+            let dst = unsafe { std::slice::from_raw_parts_mut(p, bytes.len()) };
+            for (d, &b) in dst.iter_mut().zip(bytes) {
+                *d = WChar::from(b);
+            }
+        })
+    }
+
+    /// Copies a string into a new raw block; `Err(NoMemory)` when memory is exhausted.
+    pub fn wstr(self, s: &WideString) -> Result<*mut WChar, NoMemory> {
+        let p = self.units(s.units());
+        if p.is_null() { Err(NoMemory) } else { Ok(p) }
+    }
+
+    /// Copies an optional string (None gives NULL); `Err(NoMemory)` when
+    /// memory is exhausted.
+    pub fn opt_wstr(self, s: &Option<WideString>) -> Result<*mut WChar, NoMemory> {
+        match s {
+            None => Ok(ptr::null_mut()),
+            Some(s) => self.wstr(s),
+        }
+    }
+
+    /// Builds a new raw list holding copies of `strings`; `Err(NoMemory)`
+    /// when memory is exhausted (nothing is leaked then). An empty vector
+    /// gives `{0, NULL}`.
+    pub fn list(self, strings: &[WideString]) -> Result<PyWideStringList, NoMemory> {
+        self.build_list(strings.len(), NoMemory, |i| self.wstr(&strings[i]))
+    }
+
+    /// Builds a new raw list of `n` items, item `i` being the raw block
+    /// `item(i)` returns; `oom` when the array cannot be allocated. On any
+    /// error, what was built is released (nothing leaks). `n` = 0 gives
+    /// `{0, NULL}`.
+    pub fn build_list<E>(
+        self,
+        n: usize,
+        oom: E,
+        mut item: impl FnMut(usize) -> Result<*mut WChar, E>,
+    ) -> Result<PyWideStringList, E> {
+        if n == 0 {
+            return Ok(PyWideStringList::EMPTY);
+        }
+        let Some(bytes) = n.checked_mul(size_of::<*mut WChar>()) else {
+            return Err(oom);
+        };
+        // Every pointer is written below (or the array freed).
+        let items = self.0.malloc_written(bytes).cast::<*mut WChar>();
+        if items.is_null() {
+            return Err(oom);
+        }
+        for i in 0..n {
+            match item(i) {
+                // SAFETY: `items` has room for `n` pointers.
+                Ok(p) => unsafe { *items.add(i) = p },
+                Err(e) => {
+                    let partial = PyWideStringList {
+                        length: i as isize,
+                        items,
+                    };
+                    // SAFETY: the first `i` items were just allocated here.
+                    unsafe { self.clear_list(&mut { partial }) };
+                    return Err(e);
+                }
+            }
+        }
+        Ok(PyWideStringList {
+            length: n as isize,
+            items,
+        })
+    }
+
+    /// Releases a string (or any raw block); NULL is a no-op.
+    ///
+    /// # Safety
+    /// `p` is NULL or a live raw block not used afterwards.
+    #[inline(always)]
+    pub unsafe fn free(self, p: *mut WChar) {
+        // Most members of a config are NULL: skip the allocator's dispatch.
+        if !p.is_null() {
+            // SAFETY: forwarded contract.
+            unsafe { self.0.free(p.cast()) }
+        }
+    }
+
+    /// Frees every item and the array, leaving `{0, NULL}`.
+    ///
+    /// # Safety
+    /// The list's items and array are NULL or live raw blocks owned by the list.
+    pub unsafe fn clear_list(self, list: &mut PyWideStringList) {
+        if !list.items.is_null() {
+            for i in 0..list.length.max(0) as usize {
+                // SAFETY: the list owns `length` item pointers.
+                unsafe { self.free(*list.items.add(i)) };
+            }
+            // SAFETY: the array is a raw block owned by the list.
+            unsafe { self.free(list.items.cast()) };
+        }
+        *list = PyWideStringList::EMPTY;
+    }
+}
+
+/// [`Raw::units`] on the current route.
+pub fn alloc_units(units: &[WChar]) -> *mut WChar {
+    Raw::now().units(units)
+}
+
+/// [`Raw::widened`] on the current route.
+pub fn alloc_widened(bytes: &[u8]) -> *mut WChar {
+    Raw::now().widened(bytes)
+}
+
+/// [`Raw::wstr`] on the current route.
+pub fn alloc_wstr(s: &WideString) -> Result<*mut WChar, NoMemory> {
+    Raw::now().wstr(s)
+}
+
+/// [`Raw::opt_wstr`] on the current route.
+pub fn alloc_opt_wstr(s: &Option<WideString>) -> Result<*mut WChar, NoMemory> {
+    Raw::now().opt_wstr(s)
 }
 
 /// True when the C string `p` holds exactly `units`.
@@ -116,17 +229,13 @@ pub unsafe fn list_eq(list: &PyWideStringList, strings: &[WideString]) -> bool {
     })
 }
 
-/// Releases a string from [`alloc_wstr`] (or any raw block); NULL is a no-op.
+/// [`Raw::free`] on the current route.
 ///
 /// # Safety
-/// `p` is NULL or a live raw block not used afterwards.
-#[inline(always)]
+/// As for [`Raw::free`].
 pub unsafe fn free_wstr(p: *mut WChar) {
-    // Most members of a config are NULL: skip the allocator's dispatch.
-    if !p.is_null() {
-        // SAFETY: forwarded contract.
-        unsafe { mem::raw_free(p.cast()) }
-    }
+    // SAFETY: forwarded contract.
+    unsafe { Raw::now().free(p) }
 }
 
 /// Why a `PyWideStringList` could not be read.
@@ -219,64 +328,25 @@ pub unsafe fn read_list_traced(
     unsafe { read_array_traced(list.length, list.items) }
 }
 
-/// Builds a new raw list holding copies of `strings`; `Err(NoMemory)` when memory is
-/// exhausted (nothing is leaked then). An empty vector gives `{0, NULL}`.
+/// [`Raw::list`] on the current route.
 pub fn alloc_list(strings: &[WideString]) -> Result<PyWideStringList, NoMemory> {
-    build_list(strings.len(), NoMemory, |i| alloc_wstr(&strings[i]))
+    Raw::now().list(strings)
 }
 
-/// Builds a new raw list of `n` items, item `i` being the raw block `item(i)`
-/// returns; `oom` when the array cannot be allocated. On any error, what was
-/// built is released (nothing leaks). `n` = 0 gives `{0, NULL}`.
+/// [`Raw::build_list`] on the current route.
 pub fn build_list<E>(
     n: usize,
     oom: E,
-    mut item: impl FnMut(usize) -> Result<*mut WChar, E>,
+    item: impl FnMut(usize) -> Result<*mut WChar, E>,
 ) -> Result<PyWideStringList, E> {
-    if n == 0 {
-        return Ok(PyWideStringList::EMPTY);
-    }
-    let Some(bytes) = n.checked_mul(size_of::<*mut WChar>()) else {
-        return Err(oom);
-    };
-    // Every pointer is written below (or the array freed).
-    let items = mem::raw_malloc_written(bytes).cast::<*mut WChar>();
-    if items.is_null() {
-        return Err(oom);
-    }
-    for i in 0..n {
-        match item(i) {
-            // SAFETY: `items` has room for `n` pointers.
-            Ok(p) => unsafe { *items.add(i) = p },
-            Err(e) => {
-                let partial = PyWideStringList {
-                    length: i as isize,
-                    items,
-                };
-                // SAFETY: the first `i` items were just allocated here.
-                unsafe { clear_list(&mut { partial }) };
-                return Err(e);
-            }
-        }
-    }
-    Ok(PyWideStringList {
-        length: n as isize,
-        items,
-    })
+    Raw::now().build_list(n, oom, item)
 }
 
-/// Frees every item and the array, leaving `{0, NULL}`.
+/// [`Raw::clear_list`] on the current route.
 ///
 /// # Safety
-/// The list's items and array are NULL or live raw blocks owned by the list.
+/// As for [`Raw::clear_list`].
 pub unsafe fn clear_list(list: &mut PyWideStringList) {
-    if !list.items.is_null() {
-        for i in 0..list.length.max(0) as usize {
-            // SAFETY: the list owns `length` item pointers.
-            unsafe { free_wstr(*list.items.add(i)) };
-        }
-        // SAFETY: the array is a raw block owned by the list.
-        unsafe { mem::raw_free(list.items.cast()) };
-    }
-    *list = PyWideStringList::EMPTY;
+    // SAFETY: forwarded contract.
+    unsafe { Raw::now().clear_list(list) }
 }

@@ -227,6 +227,16 @@ pub(crate) fn raw_malloc_over_malloc_unfilled(n: usize) -> *mut c_void {
     alloc_with(b'r', RAW, true, n, |total| unsafe { libc::malloc(total) })
 }
 
+/// [`raw_free_over_malloc`] as a call (for loops over many blocks).
+///
+/// # Safety
+/// As for `PyMem_RawFree`.
+#[inline(never)]
+pub(crate) unsafe fn raw_free_over_malloc_outlined(p: *mut c_void) {
+    // SAFETY: forwarded contract.
+    unsafe { raw_free_over_malloc(p) }
+}
+
 /// What the table of [`raw_over_malloc_table`] does for `PyMem_RawFree(p)`.
 ///
 /// # Safety

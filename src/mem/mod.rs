@@ -590,16 +590,65 @@ pub fn raw_malloc(size: usize) -> *mut c_void {
     domain_malloc(RAW, size)
 }
 
-/// [`raw_malloc`] for a block whose every byte the caller writes before
-/// handing it out: under the debug hooks over the C library's allocator,
-/// the block is not first filled with the "clean" pattern (nobody could
-/// see it). Otherwise the same as [`raw_malloc`].
-#[inline(always)]
-pub fn raw_malloc_written(size: usize) -> *mut c_void {
-    if !runtime_owned_now() && slot(RAW) == debug::raw_over_malloc_table() {
-        return debug::raw_malloc_over_malloc_unfilled(size);
+/// Where the raw domain's blocks go right now, looked up once for a run of
+/// blocks (a config's strings and lists) instead of once per block: the
+/// same results as [`raw_malloc`] and [`raw_free`] call by call, as long as
+/// the allocator is not replaced in between (which CPython also forbids
+/// while blocks are in use).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum RawRoute {
+    /// Inside [`runtime_owned`]: the C library directly.
+    Owned,
+    /// The debug hooks over the C library (`-X dev`, `PYTHONMALLOC=debug`).
+    DebugOverMalloc,
+    /// Whatever table is installed, through [`domain_malloc`]/[`domain_free`].
+    Table,
+}
+
+impl RawRoute {
+    /// The route for this thread and the raw domain's current allocator.
+    #[inline(always)]
+    pub fn now() -> RawRoute {
+        if runtime_owned_now() {
+            RawRoute::Owned
+        } else if slot(RAW) == debug::raw_over_malloc_table() {
+            RawRoute::DebugOverMalloc
+        } else {
+            RawRoute::Table
+        }
     }
-    raw_malloc(size)
+
+    /// [`raw_malloc`] for a block whose every byte the caller writes before
+    /// handing it out: under the debug hooks the block is not first filled
+    /// with the "clean" pattern (nobody could see it).
+    #[inline(always)]
+    pub fn malloc_written(self, size: usize) -> *mut c_void {
+        match self {
+            RawRoute::DebugOverMalloc => debug::raw_malloc_over_malloc_unfilled(size),
+            RawRoute::Owned if size <= MAX_REQUEST => {
+                // SAFETY: no preconditions.
+                unsafe { malloc_fn(null_mut(), size) }
+            }
+            RawRoute::Owned => null_mut(),
+            RawRoute::Table => domain_malloc(RAW, size),
+        }
+    }
+
+    /// [`raw_free`] on this route.
+    ///
+    /// # Safety
+    /// As for [`raw_free`].
+    #[inline(always)]
+    pub unsafe fn free(self, block: *mut c_void) {
+        // SAFETY: forwarded contract.
+        unsafe {
+            match self {
+                RawRoute::DebugOverMalloc => debug::raw_free_over_malloc_outlined(block),
+                RawRoute::Owned => free_fn(null_mut(), block),
+                RawRoute::Table => domain_free(RAW, block),
+            }
+        }
+    }
 }
 
 /// Allocates a zeroed array of `nelem * elsize` bytes. NULL on failure or overflow.
