@@ -106,15 +106,14 @@ cat <<'NOTES'
 - **Config resolution** (InitPythonConfig + SetBytesArgv of a 14-argument
   command line with `-X dev` + Read + Clear): per iteration pyrt runs about
   21k instructions against CPython's 71k on the same C library, and 24k on
-  the host's (callgrind, 2026-11-29; 28k before this round). Half of pyrt's
-  are the C library's `malloc`/`free` and the debug hooks (`-X dev`) for
-  the 38 blocks C can see and `PyConfig_Clear` frees one by one; the rest
-  is the C-struct <-> model round trip. Same-speed runs give 0.30-0.32 of
-  CPython's time on the same C library and 0.34-0.37 on the host's
-  (`config_resolution_host_libc`, not a target row). On this machine each
-  run of either build lands in one of two speeds (pyrt 2.0 or 3.4 us,
-  CPython 6 or 10 us), so one `make bench` that pairs different speeds can
-  land on either side of 1/3.
+  the host's (callgrind, 2026-11-29; 28k before that day's work). Half of
+  pyrt's are the C library's `malloc`/`free` and the debug hooks (`-X dev`)
+  for the 38 blocks C can see, which `PyConfig_Clear` frees one by one; the
+  rest is the C-struct <-> model round trip. Five runs of `make bench` that
+  day gave 0.28-0.31 of CPython's time on the same C library, and 0.32-0.34
+  for pyrt on the host's (`config_resolution_host_libc`, not a target row).
+  This machine switches between two speeds now and then (pyrt 2.0 or 3.4
+  us, CPython 6 or 10 us), hence the best of five runs per build.
 
 ## How to read some rows
 
