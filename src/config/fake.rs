@@ -94,7 +94,12 @@ pub fn read_scenario(
         legacy: LegacyGlobals::default(),
         queued_warnoptions: &[],
         queued_xoptions: &[],
-        legacy_paths: &crate::config::legacy_paths::LegacyPaths::new(),
+        copy_legacy_paths: &|c| {
+            crate::config::legacy_paths::copy_into(
+                c,
+                &crate::config::legacy_paths::LegacyPaths::new(),
+            )
+        },
     };
     if pre_result.is_ok() && read(&mut config, &ctx, &mut host).is_ok() {
         // Reading again changes nothing, except that CPython recomputes

@@ -73,8 +73,11 @@ pub struct ReadContext<'a> {
     pub queued_warnoptions: &'a [WideString],
     /// `-X` options queued before initialization (`PySys_AddXOption`).
     pub queued_xoptions: &'a [WideString],
-    /// What the legacy path API recorded (`Py_SetPath`, `Py_SetPythonHome`, ...).
-    pub legacy_paths: &'a crate::config::legacy_paths::LegacyPaths,
+    /// Copies what the legacy path API recorded (`Py_SetPath`,
+    /// `Py_SetPythonHome`, ...) into the members left unset
+    /// ([`crate::config::legacy_paths::copy_into`] on the recorded paths,
+    /// which the runtime reads under their own lock at that moment).
+    pub copy_legacy_paths: &'a dyn Fn(&mut Config),
 }
 
 #[inline(always)]
@@ -127,7 +130,7 @@ pub fn read(c: &mut Config, ctx: &ReadContext<'_>, host: &mut dyn ConfigHost) ->
     for x in ctx.queued_xoptions {
         c.xoptions.push(x.clone());
     }
-    read_rest(c, &ctx.preconfig, ctx.legacy_paths, host)
+    read_rest(c, &ctx.preconfig, ctx.copy_legacy_paths, host)
 }
 
 fn copy_legacy_globals(c: &mut Config, g: &LegacyGlobals) {
@@ -433,7 +436,7 @@ fn init_warnoptions(
 fn read_rest(
     c: &mut Config,
     pre: &PreConfig,
-    legacy_paths: &crate::config::legacy_paths::LegacyPaths,
+    copy_legacy_paths: &dyn Fn(&mut Config),
     host: &mut dyn ConfigHost,
 ) -> PyResult<()> {
     let utf8 = pre.utf8_mode >= 1;
@@ -448,7 +451,7 @@ fn read_rest(
     }
     read_complex_options(c, utf8, host)?;
     if c._install_importlib != 0 {
-        crate::config::legacy_paths::copy_into(c, legacy_paths);
+        copy_legacy_paths(c);
         init_import(c, host)?;
     }
     if c.dev_mode > 0 && c.faulthandler < 0 {

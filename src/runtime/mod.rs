@@ -1,8 +1,9 @@
 //! The process-wide runtime state (CPython's `_PyRuntime`): the effective
 //! pre-configuration and where the lifecycle stands.
 //!
-//! One `parking_lot` mutex guards it. Nothing here calls back into C while
-//! holding the lock.
+//! One mutex guards it ([`thread::Mutex`]: `parking_lot`'s, without atomic
+//! instructions while the process has one thread). Nothing here calls back
+//! into C while holding the lock.
 
 use crate::runtime::thread::{Mutex, MutexGuard};
 
@@ -335,14 +336,18 @@ pub fn read_config(config: &mut crate::config::Config) -> PyResult<()> {
             rt.preconfig,
         )
     };
-    // Held while reading (nothing in the read takes it or calls out to C).
-    let legacy_paths = LEGACY_PATHS.lock();
+    // The legacy paths are copied under their own lock, and only for the
+    // copy: the read may take the runtime lock, which initialization holds
+    // while it takes this one.
+    let copy_legacy_paths = |c: &mut crate::config::Config| {
+        crate::config::legacy_paths::copy_into(c, &LEGACY_PATHS.lock())
+    };
     let ctx = crate::config::read::ReadContext {
         preconfig,
         legacy: crate::ffi::pydebug::legacy_globals(),
         queued_warnoptions: &queued_w,
         queued_xoptions: &queued_x,
-        legacy_paths: &legacy_paths,
+        copy_legacy_paths: &copy_legacy_paths,
     };
     crate::config::read::read(config, &ctx, &mut host::Process::snapshot())
 }
