@@ -1271,6 +1271,27 @@ mod tests {
     }
 
     #[test]
+    fn traced_assign_takes_over_the_lists_read() {
+        let mut model = Config::python();
+        model.argv = list(&["py", "", "x"]);
+        let mut raw = PyConfig::from_model(&model).unwrap();
+        let argv_items = raw.argv.items;
+        // SAFETY: `raw` owns what from_model allocated.
+        let (mut read, origins) = unsafe { raw.to_model_traced() }.unwrap();
+        // As PyConfig_Read does: orig_argv from argv, argv cut down.
+        read.orig_argv = read.argv.clone();
+        read.argv = vec![read.argv[2].clone()];
+        // SAFETY: as above; `raw`'s lists are the ones just read.
+        unsafe { raw.assign_model_traced(&read, &origins) }.unwrap();
+        assert_eq!(raw.orig_argv.items, argv_items);
+        assert_ne!(raw.argv.items, argv_items);
+        // SAFETY: as above.
+        assert_eq!(unsafe { raw.to_model() }.unwrap(), read);
+        // SAFETY: as above.
+        unsafe { raw.clear() };
+    }
+
+    #[test]
     fn assign_model_keeps_equal_blocks() {
         let mut model = Config::python();
         model.argv = list(&["py", "-b", "x"]);
