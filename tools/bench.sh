@@ -32,7 +32,7 @@ for g in $groups; do
         fi
         # The config-resolution loop of pyrt on the host's C library (listed
         # right after the main row, compared with the same CPython figure).
-        if [ "$g" = lifecycle ] && [ -n "$hostlibc" ] && [ -x "$hostlibc" ]; then
+        if [ "$g" = lifecycle ] && [ -n "$hostlibc" ] && [ -x "$hostlibc" ] && [ -x "$cpy" ]; then
             "$hostlibc" "$g" 2>/dev/null |
                 sed -n 's/^config_resolution /config_resolution_host_libc /p' >>"$tmp/g_host"
         fi
@@ -48,7 +48,11 @@ for g in $groups; do
     best_of "$tmp/g_cpy" >>"$tmp/cpy"
 done
 touch "$tmp/cpy"
-sed -n 's/^config_resolution /config_resolution_host_libc /p' "$tmp/cpy" >>"$tmp/cpy"
+# The host-libc row is compared with CPython's config-resolution figure.
+if grep -q '^config_resolution_host_libc ' "$tmp/pyrt"; then
+    host_cpy=$(sed -n 's/^config_resolution /config_resolution_host_libc /p' "$tmp/cpy")
+    [ -n "$host_cpy" ] && echo "$host_cpy" >>"$tmp/cpy"
+fi
 cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')
 pyver=$(${ORACLE:-../shared/oracle/cpython314} python -c 'import sys; print(sys.version.split()[0])' 2>/dev/null || echo unavailable)
 cat <<HEAD

@@ -41,8 +41,8 @@ impl ConfigHost for FakeHost {
     fn cwd(&self) -> Option<WideString> {
         Some("/cwd".into())
     }
-    fn locale_codeset(&self) -> Option<std::borrow::Cow<'static, [u8]>> {
-        Some(std::borrow::Cow::Borrowed(b"UTF-8"))
+    fn with_locale_codeset(&self, f: &mut dyn FnMut(Option<&[u8]>)) {
+        f(Some(b"UTF-8"))
     }
     fn force_ascii(&self) -> bool {
         false

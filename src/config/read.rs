@@ -29,8 +29,9 @@ pub const MAX_STR_DIGITS_THRESHOLD: i32 = 640;
 pub trait ConfigHost: PreHost {
     /// The current working directory (for making `run_filename` absolute).
     fn cwd(&self) -> Option<WideString>;
-    /// `nl_langinfo(CODESET)` in the current locale.
-    fn locale_codeset(&self) -> Option<Cow<'static, [u8]>>;
+    /// Calls `f` with `nl_langinfo(CODESET)` in the current locale (None
+    /// when it fails), borrowed for the call only.
+    fn with_locale_codeset(&self, f: &mut dyn FnMut(Option<&[u8]>));
     /// The locale claims ASCII but decodes high bytes (see `crate::locale`).
     fn force_ascii(&self) -> bool;
     /// Writes to C's `stdout`.
@@ -937,17 +938,20 @@ fn locale_encoding(
     if let Some(enc) = cache {
         return Ok(enc.clone());
     }
-    match host.locale_codeset() {
-        Some(cs) if !cs.is_empty() => {
-            let enc = match &*cs {
-                b"UTF-8" => wstr!("UTF-8"),
-                b"ANSI_X3.4-1968" => wstr!("ANSI_X3.4-1968"),
-                _ => WideString::from(String::from_utf8_lossy(&cs).as_ref()),
-            };
+    let mut enc = None;
+    host.with_locale_codeset(&mut |cs| {
+        enc = cs.filter(|cs| !cs.is_empty()).map(|cs| match cs {
+            b"UTF-8" => wstr!("UTF-8"),
+            b"ANSI_X3.4-1968" => wstr!("ANSI_X3.4-1968"),
+            _ => WideString::from(String::from_utf8_lossy(cs).as_ref()),
+        });
+    });
+    match enc {
+        Some(enc) => {
             *cache = Some(enc.clone());
             Ok(enc)
         }
-        _ => status_err!(
+        None => status_err!(
             "config_get_locale_encoding",
             "failed to get the locale encoding: nl_langinfo(CODESET) failed"
         ),

@@ -679,7 +679,7 @@ macro_rules! impl_config_conversions {
                 let mut slots = origins.0.iter_mut();
                 let mut read = |list: &PyWideStringList| {
                     // SAFETY: forwarded contract.
-                    let (strings, buf) = unsafe { wide::read_list_traced(list) }?;
+                    let (strings, buf) = unsafe { wide::read_array_traced(list.length, list.items) }?;
                     if let Some(slot) = slots.next() {
                         *slot = buf;
                     }
@@ -1274,16 +1274,33 @@ mod tests {
     fn traced_assign_takes_over_the_lists_read() {
         let mut model = Config::python();
         model.argv = list(&["py", "", "x"]);
+        // A list of the same length: taking it over for orig_argv would be wrong.
+        model.xoptions = list(&["a", "b", "c"]);
         let mut raw = PyConfig::from_model(&model).unwrap();
-        let argv_items = raw.argv.items;
+        let (argv_items, xoptions_items) = (raw.argv.items, raw.xoptions.items);
         // SAFETY: `raw` owns what from_model allocated.
         let (mut read, origins) = unsafe { raw.to_model_traced() }.unwrap();
+        // Each origin is the buffer of the list in the same member position.
+        let lists = [
+            &read.orig_argv,
+            &read.argv,
+            &read.xoptions,
+            &read.warnoptions,
+            &read.module_search_paths,
+        ];
+        for (list, origin) in lists.into_iter().zip(&origins.0) {
+            match origin {
+                Some(buf) => assert!(WideString::are_parts(list, buf)),
+                None => assert!(list.is_empty()),
+            }
+        }
         // As PyConfig_Read does: orig_argv from argv, argv cut down.
         read.orig_argv = read.argv.clone();
         read.argv = vec![read.argv[2].clone()];
         // SAFETY: as above; `raw`'s lists are the ones just read.
         unsafe { raw.assign_model_traced(&read, &origins) }.unwrap();
         assert_eq!(raw.orig_argv.items, argv_items);
+        assert_eq!(raw.xoptions.items, xoptions_items);
         assert_ne!(raw.argv.items, argv_items);
         // SAFETY: as above.
         assert_eq!(unsafe { raw.to_model() }.unwrap(), read);

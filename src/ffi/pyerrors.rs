@@ -22,7 +22,7 @@ fn runtime_state() -> String {
         "initialized".into()
     } else if rt.core_initialized {
         "core initialized".into()
-    } else if rt.preinitialized && !rt.needs_reset {
+    } else if rt.is_preinitialized() {
         "preinitialized".into()
     } else if rt.preinitializing {
         "preinitializing".into()

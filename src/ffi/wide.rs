@@ -181,11 +181,6 @@ pub fn alloc_units(units: &[WChar]) -> *mut WChar {
     Raw::now().units(units)
 }
 
-/// [`Raw::widened`] on the current route.
-pub fn alloc_widened(bytes: &[u8]) -> *mut WChar {
-    Raw::now().widened(bytes)
-}
-
 /// [`Raw::wstr`] on the current route.
 pub fn alloc_wstr(s: &WideString) -> Result<*mut WChar, NoMemory> {
     Raw::now().wstr(s)
@@ -317,29 +312,9 @@ pub unsafe fn read_list(list: &PyWideStringList) -> Result<Vec<WideString>, BadL
     unsafe { read_array(list.length, list.items) }
 }
 
-/// [`read_list`] with the buffer of [`read_array_traced`].
-///
-/// # Safety
-/// As for [`read_list`].
-pub unsafe fn read_list_traced(
-    list: &PyWideStringList,
-) -> Result<(Vec<WideString>, Option<Units>), BadList> {
-    // SAFETY: forwarded contract.
-    unsafe { read_array_traced(list.length, list.items) }
-}
-
 /// [`Raw::list`] on the current route.
 pub fn alloc_list(strings: &[WideString]) -> Result<PyWideStringList, NoMemory> {
     Raw::now().list(strings)
-}
-
-/// [`Raw::build_list`] on the current route.
-pub fn build_list<E>(
-    n: usize,
-    oom: E,
-    item: impl FnMut(usize) -> Result<*mut WChar, E>,
-) -> Result<PyWideStringList, E> {
-    Raw::now().build_list(n, oom, item)
 }
 
 /// [`Raw::clear_list`] on the current route.

@@ -580,26 +580,20 @@ fn runtime_owned_now() -> bool {
 
 /// Allocates `size` bytes with the raw domain. NULL on failure.
 pub fn raw_malloc(size: usize) -> *mut c_void {
-    if runtime_owned_now() {
-        if size > MAX_REQUEST {
-            return null_mut();
-        }
-        // SAFETY: no preconditions.
-        return unsafe { malloc_fn(null_mut(), size) };
-    }
-    domain_malloc(RAW, size)
+    RawRoute::now().malloc(size)
 }
 
-/// Where the raw domain's blocks go right now, looked up once for a run of
-/// blocks (a config's strings and lists) instead of once per block: the
-/// same results as [`raw_malloc`] and [`raw_free`] call by call, as long as
-/// the allocator is not replaced in between (which CPython also forbids
-/// while blocks are in use).
+/// Where the raw domain's blocks go right now: [`raw_malloc`] and
+/// [`raw_free`] look it up per call; a run of blocks (a config's strings and
+/// lists) can look it up once, with the same results as long as the
+/// allocator is not replaced in between (which CPython also forbids while
+/// blocks are in use).
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum RawRoute {
     /// Inside [`runtime_owned`]: the C library directly.
     Owned,
-    /// The debug hooks over the C library (`-X dev`, `PYTHONMALLOC=debug`).
+    /// The debug hooks over the C library (`-X dev`, `PYTHONMALLOC=debug`),
+    /// without the indirect calls.
     DebugOverMalloc,
     /// Whatever table is installed, through [`domain_malloc`]/[`domain_free`].
     Table,
@@ -618,19 +612,26 @@ impl RawRoute {
         }
     }
 
-    /// [`raw_malloc`] for a block whose every byte the caller writes before
-    /// handing it out: under the debug hooks the block is not first filled
-    /// with the "clean" pattern (nobody could see it).
+    /// [`raw_malloc`] on this route.
+    #[inline(always)]
+    pub fn malloc(self, size: usize) -> *mut c_void {
+        match self {
+            RawRoute::Owned if size > MAX_REQUEST => null_mut(),
+            // SAFETY: no preconditions.
+            RawRoute::Owned => unsafe { malloc_fn(null_mut(), size) },
+            RawRoute::DebugOverMalloc => debug::raw_malloc_over_malloc(size),
+            RawRoute::Table => domain_malloc(RAW, size),
+        }
+    }
+
+    /// [`RawRoute::malloc`] for a block whose every byte the caller writes
+    /// before handing it out: under the debug hooks the block is not first
+    /// filled with the "clean" pattern (nobody could see it).
     #[inline(always)]
     pub fn malloc_written(self, size: usize) -> *mut c_void {
         match self {
             RawRoute::DebugOverMalloc => debug::raw_malloc_over_malloc_unfilled(size),
-            RawRoute::Owned if size <= MAX_REQUEST => {
-                // SAFETY: no preconditions.
-                unsafe { malloc_fn(null_mut(), size) }
-            }
-            RawRoute::Owned => null_mut(),
-            RawRoute::Table => domain_malloc(RAW, size),
+            route => route.malloc(size),
         }
     }
 
@@ -643,8 +644,8 @@ impl RawRoute {
         // SAFETY: forwarded contract.
         unsafe {
             match self {
-                RawRoute::DebugOverMalloc => debug::raw_free_over_malloc_outlined(block),
                 RawRoute::Owned => free_fn(null_mut(), block),
+                RawRoute::DebugOverMalloc => debug::raw_free_over_malloc_outlined(block),
                 RawRoute::Table => domain_free(RAW, block),
             }
         }
@@ -688,12 +689,7 @@ pub unsafe fn raw_realloc(block: *mut c_void, size: usize) -> *mut c_void {
 /// inside [`runtime_owned`]).
 pub unsafe fn raw_free(block: *mut c_void) {
     // SAFETY: forwarded contract.
-    unsafe {
-        if runtime_owned_now() {
-            return free_fn(null_mut(), block);
-        }
-        domain_free(RAW, block)
-    }
+    unsafe { RawRoute::now().free(block) }
 }
 
 /// Copies `bytes` plus a terminating NUL into a new raw block.

@@ -266,21 +266,13 @@ impl ConfigHost for Process {
         crate::locale::decode(dir.as_os_str().as_bytes(), super::utf8_mode()).ok()
     }
 
-    fn locale_codeset(&self) -> Option<Cow<'static, [u8]>> {
-        // SAFETY: nl_langinfo returns NULL or a NUL-terminated string, read
-        // (and copied unless it is a common name) at once.
+    fn with_locale_codeset(&self, f: &mut dyn FnMut(Option<&[u8]>)) {
+        // SAFETY: nl_langinfo returns NULL or a NUL-terminated string, which
+        // stays valid until the locale changes (not during `f`, which only
+        // reads it).
         let p = unsafe { libc::nl_langinfo(libc::CODESET) };
-        if p.is_null() {
-            return None;
-        }
         // SAFETY: checked non-NULL.
-        let name = unsafe { CStr::from_ptr(p) }.to_bytes();
-        // The usual names need no copy.
-        const COMMON: [&[u8]; 2] = [b"UTF-8", b"ANSI_X3.4-1968"];
-        Some(match COMMON.iter().find(|&&c| c == name) {
-            Some(&c) => Cow::Borrowed(c),
-            None => Cow::Owned(name.to_vec()),
-        })
+        f((!p.is_null()).then(|| unsafe { CStr::from_ptr(p) }.to_bytes()))
     }
 
     fn force_ascii(&self) -> bool {

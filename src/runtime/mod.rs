@@ -133,6 +133,11 @@ impl Runtime {
         queued_xoptions: Vec::new(),
     };
 
+    /// Pre-initialization completed (and no finalization since).
+    pub fn is_preinitialized(&self) -> bool {
+        self.preinitialized && !self.needs_reset
+    }
+
     /// Starts over after a finalization (CPython resets `_PyRuntime` at the
     /// next initialization); nothing happens otherwise.
     pub fn reset_if_finalized(&mut self) {
@@ -204,8 +209,7 @@ pub struct ConfigPreinitFields {
 
 /// True once pre-initialization completed.
 pub fn is_preinitialized() -> bool {
-    let rt = RUNTIME.lock();
-    rt.preinitialized && !rt.needs_reset
+    RUNTIME.lock().is_preinitialized()
 }
 
 /// True when the runtime decodes and encodes in UTF-8 mode.
@@ -216,7 +220,8 @@ pub fn utf8_mode() -> bool {
 /// [`utf8_mode`] once pre-initialized, None before (one look at the runtime).
 pub fn utf8_mode_if_preinitialized() -> Option<bool> {
     let rt = RUNTIME.lock();
-    (rt.preinitialized && !rt.needs_reset).then_some(rt.preconfig.utf8_mode >= 1)
+    rt.is_preinitialized()
+        .then_some(rt.preconfig.utf8_mode >= 1)
 }
 
 /// Pre-initializes from a config's members, as the `PyConfig_Set*` helpers,

@@ -784,13 +784,14 @@ pub fn detach() {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::Arc;
+    use std::sync::atomic::AtomicBool;
 
     /// A hold taken while the process had one thread (set by hand: the test
     /// harness always has several) keeps later holders out until released.
     #[test]
     fn eliding_mutex_waits_for_an_elided_holder() {
         use parking_lot::lock_api::{RawMutex, RawMutexTimed};
-        use std::sync::Arc;
         let m = Arc::new(Mutex::new(0u32));
         // SAFETY: test-only: stands for `lock` on the single-thread path.
         unsafe { m.raw() }.elided.store(true, Ordering::Relaxed);
@@ -813,8 +814,6 @@ mod tests {
         assert_eq!(*m.lock(), 1);
         assert!(!m.is_locked());
     }
-    use std::sync::Arc;
-    use std::sync::atomic::AtomicBool;
 
     /// A counter only ever changed with the GIL held.
     struct Guarded(std::cell::UnsafeCell<u64>);
