@@ -8,11 +8,12 @@
 set -u
 pyrt=$1; cpy=$2; hostlibc=${3:-}
 groups="lifecycle atexit rss states gilstate_first handoff contention memory floors"
-# The lifecycle group (short) runs this many times per build, alternately;
-# each of its rows keeps the run with the lowest median (the same rule for
-# every build): this machine switches between two speeds now and then, and
-# one run of each build can otherwise land in different ones.
-lifecycle_runs=5
+# The short groups whose rows are per-operation times (lifecycle, memory)
+# run this many times per build, alternately; each of their rows keeps the
+# run with the lowest median (the same rule for every build): this machine
+# switches between two speeds now and then, and one run of each build can
+# otherwise land in different ones.
+best_of_runs=5
 tmp=$(mktemp -d)
 # best_of FILE: per metric, the line with the lowest median, in first-seen order.
 best_of() {
@@ -22,7 +23,7 @@ best_of() {
 }
 for g in $groups; do
     runs=1
-    [ "$g" = lifecycle ] && runs=$lifecycle_runs
+    case $g in lifecycle | memory) runs=$best_of_runs ;; esac
     : >"$tmp/g_pyrt"; : >"$tmp/g_cpy"; : >"$tmp/g_host"
     for _ in $(seq "$runs"); do
         "$pyrt" "$g" >>"$tmp/g_pyrt" 2>/dev/null || echo "pyrt: group $g failed" >&2
@@ -62,7 +63,7 @@ Measured by \`make bench\` on $(date -u +%Y-%m-%d): one C program
 (\`benches/bench.c\`) built from the same source with the same flags against
 pyrt and against CPython $pyver, run alternately in one session, both on the
 same C library (the oracle's; see "How to read some rows"); the lifecycle
-rows are the best of $lifecycle_runs alternating runs of each build. Machine:
+and memory rows are the best of $best_of_runs alternating runs of each build. Machine:
 $cpu, $(nproc) cores. Times are nanoseconds per operation (median and p99 of
 the samples); lower is better except for ops/s. Ratio = pyrt / CPython.
 
