@@ -16,10 +16,9 @@ use std::hash::{Hash, Hasher};
 use std::ptr::{self, NonNull};
 use std::sync::atomic::{AtomicU64, Ordering, fence};
 
-use crate::runtime::thread::fetch_add_unshared;
+use crate::sys::thread::fetch_add_unshared;
 
-/// One `wchar_t` code unit (a signed 32-bit integer on Linux).
-pub type WChar = libc::wchar_t;
+pub use crate::abi::pyport::WChar;
 
 /// An immutable, reference-counted buffer of code units: what
 /// `Arc<[WChar]>` would be, except that the count is changed with plain

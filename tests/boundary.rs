@@ -6,6 +6,7 @@
 use std::ffi::{CStr, c_char};
 use std::ptr;
 
+use pyrt::abi::initconfig::*;
 use pyrt::ffi::fileutils::{Py_DecodeLocale, Py_EncodeLocale};
 use pyrt::ffi::initconfig::*;
 use pyrt::ffi::pylifecycle::Py_PreInitialize;

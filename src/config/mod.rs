@@ -80,6 +80,15 @@ macro_rules! define_config {
 config_fields!(define_config);
 
 impl Config {
+    /// The flavour matching a `_config_init` value (unknown values give compat).
+    pub fn for_flavour(config_init: i32) -> Config {
+        match config_init {
+            CONFIG_INIT_PYTHON => Config::python(),
+            CONFIG_INIT_ISOLATED => Config::isolated(),
+            _ => Config::compat(),
+        }
+    }
+
     /// The compat flavour (`_PyConfig_InitCompatConfig`, used by `Py_Initialize*`):
     /// most flags are -1 so that `PyConfig_Read` takes them from the legacy globals.
     pub fn compat() -> Config {

@@ -17,24 +17,13 @@ use crate::wstr::{WideString, units_eq};
 
 /// `PyMemAllocatorName` values (`PYMEM_ALLOCATOR_*`).
 pub mod allocator {
-    /// Not set: keep the current allocators.
-    pub const NOT_SET: i32 = 0;
-    /// `default`.
-    pub const DEFAULT: i32 = 1;
-    /// `debug`.
-    pub const DEBUG: i32 = 2;
-    /// `malloc`.
-    pub const MALLOC: i32 = 3;
-    /// `malloc_debug`.
-    pub const MALLOC_DEBUG: i32 = 4;
-    /// `pymalloc`.
-    pub const PYMALLOC: i32 = 5;
-    /// `pymalloc_debug`.
-    pub const PYMALLOC_DEBUG: i32 = 6;
-    /// `mimalloc`.
-    pub const MIMALLOC: i32 = 7;
-    /// `mimalloc_debug`.
-    pub const MIMALLOC_DEBUG: i32 = 8;
+    pub use crate::abi::pymem::{
+        PYMEM_ALLOCATOR_DEBUG as DEBUG, PYMEM_ALLOCATOR_DEFAULT as DEFAULT,
+        PYMEM_ALLOCATOR_MALLOC as MALLOC, PYMEM_ALLOCATOR_MALLOC_DEBUG as MALLOC_DEBUG,
+        PYMEM_ALLOCATOR_MIMALLOC as MIMALLOC, PYMEM_ALLOCATOR_MIMALLOC_DEBUG as MIMALLOC_DEBUG,
+        PYMEM_ALLOCATOR_NOT_SET as NOT_SET, PYMEM_ALLOCATOR_PYMALLOC as PYMALLOC,
+        PYMEM_ALLOCATOR_PYMALLOC_DEBUG as PYMALLOC_DEBUG,
+    };
 
     /// The allocator a `PYTHONMALLOC` name selects.
     pub fn by_name(name: &[u8]) -> Option<i32> {

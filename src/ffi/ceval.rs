@@ -2,8 +2,9 @@
 
 use std::ffi::{c_int, c_void};
 
+use crate::abi::pystate::PyThreadState;
 use crate::ffi::guard;
-use crate::ffi::pystate::{PyThreadState, require_current};
+use crate::runtime::fatal::require_current;
 use crate::runtime::{lifecycle, thread};
 
 /// Queues `func(arg)` to run in the main thread of the main interpreter
@@ -29,7 +30,7 @@ pub extern "C" fn Py_MakePendingCalls() -> c_int {
     guard(c"Py_MakePendingCalls", || {
         let t = require_current(c"Py_MakePendingCalls");
         // SAFETY: a current thread state is live.
-        lifecycle::make_pending_calls(unsafe { (*t).interp })
+        lifecycle::make_pending_calls(unsafe { crate::runtime::state::tstate(t) }.interp)
     })
 }
 
@@ -96,7 +97,7 @@ fn attach_checked(func: &std::ffi::CStr, tstate: *mut PyThreadState) {
         require_current(func);
     }
     if !thread::current().is_null() {
-        crate::ffi::pyerrors::fatal_error(
+        crate::runtime::fatal::fatal_error(
             Some(c"_PyThreadState_Attach"),
             "non-NULL old thread state",
         );

@@ -3,8 +3,9 @@
 use std::ffi::{CStr, c_char};
 use std::ptr;
 
-use crate::ffi::{guard, wide};
+use crate::ffi::guard;
 use crate::locale::{self, DecodeError, EncodeError};
+use crate::marshal::wide;
 use crate::runtime;
 use crate::wstr::WChar;
 

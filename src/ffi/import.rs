@@ -6,20 +6,12 @@
 //! runtime is initialized, as in CPython.
 
 use std::ffi::{c_char, c_int};
-use std::ptr::{addr_of_mut, null};
+use std::ptr::null;
 
+use crate::abi::import::PyImport_Inittab;
+use crate::abi::pylifecycle::_inittab;
+use crate::abi::pyport::PyObject;
 use crate::ffi::guard;
-use crate::ffi::pylifecycle::_inittab;
-use crate::ffi::types::PyObject;
-
-static mut BUILTIN_INITTAB: [_inittab; 1] = [_inittab {
-    name: null(),
-    initfunc: None,
-}];
-
-/// The built-in module table, terminated by an entry whose `name` is NULL.
-#[unsafe(no_mangle)]
-pub static mut PyImport_Inittab: *mut _inittab = addr_of_mut!(BUILTIN_INITTAB) as *mut _inittab;
 
 /// The extended table `PyImport_Inittab` points to once entries were added.
 struct Table(Vec<_inittab>);
@@ -36,7 +28,7 @@ fn refuse_after_init(func: &std::ffi::CStr) {
             "{}() may not be called after Py_Initialize()",
             func.to_string_lossy()
         );
-        crate::ffi::pyerrors::fatal_error(Some(func), &msg);
+        crate::runtime::fatal::fatal_error(Some(func), &msg);
     }
 }
 

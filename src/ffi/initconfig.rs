@@ -1,79 +1,23 @@
 //! `Include/cpython/initconfig.h`: `PyStatus`, `PyWideStringList`,
 //! `PyPreConfig`, `PyConfig` and the functions that build and fill them.
 
-use std::ffi::{CStr, c_char, c_int, c_ulong};
+use std::ffi::{CStr, c_char, c_int};
 use std::ptr;
 
-use crate::config::{Config, PreConfig};
+use crate::abi::initconfig::{
+    _PyStatus_TYPE_ERROR, _PyStatus_TYPE_EXIT, _PyStatus_TYPE_OK, PyConfig, PyPreConfig, PyStatus,
+    PyWideStringList,
+};
+use crate::abi::pyport::Py_ssize_t;
+use crate::config::{CONFIG_INIT_COMPAT, CONFIG_INIT_ISOLATED, CONFIG_INIT_PYTHON, PreConfig};
 use crate::ffi::guard;
-use crate::ffi::types::Py_ssize_t;
-use crate::ffi::wide::{self, BadList, Raw};
+use crate::marshal;
+use crate::marshal::config::{borrow_bytes_array, read_bytes_array};
+use crate::marshal::wide::{self, BadList, Raw};
 use crate::mem::NoMemory;
 use crate::runtime::{self, PreinitArgs};
 use crate::status::{NO_MEMORY_MSG, PyResult, Status};
-use crate::wstr::{Units, WChar, WideString};
-
-/* --- PyStatus ----------------------------------------------- */
-
-/// `PyStatus._type` of a success.
-pub const _PyStatus_TYPE_OK: c_int = 0;
-/// `PyStatus._type` of an error (`err_msg` set).
-pub const _PyStatus_TYPE_ERROR: c_int = 1;
-/// `PyStatus._type` of an exit request (`exitcode` set).
-pub const _PyStatus_TYPE_EXIT: c_int = 2;
-
-/// The outcome of a configuration or initialization step: success, an error
-/// with a message (and, for errors made inside the runtime, the name of the
-/// CPython function that reports it), or a request to exit with a code.
-/// `err_msg` and `func` point to static strings and are never freed.
-#[repr(C)]
-#[derive(Clone, Copy, Debug)]
-pub struct PyStatus {
-    /// `_PyStatus_TYPE_OK`, `_PyStatus_TYPE_ERROR` or `_PyStatus_TYPE_EXIT`.
-    pub _type: c_int,
-    /// Name of the function that reported the error, or NULL.
-    pub func: *const c_char,
-    /// The error message, or NULL.
-    pub err_msg: *const c_char,
-    /// The exit code of an exit status.
-    pub exitcode: c_int,
-}
-
-impl PyStatus {
-    const OK: PyStatus = PyStatus {
-        _type: _PyStatus_TYPE_OK,
-        func: ptr::null(),
-        err_msg: ptr::null(),
-        exitcode: 0,
-    };
-}
-
-impl From<Status> for PyStatus {
-    fn from(s: Status) -> PyStatus {
-        match s {
-            Status::Error { func, msg } => PyStatus {
-                _type: _PyStatus_TYPE_ERROR,
-                func: func.map_or(ptr::null(), CStr::as_ptr),
-                err_msg: msg.as_ptr(),
-                exitcode: 0,
-            },
-            Status::Exit(code) => PyStatus {
-                _type: _PyStatus_TYPE_EXIT,
-                exitcode: code,
-                ..PyStatus::OK
-            },
-        }
-    }
-}
-
-impl From<PyResult<()>> for PyStatus {
-    fn from(r: PyResult<()>) -> PyStatus {
-        match r {
-            Ok(()) => PyStatus::OK,
-            Err(s) => s.into(),
-        }
-    }
-}
+use crate::wstr::{WChar, WideString};
 
 /// Returns a success status.
 #[unsafe(no_mangle)]
@@ -125,28 +69,6 @@ pub extern "C" fn PyStatus_IsExit(err: PyStatus) -> c_int {
 #[unsafe(no_mangle)]
 pub extern "C" fn PyStatus_Exception(err: PyStatus) -> c_int {
     (err._type != _PyStatus_TYPE_OK) as c_int
-}
-
-/* --- PyWideStringList ------------------------------------------------ */
-
-/// A list of wide strings. When `length` is non-zero, `items` is non-NULL and
-/// holds `length` non-NULL strings. Items and the array are allocated with the
-/// raw memory allocator (`PyMem_RawMalloc`).
-#[repr(C)]
-#[derive(Clone, Copy, Debug)]
-pub struct PyWideStringList {
-    /// Number of items.
-    pub length: Py_ssize_t,
-    /// The items.
-    pub items: *mut *mut WChar,
-}
-
-impl PyWideStringList {
-    /// The empty list `{0, NULL}`.
-    pub const EMPTY: PyWideStringList = PyWideStringList {
-        length: 0,
-        items: ptr::null_mut(),
-    };
 }
 
 /// Error message for a NULL list argument (pyrt's answer where CPython crashes).
@@ -254,69 +176,6 @@ unsafe fn list_insert(
     Ok(())
 }
 
-/* --- PyPreConfig ----------------------------------------------- */
-
-/// Pre-initialization configuration: what must be decided before any other
-/// part of the runtime runs (memory allocator, locale, UTF-8 mode).
-#[repr(C)]
-#[derive(Clone, Copy, Debug)]
-pub struct PyPreConfig {
-    /// Which initializer filled the struct (1 compat, 2 Python, 3 isolated).
-    pub _config_init: c_int,
-    /// Parse the command line passed to `Py_PreInitializeFrom*Args` (`-E`, `-I`, `-X`).
-    pub parse_argv: c_int,
-    /// Isolated mode (`-I`).
-    pub isolated: c_int,
-    /// Read `PYTHON*` environment variables (`-E` clears it).
-    pub use_environment: c_int,
-    /// Set `LC_CTYPE` from the environment.
-    pub configure_locale: c_int,
-    /// Coerce the C locale (PEP 538; `PYTHONCOERCECLOCALE`).
-    pub coerce_c_locale: c_int,
-    /// Warn when the C locale is coerced.
-    pub coerce_c_locale_warn: c_int,
-    /// UTF-8 mode (PEP 540; `-X utf8`, `PYTHONUTF8`).
-    pub utf8_mode: c_int,
-    /// Development mode (`-X dev`, `PYTHONDEVMODE`).
-    pub dev_mode: c_int,
-    /// Memory allocator (`PyMemAllocatorName`; `PYTHONMALLOC`).
-    pub allocator: c_int,
-}
-
-impl From<PreConfig> for PyPreConfig {
-    fn from(p: PreConfig) -> PyPreConfig {
-        PyPreConfig {
-            _config_init: p._config_init,
-            parse_argv: p.parse_argv,
-            isolated: p.isolated,
-            use_environment: p.use_environment,
-            configure_locale: p.configure_locale,
-            coerce_c_locale: p.coerce_c_locale,
-            coerce_c_locale_warn: p.coerce_c_locale_warn,
-            utf8_mode: p.utf8_mode,
-            dev_mode: p.dev_mode,
-            allocator: p.allocator,
-        }
-    }
-}
-
-impl From<PyPreConfig> for PreConfig {
-    fn from(p: PyPreConfig) -> PreConfig {
-        PreConfig {
-            _config_init: p._config_init,
-            parse_argv: p.parse_argv,
-            isolated: p.isolated,
-            use_environment: p.use_environment,
-            configure_locale: p.configure_locale,
-            coerce_c_locale: p.coerce_c_locale,
-            coerce_c_locale_warn: p.coerce_c_locale_warn,
-            utf8_mode: p.utf8_mode,
-            dev_mode: p.dev_mode,
-            allocator: p.allocator,
-        }
-    }
-}
-
 /// Writes `value` into `*config` if the pointer is non-NULL (NULL is ignored:
 /// CPython would crash; pyrt does nothing).
 fn write_to<T>(config: *mut T, value: T) {
@@ -367,448 +226,11 @@ pub unsafe extern "C" fn _PyPreConfig_InitCompatConfig(config: *mut PyPreConfig)
     })
 }
 
-/* --- PyConfig ---------------------------------------------- */
-
-/// The whole configuration of the runtime. Fill it with one of the
-/// initializers, set members (strings with `PyConfig_SetString` and friends),
-/// pass it to `Py_InitializeFromConfig`, then release it with `PyConfig_Clear`.
-/// Strings and lists are owned by the struct and allocated with the raw
-/// allocator.
-#[repr(C)]
-#[derive(Debug)]
-pub struct PyConfig {
-    /// Which initializer filled the struct (1 compat, 2 Python, 3 isolated).
-    pub _config_init: c_int,
-
-    /// Isolated mode (`-I`).
-    pub isolated: c_int,
-    /// Read `PYTHON*` environment variables (`-E` clears it).
-    pub use_environment: c_int,
-    /// Development mode (`-X dev`, `PYTHONDEVMODE`).
-    pub dev_mode: c_int,
-    /// Install Python's signal handlers at initialization.
-    pub install_signal_handlers: c_int,
-    /// Use `hash_seed` instead of a random seed (`PYTHONHASHSEED`).
-    pub use_hash_seed: c_int,
-    /// The hash seed when `use_hash_seed` is set.
-    pub hash_seed: c_ulong,
-    /// `-X faulthandler`, `PYTHONFAULTHANDLER`.
-    pub faulthandler: c_int,
-    /// `-X tracemalloc`, `PYTHONTRACEMALLOC`.
-    pub tracemalloc: c_int,
-    /// `-X perf`, `PYTHONPERFSUPPORT`.
-    pub perf_profiling: c_int,
-    /// `-X disable_remote_debug`, `PYTHON_DISABLE_REMOTE_DEBUG`.
-    pub remote_debug: c_int,
-    /// `-X importtime`, `PYTHONPROFILEIMPORTTIME`.
-    pub import_time: c_int,
-    /// `-X no_debug_ranges`, `PYTHONNODEBUGRANGES`.
-    pub code_debug_ranges: c_int,
-    /// `-X showrefcount` (debug builds).
-    pub show_ref_count: c_int,
-    /// `PYTHONDUMPREFS` (debug builds).
-    pub dump_refs: c_int,
-    /// `PYTHONDUMPREFSFILE` (debug builds).
-    pub dump_refs_file: *mut WChar,
-    /// `PYTHONMALLOCSTATS`.
-    pub malloc_stats: c_int,
-    /// Filesystem encoding.
-    pub filesystem_encoding: *mut WChar,
-    /// Filesystem error handler.
-    pub filesystem_errors: *mut WChar,
-    /// `-X pycache_prefix`, `PYTHONPYCACHEPREFIX`.
-    pub pycache_prefix: *mut WChar,
-    /// Parse `argv` as a `python3` command line.
-    pub parse_argv: c_int,
-    /// The original command line.
-    pub orig_argv: PyWideStringList,
-    /// The command line (becomes `sys.argv`).
-    pub argv: PyWideStringList,
-    /// `-X` options.
-    pub xoptions: PyWideStringList,
-    /// `-W` options and `PYTHONWARNINGS`.
-    pub warnoptions: PyWideStringList,
-    /// Import `site` at startup (`-S` clears it).
-    pub site_import: c_int,
-    /// `-b`.
-    pub bytes_warning: c_int,
-    /// `-X warn_default_encoding`, `PYTHONWARNDEFAULTENCODING`.
-    pub warn_default_encoding: c_int,
-    /// `-i`, `PYTHONINSPECT`.
-    pub inspect: c_int,
-    /// `-i`.
-    pub interactive: c_int,
-    /// `-O`, `PYTHONOPTIMIZE`.
-    pub optimization_level: c_int,
-    /// `-d`, `PYTHONDEBUG`.
-    pub parser_debug: c_int,
-    /// `-B` and `PYTHONDONTWRITEBYTECODE` clear it.
-    pub write_bytecode: c_int,
-    /// `-v`, `PYTHONVERBOSE`.
-    pub verbose: c_int,
-    /// `-q`.
-    pub quiet: c_int,
-    /// `-s` and `PYTHONNOUSERSITE` clear it.
-    pub user_site_directory: c_int,
-    /// Configure the C standard streams at initialization.
-    pub configure_c_stdio: c_int,
-    /// `-u` and `PYTHONUNBUFFERED` clear it.
-    pub buffered_stdio: c_int,
-    /// `PYTHONIOENCODING` encoding part.
-    pub stdio_encoding: *mut WChar,
-    /// `PYTHONIOENCODING` errors part.
-    pub stdio_errors: *mut WChar,
-    /// `--check-hash-based-pycs`.
-    pub check_hash_pycs_mode: *mut WChar,
-    /// `-X frozen_modules`.
-    pub use_frozen_modules: c_int,
-    /// `-P`, `PYTHONSAFEPATH`.
-    pub safe_path: c_int,
-    /// `-X int_max_str_digits`, `PYTHONINTMAXSTRDIGITS`.
-    pub int_max_str_digits: c_int,
-    /// `-X thread_inherit_context`, `PYTHON_THREAD_INHERIT_CONTEXT`.
-    pub thread_inherit_context: c_int,
-    /// `-X context_aware_warnings`, `PYTHON_CONTEXT_AWARE_WARNINGS`.
-    pub context_aware_warnings: c_int,
-    /// `-X cpu_count`, `PYTHON_CPU_COUNT`.
-    pub cpu_count: c_int,
-    // skipped: enable_gil, tlbc_enabled (Py_GIL_DISABLED builds only)
-
-    /* --- Path configuration inputs ------------ */
-    /// Emit warnings when the path configuration is incomplete.
-    pub pathconfig_warnings: c_int,
-    /// Program name (`argv[0]` by default).
-    pub program_name: *mut WChar,
-    /// `PYTHONPATH`.
-    pub pythonpath_env: *mut WChar,
-    /// `PYTHONHOME`.
-    pub home: *mut WChar,
-    /// `PYTHONPLATLIBDIR`.
-    pub platlibdir: *mut WChar,
-
-    /* --- Path configuration outputs ----------- */
-    /// Set when `module_search_paths` was given by the caller.
-    pub module_search_paths_set: c_int,
-    /// `sys.path`.
-    pub module_search_paths: PyWideStringList,
-    /// The standard library directory.
-    pub stdlib_dir: *mut WChar,
-    /// `sys.executable`.
-    pub executable: *mut WChar,
-    /// `sys._base_executable`.
-    pub base_executable: *mut WChar,
-    /// `sys.prefix`.
-    pub prefix: *mut WChar,
-    /// `sys.base_prefix`.
-    pub base_prefix: *mut WChar,
-    /// `sys.exec_prefix`.
-    pub exec_prefix: *mut WChar,
-    /// `sys.base_exec_prefix`.
-    pub base_exec_prefix: *mut WChar,
-
-    /* --- Parameter only used by Py_Main() ---------- */
-    /// `-x`.
-    pub skip_source_first_line: c_int,
-    /// `-c`.
-    pub run_command: *mut WChar,
-    /// `-m`.
-    pub run_module: *mut WChar,
-    /// The script file name.
-    pub run_filename: *mut WChar,
-
-    /* --- Set by Py_Main() -------------------------- */
-    /// `sys.path[0]` computed by `Py_RunMain`.
-    pub sys_path_0: *mut WChar,
-
-    /* --- Private fields ---------------------------- */
-    /// Install the import machinery.
-    pub _install_importlib: c_int,
-    /// Run the main initialization phase (0: stop after the core phase).
-    pub _init_main: c_int,
-    /// Running from a build tree.
-    pub _is_python_build: c_int,
-    // skipped: _pystats (Py_STATS builds), run_presite (Py_DEBUG builds)
-}
-
-macro_rules! impl_config_conversions {
-    (int { $($i:ident),* } ulong { $($u:ident),* } wstr { $($s:ident),* } list { $($l:ident),* }) => {
-        impl PyConfig {
-            /// The struct an initializer writes for `model`, allocating its
-            /// strings and lists. `Err(NoMemory)` when memory is exhausted (nothing leaks).
-            pub fn from_model(model: &Config) -> Result<PyConfig, NoMemory> {
-                let mut out = PyConfig {
-                    $($i: model.$i,)*
-                    $($u: model.$u as c_ulong,)*
-                    $($s: ptr::null_mut(),)*
-                    $($l: PyWideStringList::EMPTY,)*
-                };
-                let raw = Raw::now();
-                let filled = (|| -> Result<(), NoMemory> {
-                    $(out.$s = raw.opt_wstr(&model.$s)?;)*
-                    $(out.$l = raw.list(&model.$l)?;)*
-                    Ok(())
-                })();
-                match filled {
-                    Ok(()) => Ok(out),
-                    Err(NoMemory) => {
-                        // SAFETY: `out` owns exactly what was allocated so far.
-                        unsafe { out.clear() };
-                        Err(NoMemory)
-                    }
-                }
-            }
-
-            /// Makes the struct hold `model`, keeping the blocks it already
-            /// has where they are equal: a string member whose text did not
-            /// change keeps its block, and a list equal to one of the
-            /// struct's lists (its own, or another one it was copied from,
-            /// as `orig_argv` from `argv`) takes over that list's array and
-            /// items. Everything else is allocated anew and what is not kept
-            /// is released. `Err(NoMemory)` leaves the struct as it was.
-            ///
-            /// # Safety
-            /// Every string and list member is NULL or a raw block owned by
-            /// the struct (as for [`PyConfig::clear`]), readable as for
-            /// [`PyConfig::to_model`].
-            pub unsafe fn assign_model(&mut self, model: &Config) -> Result<(), NoMemory> {
-                // SAFETY: forwarded contract.
-                unsafe { self.assign_model_traced(model, &ListOrigins::default()) }
-            }
-
-            /// [`PyConfig::assign_model`] for a model read from this struct by
-            /// [`PyConfig::to_model_traced`]: a list still made of the
-            /// strings read from one of the struct's lists is known equal to
-            /// it without comparing units.
-            ///
-            /// # Safety
-            /// As for [`PyConfig::assign_model`]; the struct's lists are the
-            /// ones `origins` were read from, unchanged.
-            pub unsafe fn assign_model_traced(
-                &mut self,
-                model: &Config,
-                origins: &ListOrigins,
-            ) -> Result<(), NoMemory> {
-                let mut out = PyConfig {
-                    $($i: model.$i,)*
-                    $($u: model.$u as c_ulong,)*
-                    $($s: ptr::null_mut(),)*
-                    $($l: PyWideStringList::EMPTY,)*
-                };
-                let old: [PyWideStringList; LIST_MEMBERS] = [$(self.$l),*];
-                let new: [&[WideString]; LIST_MEMBERS] = [$(&model.$l),*];
-                // taken[j]: old list j was taken over; fresh[i]: new list i was allocated.
-                let mut taken = [false; LIST_MEMBERS];
-                let mut fresh = [false; LIST_MEMBERS];
-                let mut lists = [PyWideStringList::EMPTY; LIST_MEMBERS];
-                let raw = Raw::now();
-                let filled = (|| -> Result<(), NoMemory> {
-                    // SAFETY: the old strings are NULL or NUL-terminated (contract).
-                    $(out.$s = unsafe { keep_or_alloc_wstr(raw, self.$s, &model.$s) }?;)*
-                    for i in 0..LIST_MEMBERS {
-                        // SAFETY: the old lists are readable (contract).
-                        match unsafe { find_equal_list(&old, origins, &taken, i, new[i]) } {
-                            Some(j) => {
-                                taken[j] = true;
-                                lists[i] = old[j];
-                            }
-                            None => {
-                                lists[i] = raw.list(new[i])?;
-                                fresh[i] = !new[i].is_empty();
-                            }
-                        }
-                    }
-                    Ok(())
-                })();
-                let [$($l),*] = lists;
-                $(out.$l = $l;)*
-                match filled {
-                    Ok(()) => {
-                        // SAFETY: the blocks not kept are owned by the struct
-                        // and no longer referenced by `out`.
-                        unsafe {
-                            $(
-                                if self.$s != out.$s {
-                                    raw.free(self.$s);
-                                }
-                            )*
-                            for (j, mut list) in old.into_iter().enumerate() {
-                                if !taken[j] {
-                                    raw.clear_list(&mut list);
-                                }
-                            }
-                        }
-                        *self = out;
-                        Ok(())
-                    }
-                    Err(NoMemory) => {
-                        // SAFETY: only the blocks allocated above are released.
-                        unsafe {
-                            $(
-                                if self.$s != out.$s {
-                                    raw.free(out.$s);
-                                }
-                            )*
-                            for (i, mut list) in lists.into_iter().enumerate() {
-                                if fresh[i] {
-                                    raw.clear_list(&mut list);
-                                }
-                            }
-                        }
-                        Err(NoMemory)
-                    }
-                }
-            }
-
-            /// Reads the struct into the model.
-            ///
-            /// # Safety
-            /// Every string member is NULL or NUL-terminated; every list is
-            /// readable for its length.
-            pub unsafe fn to_model(&self) -> Result<Config, BadList> {
-                // SAFETY: forwarded contract.
-                unsafe { self.to_model_traced() }.map(|(model, _)| model)
-            }
-
-            /// [`PyConfig::to_model`], and where each list's strings were
-            /// read into (for [`PyConfig::assign_model_traced`]).
-            ///
-            /// # Safety
-            /// As for [`PyConfig::to_model`].
-            pub unsafe fn to_model_traced(&self) -> Result<(Config, ListOrigins), BadList> {
-                let mut origins = ListOrigins::default();
-                let mut slots = origins.0.iter_mut();
-                let mut read = |list: &PyWideStringList| {
-                    // SAFETY: forwarded contract.
-                    let (strings, buf) = unsafe { wide::read_array_traced(list.length, list.items) }?;
-                    if let Some(slot) = slots.next() {
-                        *slot = buf;
-                    }
-                    Ok::<_, BadList>(strings)
-                };
-                let model = Config {
-                    $($i: self.$i,)*
-                    $($u: self.$u as u64,)*
-                    // SAFETY: forwarded contract.
-                    $($s: unsafe { wide::read_opt_wstr(self.$s) },)*
-                    $($l: read(&self.$l)?,)*
-                };
-                Ok((model, origins))
-            }
-
-            /// Frees every string and list member, leaving NULL and `{0, NULL}`,
-            /// and resets `module_search_paths_set` (the list it vouches for is
-            /// gone); other integer members are left as they are.
-            ///
-            /// # Safety
-            /// Every string and list member is NULL or a raw block owned by the struct.
-            pub unsafe fn clear(&mut self) {
-                let raw = Raw::now();
-                $(
-                    // SAFETY: forwarded contract.
-                    unsafe { raw.free(self.$s) };
-                    self.$s = ptr::null_mut();
-                )*
-                // SAFETY: forwarded contract.
-                $(unsafe { raw.clear_list(&mut self.$l) };)*
-                self.module_search_paths_set = 0;
-            }
-        }
-    };
-}
-crate::config_fields!(impl_config_conversions);
-
-/// Number of `PyWideStringList` members of `PyConfig`.
-const LIST_MEMBERS: usize = 5;
-
-/// The buffers the lists of a `PyConfig` were read into, in member order
-/// (None for an empty list): see [`PyConfig::to_model_traced`].
-#[derive(Default)]
-pub struct ListOrigins([Option<Units>; LIST_MEMBERS]);
-
-/// `old` itself when it holds exactly `new` (no allocation), else a new raw copy.
-///
-/// # Safety
-/// `old` is NULL or a NUL-terminated string.
-unsafe fn keep_or_alloc_wstr(
-    raw: Raw,
-    old: *mut WChar,
-    new: &Option<WideString>,
-) -> Result<*mut WChar, NoMemory> {
-    match new {
-        None => Ok(ptr::null_mut()),
-        // SAFETY: forwarded contract.
-        Some(n) if !old.is_null() && unsafe { wide::wstr_eq(old, n.units()) } => Ok(old),
-        Some(n) => raw.wstr(n),
-    }
-}
-
-/// The index of an old list, not yet taken, that holds exactly `new`: list
-/// `i` itself first, then the others in member order. None for an empty `new`.
-///
-/// # Safety
-/// Every list of `old` is readable for its length.
-unsafe fn find_equal_list(
-    old: &[PyWideStringList; LIST_MEMBERS],
-    origins: &ListOrigins,
-    taken: &[bool; LIST_MEMBERS],
-    i: usize,
-    new: &[WideString],
-) -> Option<usize> {
-    if new.is_empty() {
-        return None;
-    }
-    // The list itself first, then the others in member order. Strings still
-    // pointing where list `j` was read into are its items; otherwise the
-    // units are compared.
-    for k in 0..LIST_MEMBERS {
-        // i, then 0..i, then i+1..
-        let j = match k {
-            0 => i,
-            k if k <= i => k - 1,
-            k => k,
-        };
-        if taken[j] || old[j].length != new.len() as isize {
-            continue;
-        }
-        let same = match &origins.0[j] {
-            Some(buf) if WideString::are_parts(new, buf) => true,
-            // SAFETY: forwarded contract.
-            _ => unsafe { wide::list_eq(&old[j], new) },
-        };
-        if same {
-            return Some(j);
-        }
-    }
-    None
-}
-
-/// The struct an initializer writes, made once per flavour.
-struct Template(PyConfig);
-
-// SAFETY: a template's pointers are all NULL (the defaults hold no strings
-// or lists) and it is never written after it is made.
-unsafe impl Sync for Template {}
-// SAFETY: as above.
-unsafe impl Send for Template {}
-
-/// The templates of the compat, Python and isolated flavours.
-static TEMPLATES: std::sync::OnceLock<[Template; 3]> = std::sync::OnceLock::new();
-
-fn init_config(func: &'static CStr, config: *mut PyConfig, flavour: usize) {
-    guard(func, || {
-        let templates = TEMPLATES.get_or_init(|| {
-            [Config::compat(), Config::python(), Config::isolated()].map(|model| {
-                match PyConfig::from_model(&model) {
-                    Ok(raw) => Template(raw),
-                    // The defaults hold no strings, so this cannot allocate; keep the branch honest.
-                    Err(NoMemory) => crate::ffi::fatal_abort(func, "memory allocation failed"),
-                }
-            })
-        });
-        let t = &templates[flavour].0;
-        // SAFETY: the template owns nothing (all its pointers are NULL), so a
-        // bitwise copy is an independent struct.
-        write_to(config, unsafe { ptr::read(t) })
+fn init_config(func: &'static CStr, config: *mut PyConfig, config_init: c_int) {
+    guard(func, || match marshal::config::template(config_init) {
+        Ok(t) => write_to(config, t),
+        // The defaults hold no strings, so this cannot allocate; keep the branch honest.
+        Err(NoMemory) => crate::ffi::fatal_abort(func, "memory allocation failed"),
     })
 }
 
@@ -820,7 +242,7 @@ fn init_config(func: &'static CStr, config: *mut PyConfig, flavour: usize) {
 /// `config` is NULL or points to writable memory for a `PyConfig`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn PyConfig_InitPythonConfig(config: *mut PyConfig) {
-    init_config(c"PyConfig_InitPythonConfig", config, 1)
+    init_config(c"PyConfig_InitPythonConfig", config, CONFIG_INIT_PYTHON)
 }
 
 /// Fills `config` with the isolated configuration defaults (ignore the
@@ -831,7 +253,7 @@ pub unsafe extern "C" fn PyConfig_InitPythonConfig(config: *mut PyConfig) {
 /// `config` is NULL or points to writable memory for a `PyConfig`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn PyConfig_InitIsolatedConfig(config: *mut PyConfig) {
-    init_config(c"PyConfig_InitIsolatedConfig", config, 2)
+    init_config(c"PyConfig_InitIsolatedConfig", config, CONFIG_INIT_ISOLATED)
 }
 
 /// Fills `config` with the compat defaults used by `Py_Initialize*` (members
@@ -841,7 +263,7 @@ pub unsafe extern "C" fn PyConfig_InitIsolatedConfig(config: *mut PyConfig) {
 /// `config` is NULL or points to writable memory for a `PyConfig`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn _PyConfig_InitCompatConfig(config: *mut PyConfig) {
-    init_config(c"_PyConfig_InitCompatConfig", config, 0)
+    init_config(c"_PyConfig_InitCompatConfig", config, CONFIG_INIT_COMPAT)
 }
 
 /// Releases every string and list held by `config` (with `PyMem_RawFree`),
@@ -1136,45 +558,6 @@ pub unsafe extern "C" fn PyConfig_SetBytesArgv(
     })
 }
 
-/// Borrows `argc` (at most `out.len()`) NUL-terminated byte strings into
-/// `out`, returning their count; None for a negative or too large count, a
-/// NULL array or a NULL item.
-///
-/// # Safety
-/// When `argc > 0`, `argv` is NULL or points to `argc` pointers, each NULL
-/// or a NUL-terminated string that stays unchanged while `out` uses it.
-unsafe fn borrow_bytes_array(
-    argc: isize,
-    argv: *const *mut c_char,
-    out: &mut [&[u8]],
-) -> Option<usize> {
-    let n = usize::try_from(argc).ok().filter(|&n| n <= out.len())?;
-    if n > 0 && argv.is_null() {
-        return None;
-    }
-    for (i, slot) in out[..n].iter_mut().enumerate() {
-        // SAFETY: `i < argc` (caller contract).
-        let p = unsafe { *argv.add(i) };
-        if p.is_null() {
-            return None;
-        }
-        // SAFETY: non-NULL items are NUL-terminated (caller contract).
-        *slot = unsafe { CStr::from_ptr(p) }.to_bytes();
-    }
-    Some(n)
-}
-
-/// Borrows `argc` NUL-terminated byte strings; None for a negative count or a NULL item.
-///
-/// # Safety
-/// As for [`borrow_bytes_array`].
-pub unsafe fn read_bytes_array<'a>(argc: isize, argv: *const *mut c_char) -> Option<Vec<&'a [u8]>> {
-    let mut out = vec![&[][..]; usize::try_from(argc).ok()?];
-    // SAFETY: forwarded contract; `out` has room for all `argc` strings.
-    unsafe { borrow_bytes_array(argc, argv, &mut out) }?;
-    Some(out)
-}
-
 /// Sets `*list` to copies of `length` strings of `items` (replacing the old
 /// list). Pre-initializes Python from `config` first.
 ///
@@ -1260,99 +643,4 @@ pub fn read_config_then(
     // SAFETY: the members are owned by the config (initializer contract);
     // its lists are the ones just read.
     unsafe { cfg.assign_model_traced(&model, &origins) }.map_err(|NoMemory| Status::no_memory(func))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn list(items: &[&str]) -> Vec<WideString> {
-        items.iter().map(|&s| s.into()).collect()
-    }
-
-    #[test]
-    fn traced_assign_takes_over_the_lists_read() {
-        let mut model = Config::python();
-        model.argv = list(&["py", "", "x"]);
-        // A list of the same length: taking it over for orig_argv would be wrong.
-        model.xoptions = list(&["a", "b", "c"]);
-        let mut raw = PyConfig::from_model(&model).unwrap();
-        let (argv_items, xoptions_items) = (raw.argv.items, raw.xoptions.items);
-        // SAFETY: `raw` owns what from_model allocated.
-        let (mut read, origins) = unsafe { raw.to_model_traced() }.unwrap();
-        // Each origin is the buffer of the list in the same member position.
-        let lists = [
-            &read.orig_argv,
-            &read.argv,
-            &read.xoptions,
-            &read.warnoptions,
-            &read.module_search_paths,
-        ];
-        for (list, origin) in lists.into_iter().zip(&origins.0) {
-            match origin {
-                Some(buf) => assert!(WideString::are_parts(list, buf)),
-                None => assert!(list.is_empty()),
-            }
-        }
-        // As PyConfig_Read does: orig_argv from argv, argv cut down.
-        read.orig_argv = read.argv.clone();
-        read.argv = vec![read.argv[2].clone()];
-        // SAFETY: as above; `raw`'s lists are the ones just read.
-        unsafe { raw.assign_model_traced(&read, &origins) }.unwrap();
-        assert_eq!(raw.orig_argv.items, argv_items);
-        assert_eq!(raw.xoptions.items, xoptions_items);
-        assert_ne!(raw.argv.items, argv_items);
-        // SAFETY: as above.
-        assert_eq!(unsafe { raw.to_model() }.unwrap(), read);
-        // SAFETY: as above.
-        unsafe { raw.clear() };
-    }
-
-    #[test]
-    fn assign_model_keeps_equal_blocks() {
-        let mut model = Config::python();
-        model.argv = list(&["py", "-b", "x"]);
-        model.program_name = Some("prog".into());
-        model.home = Some("/old".into());
-        let mut raw = PyConfig::from_model(&model).unwrap();
-        let (argv_items, prog, home) = (raw.argv.items, raw.program_name, raw.home);
-
-        let mut next = model.clone();
-        next.orig_argv = model.argv.clone();
-        next.argv = list(&["x"]);
-        next.home = Some("/new".into());
-        next.stdio_errors = Some(crate::wstr!("strict"));
-        // SAFETY: `raw` owns what from_model allocated.
-        unsafe { raw.assign_model(&next) }.unwrap();
-        // The unchanged string and the list copied from argv keep their blocks.
-        assert_eq!(raw.program_name, prog);
-        assert_eq!(raw.orig_argv.items, argv_items);
-        assert_ne!(raw.home, home);
-        assert_ne!(raw.argv.items, argv_items);
-        // SAFETY: as above.
-        assert_eq!(unsafe { raw.to_model() }.unwrap(), next);
-
-        // Reading the same values again allocates nothing new.
-        let before = (
-            raw.orig_argv.items,
-            raw.argv.items,
-            raw.home,
-            raw.stdio_errors,
-        );
-        // SAFETY: as above.
-        unsafe { raw.assign_model(&next) }.unwrap();
-        let after = (
-            raw.orig_argv.items,
-            raw.argv.items,
-            raw.home,
-            raw.stdio_errors,
-        );
-        assert_eq!(before, after);
-
-        // SAFETY: as above.
-        unsafe { raw.assign_model(&Config::python()) }.unwrap();
-        assert!(raw.argv.items.is_null() && raw.program_name.is_null());
-        // SAFETY: as above.
-        unsafe { raw.clear() };
-    }
 }

@@ -8,10 +8,10 @@
 use std::ffi::{CStr, c_char, c_int};
 use std::ptr;
 
+use crate::abi::pylifecycle::_inittab;
+use crate::abi::pyport::PyObject;
 use crate::config::initconfig::InitConfig;
 use crate::ffi::guard;
-use crate::ffi::pylifecycle::_inittab;
-use crate::ffi::types::PyObject;
 
 /// A configuration for `Py_InitializeFromInitConfig`, built option by option
 /// (PEP 741). Created by `PyInitConfig_Create` with the isolated defaults;
@@ -391,7 +391,7 @@ pub unsafe extern "C" fn Py_InitializeFromInitConfig(config: *mut PyInitConfig) 
             let result =
                 crate::runtime::preinitialize(&pre, crate::config::preconfig::PreArgs::Wide(&argv))
                     .and_then(|()| {
-                        let mut raw = crate::ffi::initconfig::PyConfig::from_model(&inner.config)
+                        let mut raw = crate::abi::initconfig::PyConfig::from_model(&inner.config)
                             .map_err(|_| {
                             crate::status::Status::no_memory(c"Py_InitializeFromInitConfig")
                         })?;
@@ -421,11 +421,11 @@ pub unsafe extern "C" fn Py_InitializeFromInitConfig(config: *mut PyInitConfig) 
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn PyConfig_GetInt(name: *const c_char, value: *mut c_int) -> c_int {
     guard(c"PyConfig_GetInt", || {
-        let t = crate::ffi::pystate::require_current(c"PyConfig_GetInt");
+        let t = crate::runtime::fatal::require_current(c"PyConfig_GetInt");
         // SAFETY: a current thread state is live.
-        let Some((mut config, mut pre)) =
-            crate::runtime::lifecycle::interp_config(unsafe { (*t).interp })
-        else {
+        let Some((mut config, mut pre)) = crate::runtime::lifecycle::interp_config(
+            unsafe { crate::runtime::state::tstate(t) }.interp,
+        ) else {
             return -1;
         };
         let name = name_of(name);

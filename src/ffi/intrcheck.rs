@@ -4,12 +4,10 @@
 use std::ffi::c_int;
 use std::sync::atomic::Ordering;
 
+use crate::abi::intrcheck::PyOS_sighandler_t;
 use crate::ffi::guard;
-use crate::ffi::pystate::require_current;
+use crate::runtime::fatal::require_current;
 use crate::runtime::host::{self, INTERRUPTED};
-
-/// A C signal handler (`PyOS_sighandler_t`).
-pub type PyOS_sighandler_t = Option<unsafe extern "C" fn(c_int)>;
 
 fn to_raw(h: PyOS_sighandler_t) -> libc::sighandler_t {
     h.map_or(libc::SIG_DFL, |f| f as libc::sighandler_t)

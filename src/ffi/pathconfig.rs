@@ -7,7 +7,7 @@ use parking_lot::Mutex;
 
 use crate::config::legacy_paths::LegacyPaths;
 use crate::ffi::guard;
-use crate::ffi::wide::{alloc_wstr, free_wstr, read_opt_wstr};
+use crate::marshal::wide::{alloc_wstr, free_wstr, read_opt_wstr};
 use crate::runtime::LEGACY_PATHS;
 use crate::wstr::{WChar, WideString};
 

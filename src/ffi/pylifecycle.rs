@@ -3,54 +3,17 @@
 
 use std::ffi::{CStr, c_char, c_int};
 
+use crate::abi::initconfig::{PyPreConfig, PyStatus};
+use crate::abi::pylifecycle::{PyInterpreterConfig, PyInterpreterConfig_SHARED_GIL};
+use crate::abi::pyport::Py_ssize_t;
 use crate::config::PreConfig;
 use crate::config::preconfig::PreArgs;
 use crate::ffi::guard;
-use crate::ffi::initconfig::{PyPreConfig, PyStatus, read_bytes_array};
-use crate::ffi::types::{Py_ssize_t, PyObject};
-use crate::ffi::wide::read_array;
+use crate::marshal::config::read_bytes_array;
+use crate::marshal::wide::read_array;
 use crate::runtime;
 use crate::status::Status;
 use crate::wstr::{WChar, WideString};
-
-/// `PyInterpreterConfig.gil`: use the default for the kind of interpreter.
-pub const PyInterpreterConfig_DEFAULT_GIL: c_int = 0;
-/// `PyInterpreterConfig.gil`: share the main interpreter's GIL.
-pub const PyInterpreterConfig_SHARED_GIL: c_int = 1;
-/// `PyInterpreterConfig.gil`: the interpreter gets its own GIL (PEP 684).
-pub const PyInterpreterConfig_OWN_GIL: c_int = 2;
-
-/// How `Py_NewInterpreterFromConfig` sets up a sub-interpreter.
-#[repr(C)]
-#[derive(Clone, Copy, Debug)]
-pub struct PyInterpreterConfig {
-    /// Share the main interpreter's object allocator state.
-    pub use_main_obmalloc: c_int,
-    /// Allow `os.fork()`.
-    pub allow_fork: c_int,
-    /// Allow `os.exec*()`.
-    pub allow_exec: c_int,
-    /// Allow creating threads.
-    pub allow_threads: c_int,
-    /// Allow daemon threads.
-    pub allow_daemon_threads: c_int,
-    /// Refuse single-phase-init extension modules.
-    pub check_multi_interp_extensions: c_int,
-    /// One of `PyInterpreterConfig_*_GIL`.
-    pub gil: c_int,
-}
-
-/// An entry of the built-in module table (`PyImport_Inittab`); a table ends
-/// with an entry whose `name` is NULL.
-#[allow(non_camel_case_types)]
-#[repr(C)]
-#[derive(Clone, Copy, Debug)]
-pub struct _inittab {
-    /// Module name.
-    pub name: *const c_char,
-    /// Module initialization function.
-    pub initfunc: Option<unsafe extern "C" fn() -> *mut PyObject>,
-}
 
 /// The pre-initialization shared by the three `Py_PreInitialize*` exports.
 fn preinit<'a>(
@@ -140,8 +103,9 @@ pub unsafe extern "C" fn Py_PreInitializeFromArgs(
 
 use std::ffi::c_void;
 
-use crate::ffi::initconfig::PyConfig;
-use crate::ffi::pystate::{PyInterpreterState, require_current};
+use crate::abi::initconfig::PyConfig;
+use crate::abi::pystate::PyInterpreterState;
+use crate::runtime::fatal::require_current;
 use crate::runtime::lifecycle;
 
 /// Initializes Python from `config` (which is copied, not modified): implicit
@@ -187,7 +151,7 @@ pub extern "C" fn Py_InitializeEx(initsigs: c_int) {
         let mut model = crate::config::Config::compat();
         model.install_signal_handlers = initsigs;
         let Ok(mut raw) = PyConfig::from_model(&model) else {
-            crate::ffi::pyerrors::exit_with_error(None, Some(crate::status::NO_MEMORY_MSG));
+            crate::runtime::fatal::exit_with_error(None, Some(crate::status::NO_MEMORY_MSG));
         };
         let st = initialize_from(&raw);
         // SAFETY: `raw` owns what from_model allocated.
@@ -269,7 +233,7 @@ pub extern "C" fn _Py_GetConfig() -> *const PyConfig {
     guard(c"_Py_GetConfig", || {
         let t = require_current(c"_Py_GetConfig");
         // SAFETY: a current thread state is live.
-        lifecycle::current_raw_config(unsafe { (*t).interp })
+        lifecycle::current_raw_config(unsafe { crate::runtime::state::tstate(t) }.interp)
     })
 }
 
@@ -296,11 +260,11 @@ fn store_argc_argv_owned(orig: &[WideString]) {
     let mut slot = ARGC_ARGV.lock();
     for p in slot.argv.drain(..) {
         // SAFETY: allocated below with the raw allocator.
-        unsafe { crate::ffi::wide::free_wstr(p) };
+        unsafe { crate::marshal::wide::free_wstr(p) };
     }
     slot.argv = orig
         .iter()
-        .map(|w| crate::ffi::wide::alloc_units(w.units()))
+        .map(|w| crate::marshal::wide::alloc_units(w.units()))
         .collect();
     slot.argc = orig.len() as c_int;
     if !slot.argv.is_empty() {
@@ -341,7 +305,7 @@ fn exit_status(st: Status) -> ! {
             // SAFETY: exit has no preconditions.
             unsafe { libc::exit(code) }
         }
-        Status::Error { func, msg } => crate::ffi::pyerrors::exit_with_error(func, Some(msg)),
+        Status::Error { func, msg } => crate::runtime::fatal::exit_with_error(func, Some(msg)),
     }
 }
 
@@ -351,18 +315,18 @@ fn exit_status(st: Status) -> ! {
 #[unsafe(no_mangle)]
 pub extern "C" fn Py_ExitStatusException(err: PyStatus) -> ! {
     crate::ffi::guard_noreturn(c"Py_ExitStatusException", || match err._type {
-        crate::ffi::initconfig::_PyStatus_TYPE_EXIT => {
+        crate::abi::initconfig::_PyStatus_TYPE_EXIT => {
             // SAFETY: exit has no preconditions.
             unsafe { libc::exit(err.exitcode) }
         }
-        crate::ffi::initconfig::_PyStatus_TYPE_ERROR => {
+        crate::abi::initconfig::_PyStatus_TYPE_ERROR => {
             let opt = |p: *const c_char| {
                 // SAFETY: statuses carry NULL or NUL-terminated strings.
                 (!p.is_null()).then(|| unsafe { CStr::from_ptr(p) })
             };
-            crate::ffi::pyerrors::exit_with_error(opt(err.func), opt(err.err_msg))
+            crate::runtime::fatal::exit_with_error(opt(err.func), opt(err.err_msg))
         }
-        _ => crate::ffi::pyerrors::fatal_error(
+        _ => crate::runtime::fatal::fatal_error(
             None,
             "Py_ExitStatusException() must not be called on success",
         ),
@@ -407,7 +371,8 @@ pub extern "C" fn Py_RunMain() -> c_int {
                 None
             } else {
                 // SAFETY: a current thread state is live.
-                lifecycle::interp_config(unsafe { (*t).interp }).map(|c| c.0)
+                lifecycle::interp_config(unsafe { crate::runtime::state::tstate(t) }.interp)
+                    .map(|c| c.0)
             }
         };
         let mut code = 0;
@@ -493,7 +458,7 @@ pub unsafe extern "C" fn Py_Main(argc: c_int, argv: *mut *mut WChar) -> c_int {
 
 /* --- Sub-interpreters ------------------------------------------------------ */
 
-use crate::ffi::pystate::PyThreadState;
+use crate::abi::pystate::PyThreadState;
 
 fn settings_of(c: &PyInterpreterConfig) -> lifecycle::InterpSettings {
     lifecycle::InterpSettings {
@@ -574,7 +539,7 @@ pub extern "C" fn Py_NewInterpreter() -> *mut PyThreadState {
 pub unsafe extern "C" fn Py_EndInterpreter(tstate: *mut PyThreadState) {
     guard(c"Py_EndInterpreter", || {
         if tstate.is_null() || tstate != crate::runtime::thread::current() {
-            crate::ffi::pyerrors::fatal_error(Some(c"Py_EndInterpreter"), "thread is not current");
+            crate::runtime::fatal::fatal_error(Some(c"Py_EndInterpreter"), "thread is not current");
         }
         lifecycle::end_interpreter(tstate);
     })

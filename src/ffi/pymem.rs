@@ -3,69 +3,9 @@
 
 use std::ffi::{c_int, c_void};
 
+use crate::abi::pymem::*;
 use crate::ffi::guard;
 use crate::mem;
-
-/// Memory domain selector (`PyMemAllocatorDomain`): `PYMEM_DOMAIN_*`.
-pub type PyMemAllocatorDomain = c_int;
-/// The raw domain: `PyMem_RawMalloc` and friends.
-pub const PYMEM_DOMAIN_RAW: PyMemAllocatorDomain = 0;
-/// The memory domain: `PyMem_Malloc` and friends.
-pub const PYMEM_DOMAIN_MEM: PyMemAllocatorDomain = 1;
-/// The object domain: `PyObject_Malloc` and friends.
-pub const PYMEM_DOMAIN_OBJ: PyMemAllocatorDomain = 2;
-
-/// Allocator names (`PyMemAllocatorName`), as stored in `PyPreConfig.allocator`.
-pub type PyMemAllocatorName = c_int;
-/// Keep the current allocators.
-pub const PYMEM_ALLOCATOR_NOT_SET: PyMemAllocatorName = 0;
-/// `PYTHONMALLOC=default`.
-pub const PYMEM_ALLOCATOR_DEFAULT: PyMemAllocatorName = 1;
-/// `PYTHONMALLOC=debug`.
-pub const PYMEM_ALLOCATOR_DEBUG: PyMemAllocatorName = 2;
-/// `PYTHONMALLOC=malloc`.
-pub const PYMEM_ALLOCATOR_MALLOC: PyMemAllocatorName = 3;
-/// `PYTHONMALLOC=malloc_debug`.
-pub const PYMEM_ALLOCATOR_MALLOC_DEBUG: PyMemAllocatorName = 4;
-/// `PYTHONMALLOC=pymalloc`.
-pub const PYMEM_ALLOCATOR_PYMALLOC: PyMemAllocatorName = 5;
-/// `PYTHONMALLOC=pymalloc_debug`.
-pub const PYMEM_ALLOCATOR_PYMALLOC_DEBUG: PyMemAllocatorName = 6;
-/// `PYTHONMALLOC=mimalloc`.
-pub const PYMEM_ALLOCATOR_MIMALLOC: PyMemAllocatorName = 7;
-/// `PYTHONMALLOC=mimalloc_debug`.
-pub const PYMEM_ALLOCATOR_MIMALLOC_DEBUG: PyMemAllocatorName = 8;
-
-/// A memory allocator: a context pointer passed to four functions.
-#[repr(C)]
-#[derive(Clone, Copy, Debug)]
-pub struct PyMemAllocatorEx {
-    /// User context passed as the first argument of each function.
-    pub ctx: *mut c_void,
-    /// Allocates `size` bytes.
-    pub malloc: Option<unsafe extern "C" fn(ctx: *mut c_void, size: usize) -> *mut c_void>,
-    /// Allocates `nelem * elsize` zeroed bytes.
-    pub calloc:
-        Option<unsafe extern "C" fn(ctx: *mut c_void, nelem: usize, elsize: usize) -> *mut c_void>,
-    /// Resizes a block to `new_size` bytes.
-    pub realloc: Option<
-        unsafe extern "C" fn(ctx: *mut c_void, ptr: *mut c_void, new_size: usize) -> *mut c_void,
-    >,
-    /// Releases a block.
-    pub free: Option<unsafe extern "C" fn(ctx: *mut c_void, ptr: *mut c_void)>,
-}
-
-/// The allocator of the arenas that hold small objects.
-#[repr(C)]
-#[derive(Clone, Copy, Debug)]
-pub struct PyObjectArenaAllocator {
-    /// User context passed as the first argument of each function.
-    pub ctx: *mut c_void,
-    /// Allocates an arena of `size` bytes.
-    pub alloc: Option<unsafe extern "C" fn(ctx: *mut c_void, size: usize) -> *mut c_void>,
-    /// Releases an arena of `size` bytes.
-    pub free: Option<unsafe extern "C" fn(ctx: *mut c_void, ptr: *mut c_void, size: usize)>,
-}
 
 /// Allocates `size` bytes with the raw domain's allocator (thread-safe, no
 /// GIL needed). A zero size returns a unique non-NULL pointer; NULL on failure
@@ -189,15 +129,6 @@ pub unsafe extern "C" fn PyObject_Free(ptr: *mut c_void) {
     })
 }
 
-fn domain_index(domain: PyMemAllocatorDomain) -> Option<usize> {
-    match domain {
-        PYMEM_DOMAIN_RAW => Some(mem::RAW),
-        PYMEM_DOMAIN_MEM => Some(mem::MEM),
-        PYMEM_DOMAIN_OBJ => Some(mem::OBJ),
-        _ => None,
-    }
-}
-
 /// Copies the current allocator of `domain` into `*allocator`. An unknown
 /// domain yields a table of NULLs; a NULL `allocator` does nothing.
 ///
@@ -212,7 +143,7 @@ pub unsafe extern "C" fn PyMem_GetAllocator(
         if allocator.is_null() {
             return;
         }
-        let table = match domain_index(domain) {
+        let table = match mem::domain_index(domain) {
             Some(d) => mem::get_allocator(d),
             None => PyMemAllocatorEx {
                 ctx: std::ptr::null_mut(),
@@ -241,7 +172,7 @@ pub unsafe extern "C" fn PyMem_SetAllocator(
     allocator: *mut PyMemAllocatorEx,
 ) {
     guard(c"PyMem_SetAllocator", || {
-        if let (Some(d), false) = (domain_index(domain), allocator.is_null()) {
+        if let (Some(d), false) = (mem::domain_index(domain), allocator.is_null()) {
             // SAFETY: `allocator` points to a valid table (caller contract).
             mem::set_allocator(d, unsafe { &*allocator });
         }
@@ -318,7 +249,7 @@ pub unsafe extern "C" fn PyRT_Mem_GetStats(
     stats: *mut PyRT_MemStats,
 ) -> c_int {
     guard(c"PyRT_Mem_GetStats", || {
-        let Some(d) = domain_index(domain) else {
+        let Some(d) = mem::domain_index(domain) else {
             return -1;
         };
         if stats.is_null() {

@@ -2,11 +2,12 @@
 
 use std::ffi::{CStr, c_int};
 
+use crate::abi::initconfig::{PyConfig, PyStatus};
 use crate::ffi::guard;
-use crate::ffi::initconfig::{PyConfig, PyStatus, read_config_then};
-use crate::ffi::wide::alloc_wstr;
+use crate::ffi::initconfig::read_config_then;
 use crate::getpath::{RealFs, syspath0};
 use crate::locale;
+use crate::marshal::wide::alloc_wstr;
 use crate::status::Status;
 use crate::wstr::{WChar, WideString};
 

@@ -7,7 +7,8 @@
 
 use std::ffi::c_int;
 
-use crate::ffi::{guard, wide};
+use crate::ffi::guard;
+use crate::marshal::wide;
 use crate::runtime;
 use crate::wstr::WChar;
 

@@ -21,12 +21,12 @@ use std::ptr::{self, null_mut};
 
 use parking_lot::Mutex;
 
-use crate::ffi::pymem::PyMemAllocatorEx;
+use crate::abi::pymem::PyMemAllocatorEx;
 use crate::mem::{
     MALLOC_TABLE, MAX_REQUEST, PYMALLOC_TABLE, RAW, Shared, count_debug, fn_addr, get_allocator,
     install_static, malloc_table, pymalloc_table, set_allocator, table_ptr,
 };
-use crate::runtime::Ptr;
+use crate::sys::SendPtr as Ptr;
 
 const SST: usize = 8;
 const EXTRA: usize = 3 * SST;
@@ -47,6 +47,10 @@ struct DebugCtx {
 
 /// Contexts of installed hooks (never freed: tables may still point to them).
 static CTXS: Mutex<Vec<Ptr<DebugCtx>>> = Mutex::new(Vec::new());
+
+// SAFETY: a context is written once, before it is published, and only
+// read afterwards (from any thread, as the hooks are).
+unsafe impl Send for Ptr<DebugCtx> {}
 
 type MallocFn = unsafe extern "C" fn(*mut c_void, usize) -> *mut c_void;
 
@@ -393,7 +397,7 @@ unsafe fn fail(p: *const u8, func: &CStr, msg: &CStr) -> ! {
         use std::io::Write as _;
         let _ = std::io::stderr().write_all(text.as_bytes());
     }
-    crate::ffi::pyerrors::fatal_error_c(Some(func), Some(msg))
+    crate::sys::fatal::fatal_error_c(Some(func), Some(msg))
 }
 
 /// The report on a debug block (what CPython prints before the fatal error).
@@ -461,13 +465,10 @@ unsafe fn dump(p: *const u8) -> String {
 /// The mem and object hooks' GIL check (CPython's `PyGILState_Check` rule:
 /// not checked any more once a sub-interpreter was created).
 fn check_gil(func: &CStr) {
-    if !crate::runtime::thread::current().is_null() {
+    if !crate::sys::tls::current().is_null() || super::gil_checks_disabled() {
         return;
     }
-    if crate::runtime::try_lock().is_some_and(|rt| rt.gilstate_check_disabled) {
-        return;
-    }
-    crate::ffi::pyerrors::fatal_error(
+    crate::sys::fatal::fatal_error(
         Some(func),
         "Python memory allocator called without holding the GIL",
     )

@@ -20,12 +20,21 @@
 
 use std::ffi::{c_int, c_void};
 use std::ptr::{self, null_mut};
-use std::sync::atomic::{AtomicPtr, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicPtr, AtomicU64, Ordering};
 
 use parking_lot::Mutex;
 
-use crate::ffi::pymem::{PyMemAllocatorEx, PyObjectArenaAllocator};
-use crate::runtime::Ptr;
+use crate::abi::pymem::{
+    PYMEM_DOMAIN_MEM, PYMEM_DOMAIN_OBJ, PYMEM_DOMAIN_RAW, PyMemAllocatorEx, PyObjectArenaAllocator,
+};
+use crate::sys::SendPtr as Ptr;
+
+// SAFETY: the tables kept here are never written after they are published,
+// and the functions they name are the embedder's to make thread-safe (the
+// allocator contract of CPython's API).
+unsafe impl Send for Ptr<PyMemAllocatorEx> {}
+// SAFETY: as above.
+unsafe impl Send for Ptr<PyObjectArenaAllocator> {}
 
 pub mod debug;
 pub mod obmalloc;
@@ -33,12 +42,36 @@ pub mod obmalloc;
 /// The largest size any allocation may request (`PY_SSIZE_T_MAX`).
 pub const MAX_REQUEST: usize = isize::MAX as usize;
 
-/// The raw domain (`PYMEM_DOMAIN_RAW`).
-pub const RAW: usize = 0;
-/// The mem domain (`PYMEM_DOMAIN_MEM`).
-pub const MEM: usize = 1;
-/// The object domain (`PYMEM_DOMAIN_OBJ`).
-pub const OBJ: usize = 2;
+/// The raw domain's index (`PYMEM_DOMAIN_RAW`).
+pub const RAW: usize = PYMEM_DOMAIN_RAW as usize;
+/// The mem domain's index (`PYMEM_DOMAIN_MEM`).
+pub const MEM: usize = PYMEM_DOMAIN_MEM as usize;
+/// The object domain's index (`PYMEM_DOMAIN_OBJ`).
+pub const OBJ: usize = PYMEM_DOMAIN_OBJ as usize;
+
+/// The index of a C domain value; None for an unknown one.
+pub fn domain_index(domain: c_int) -> Option<usize> {
+    match domain {
+        PYMEM_DOMAIN_RAW | PYMEM_DOMAIN_MEM | PYMEM_DOMAIN_OBJ => Some(domain as usize),
+        _ => None,
+    }
+}
+
+/// Set once a sub-interpreter was created: from then on, like CPython, the
+/// debug hooks no longer check that the GIL is held and `PyGILState_Check`
+/// always answers 1. Cleared when the runtime starts over.
+static GIL_CHECKS_OFF: AtomicBool = AtomicBool::new(false);
+
+/// True once GIL checks are off (see [`set_gil_checks_disabled`]).
+pub fn gil_checks_disabled() -> bool {
+    GIL_CHECKS_OFF.load(Ordering::Relaxed)
+}
+
+/// Turns the GIL checks off (a sub-interpreter was created) or back on (the
+/// runtime starts over).
+pub fn set_gil_checks_disabled(off: bool) {
+    GIL_CHECKS_OFF.store(off, Ordering::Relaxed);
+}
 
 /// A static allocator table, shared between threads (it is never written).
 pub(crate) struct Shared<T>(pub(crate) T);
@@ -134,7 +167,7 @@ impl SharedCounters {
     #[inline(always)]
     fn add(&self, blocks: i64, units: i64) {
         let delta = ((blocks << UNIT_BITS).wrapping_add(units)) as u64;
-        crate::runtime::thread::fetch_add_unshared(&self.0, delta, Ordering::Relaxed);
+        crate::sys::thread::fetch_add_unshared(&self.0, delta, Ordering::Relaxed);
     }
 
     fn get(&self) -> (i64, i64) {
@@ -216,12 +249,16 @@ pub fn set_arena_allocator(table: &PyObjectArenaAllocator) {
 /// Installs the allocators a `PyMemAllocatorName` selects; false for an
 /// unknown name. The mimalloc names select pyrt's small-object allocator.
 pub fn setup_named(name: c_int) -> bool {
-    use crate::config::preconfig::allocator as a;
+    use crate::abi::pymem::*;
     let (pools, hooks) = match name {
-        a::DEFAULT | a::PYMALLOC | a::MIMALLOC => (true, false),
-        a::DEBUG | a::PYMALLOC_DEBUG | a::MIMALLOC_DEBUG => (true, true),
-        a::MALLOC => (false, false),
-        a::MALLOC_DEBUG => (false, true),
+        PYMEM_ALLOCATOR_DEFAULT | PYMEM_ALLOCATOR_PYMALLOC | PYMEM_ALLOCATOR_MIMALLOC => {
+            (true, false)
+        }
+        PYMEM_ALLOCATOR_DEBUG | PYMEM_ALLOCATOR_PYMALLOC_DEBUG | PYMEM_ALLOCATOR_MIMALLOC_DEBUG => {
+            (true, true)
+        }
+        PYMEM_ALLOCATOR_MALLOC => (false, false),
+        PYMEM_ALLOCATOR_MALLOC_DEBUG => (false, true),
         _ => return false,
     };
     let objects = if pools {
@@ -561,12 +598,12 @@ unsafe extern "C" fn arena_munmap(_ctx: *mut c_void, p: *mut c_void, size: usize
 /// may replace or hook between their allocation and their release. The flag
 /// is a per-thread slot in static TLS (one %fs-relative load per test).
 pub fn runtime_owned<R>(f: impl FnOnce() -> R) -> R {
-    let was = crate::runtime::thread::slots(|s| s.runtime_owned.replace(true));
+    let was = crate::sys::tls::slots(|s| s.runtime_owned.replace(true));
     // Restores the flag even if `f` unwinds.
     struct Restore(bool);
     impl Drop for Restore {
         fn drop(&mut self) {
-            crate::runtime::thread::slots(|s| s.runtime_owned.set(self.0));
+            crate::sys::tls::slots(|s| s.runtime_owned.set(self.0));
         }
     }
     let _restore = Restore(was);
@@ -575,7 +612,7 @@ pub fn runtime_owned<R>(f: impl FnOnce() -> R) -> R {
 
 #[inline(always)]
 fn runtime_owned_now() -> bool {
-    crate::runtime::thread::slots(|s| s.runtime_owned.get())
+    crate::sys::tls::slots(|s| s.runtime_owned.get())
 }
 
 /// Allocates `size` bytes with the raw domain. NULL on failure.
@@ -690,11 +727,6 @@ pub unsafe fn raw_realloc(block: *mut c_void, size: usize) -> *mut c_void {
 pub unsafe fn raw_free(block: *mut c_void) {
     // SAFETY: forwarded contract.
     unsafe { RawRoute::now().free(block) }
-}
-
-/// Copies `bytes` plus a terminating NUL into a new raw block.
-pub fn raw_strdup(bytes: &[u8]) -> *mut libc::c_char {
-    strdup_in(RAW, bytes)
 }
 
 /// Copies `bytes` plus a terminating NUL into a new block of domain `dom`.

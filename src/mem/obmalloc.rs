@@ -47,7 +47,8 @@ use std::sync::atomic::{AtomicBool, AtomicI64, AtomicPtr, AtomicU32, AtomicUsize
 
 use parking_lot::Mutex;
 
-use crate::ffi::pymem::PyObjectArenaAllocator;
+use crate::abi::pymem::PyObjectArenaAllocator;
+use crate::sys::SendPtr;
 
 /// Block alignment and size-class granularity.
 pub const ALIGNMENT: usize = 16;
@@ -773,12 +774,12 @@ static OWN_STATES: AtomicUsize = AtomicUsize::new(0);
 
 /// States of ended interpreters (reused when clean); never freed, so a late
 /// remote free can always reach its state.
-static RETIRED: Mutex<Vec<crate::runtime::Ptr<State>>> = Mutex::new(Vec::new());
+static RETIRED: Mutex<Vec<SendPtr<State>>> = Mutex::new(Vec::new());
 
-/// The main interpreter's state.
-pub fn main_state() -> *mut State {
-    MAIN.0.get()
-}
+// SAFETY: a state is shared by design: its owner's fast paths run under
+// that interpreter's GIL, and everything other threads touch (the remote
+// free list, the counters) is atomic or taken under the state's lock.
+unsafe impl Send for SendPtr<State> {}
 
 /// The calling thread's state: its interpreter's, or the main one.
 #[inline(always)]
@@ -791,17 +792,31 @@ pub fn current_state() -> *mut State {
 
 #[cold]
 fn current_state_slow() -> *mut State {
-    let t = crate::runtime::thread::current();
-    if t.is_null() {
+    let resolve = RESOLVER.load(Ordering::Acquire);
+    if resolve.is_null() {
         return MAIN.0.get();
     }
-    // SAFETY: a current thread state and its interpreter are live.
-    let s = unsafe { (*(*t).interp).obmalloc.get() };
+    // SAFETY: only `new_state` stores here, always a `Resolver`.
+    let resolve = unsafe { std::mem::transmute::<*mut (), Resolver>(resolve) };
+    let s = resolve();
     if s.is_null() { MAIN.0.get() } else { s }
 }
 
-/// A fresh state for a new interpreter (a clean retired one when available).
-pub fn new_state() -> *mut State {
+/// Tells which state the calling thread uses (NULL: the main one). The
+/// runtime provides it, since it knows which interpreter a thread runs.
+pub type Resolver = fn() -> *mut State;
+
+/// The runtime's [`Resolver`], set when it first gives an interpreter its
+/// own state (it is only needed from then on).
+static RESOLVER: AtomicPtr<()> = AtomicPtr::new(null_mut());
+
+/// States of live interpreters that have their own.
+static LIVE: Mutex<Vec<SendPtr<State>>> = Mutex::new(Vec::new());
+
+/// A fresh state for a new interpreter (a clean retired one when
+/// available). `resolve` tells, from then on, which state a thread uses.
+pub fn new_state(resolve: Resolver) -> *mut State {
+    RESOLVER.store(resolve as *mut (), Ordering::Release);
     let reused = {
         let mut retired = RETIRED.lock();
         let pos = retired.iter().position(|s| {
@@ -823,6 +838,7 @@ pub fn new_state() -> *mut State {
         }
         None => Box::into_raw(Box::new(State::new())),
     };
+    LIVE.lock().push(SendPtr(s));
     OWN_STATES.fetch_add(1, Ordering::SeqCst);
     s
 }
@@ -846,7 +862,8 @@ pub unsafe fn retire_state(s: *mut State) {
             st.release_all();
         }
     }
-    RETIRED.lock().push(crate::runtime::Ptr(s));
+    LIVE.lock().retain(|p| p.0 != s);
+    RETIRED.lock().push(SendPtr(s));
     OWN_STATES.fetch_sub(1, Ordering::SeqCst);
 }
 
@@ -945,7 +962,7 @@ pub fn malloc(dom: usize, n: usize) -> *mut c_void {
 #[cold]
 #[inline(never)]
 extern "C" fn malloc_slow(dom: usize, n: usize) -> *mut c_void {
-    crate::ffi::guard(c"PyObject_Malloc", || {
+    crate::sys::panic::guard(c"PyObject_Malloc", || {
         if n <= SMALL_REQUEST_THRESHOLD {
             let cls = size_class(n);
             let s = current_state();
@@ -1041,7 +1058,7 @@ pub unsafe fn free(dom: usize, p: *mut c_void) {
 #[cold]
 #[inline(never)]
 unsafe extern "C" fn free_slow(dom: usize, p: *mut c_void) {
-    crate::ffi::guard(c"PyObject_Free", || {
+    crate::sys::panic::guard(c"PyObject_Free", || {
         let b = p.cast::<u8>();
         if in_arena(b as usize) {
             let pool = pool_of(b);
@@ -1116,11 +1133,6 @@ pub unsafe fn realloc(dom: usize, p: *mut c_void, n: usize) -> *mut c_void {
     q
 }
 
-/// True when `p` is a block from a pool (for the debug hooks and tests).
-pub fn is_pool_block(p: *const c_void) -> bool {
-    in_arena(p as usize)
-}
-
 /// Calls `f` on every state (main, interpreters', retired).
 fn each_state(mut f: impl FnMut(&State)) {
     // SAFETY: states are never freed; what `f` reads of them are atomics.
@@ -1129,9 +1141,9 @@ fn each_state(mut f: impl FnMut(&State)) {
         // SAFETY: as above.
         f(unsafe { &*s.0 });
     }
-    for s in crate::runtime::interp::own_obmalloc_states() {
+    for s in LIVE.lock().iter() {
         // SAFETY: as above.
-        f(unsafe { &*s });
+        f(unsafe { &*s.0 });
     }
 }
 

@@ -295,7 +295,7 @@ impl ConfigHost for Process {
     }
 
     fn ignore_environment_flag(&self) -> bool {
-        crate::ffi::pydebug::ignore_environment_flag()
+        crate::runtime::legacy::ignore_environment_flag()
     }
 }
 

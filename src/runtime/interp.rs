@@ -1,13 +1,16 @@
-//! Creating and destroying interpreters and thread states. Handles are boxed
-//! and handed to C as raw pointers; the runtime's lists own them.
+//! Creating, walking and destroying interpreters and thread states. The
+//! states are boxes ([`crate::runtime::state`]) handed to C as raw
+//! pointers; the runtime's lists own them.
 
+use std::ptr;
 use std::sync::Arc;
 
+use crate::abi::initconfig::PyConfig;
+use crate::abi::pystate::{PyInterpreterState, PyThreadState};
 use crate::config::Config;
-use crate::ffi::initconfig::PyConfig;
-use crate::ffi::pystate::{PyInterpreterState, PyThreadState};
+use crate::runtime::state::{InterpState, ThreadState, interp, tstate};
 use crate::runtime::thread::{self, Gil};
-use crate::runtime::{Interp, Ptr, Runtime};
+use crate::runtime::{self, Interp, Ptr, Runtime};
 use crate::status::{PyResult, Status};
 
 /// Creates an interpreter with `config` and appends it to the runtime's list.
@@ -15,17 +18,18 @@ pub fn new_interp(
     rt: &mut Runtime,
     config: Config,
     gil: Arc<Gil>,
-) -> PyResult<Ptr<PyInterpreterState>> {
+) -> PyResult<*mut PyInterpreterState> {
     let id = rt.next_interp_id;
     let raw = crate::mem::runtime_owned(|| PyConfig::from_model(&config))
         .map_err(|_| Status::no_memory(c"_PyInterpreterState_New"))?;
     rt.next_interp_id += 1;
-    let handle = Ptr(Box::into_raw(Box::new(PyInterpreterState {
+    let handle = InterpState {
         id,
-        obmalloc: std::cell::Cell::new(std::ptr::null_mut()),
-    })));
+        obmalloc: std::cell::Cell::new(ptr::null_mut()),
+    }
+    .into_handle();
     rt.interps.push(Interp {
-        handle,
+        handle: Ptr(handle),
         id,
         config,
         raw_config: Ptr(Box::into_raw(Box::new(raw))),
@@ -37,69 +41,97 @@ pub fn new_interp(
     Ok(handle)
 }
 
+/// `PyInterpreterState_New`: a bare interpreter with a copy of the main
+/// interpreter's configuration, sharing its GIL; None before initialization.
+pub fn new_bare_interp() -> Option<*mut PyInterpreterState> {
+    let mut rt = runtime::lock();
+    let main = rt.main()?;
+    let (config, gil) = (main.config.clone(), main.gil.clone());
+    new_interp(&mut rt, config, gil).ok()
+}
+
 /// Creates a thread state of `interp`, bound to the calling OS thread (it
 /// becomes the thread's GILState thread state if it has none). Not current.
 pub fn new_tstate(
     rt: &mut Runtime,
     interp: *mut PyInterpreterState,
     counter: i32,
-) -> Option<Ptr<PyThreadState>> {
+) -> Option<*mut PyThreadState> {
     let i = rt.interp_mut(interp)?;
-    let t = Box::into_raw(Box::new(PyThreadState {
+    let t = ThreadState {
         interp,
         id: i.next_thread_id,
         gil: Arc::as_ptr(&i.gil),
         gilstate_counter: std::cell::Cell::new(counter),
         bound_gilstate: std::cell::Cell::new(false),
-        // SAFETY: pthread_self has no preconditions.
-        os_thread: unsafe { libc::pthread_self() } as u64,
-        os_thread_name: crate::ffi::pyerrors::thread_name(),
-    }));
+        os_thread: crate::sys::thread::os_thread(),
+        os_thread_name: crate::sys::thread::thread_name(),
+    }
+    .into_handle();
     i.next_thread_id += 1;
     i.threads.push(Ptr(t));
     if thread::gilstate().is_null() {
         thread::bind_gilstate(t);
     }
-    Some(Ptr(t))
+    Some(t)
 }
 
 /// Unlinks a thread state from its interpreter and frees it; clears the
 /// calling thread's GILState binding to it.
 pub(crate) fn delete_tstate(rt: &mut Runtime, t: *mut PyThreadState) {
     // SAFETY: callers pass a live thread state.
-    let interp = unsafe { (*t).interp };
+    let interp = unsafe { tstate(t) }.interp;
     if let Some(i) = rt.interp_mut(interp) {
         i.threads.retain(|x| x.0 != t);
     }
     if thread::gilstate() == t {
-        thread::set_gilstate(std::ptr::null_mut());
+        thread::set_gilstate(ptr::null_mut());
     }
-    // SAFETY: created by Box in `new_tstate`; no longer listed anywhere.
-    drop(unsafe { Box::from_raw(t) });
+    // SAFETY: made by `new_tstate`; no longer listed anywhere.
+    unsafe { ThreadState::free(t) };
+}
+
+/// `PyInterpreterState_Delete`: detaches the calling thread's thread state
+/// if it belongs to `handle`, then removes the interpreter.
+///
+/// # Safety
+/// `handle` is a live interpreter or not listed at all (then nothing is removed).
+pub unsafe fn delete_interp(handle: *mut PyInterpreterState) {
+    let cur = thread::current();
+    // SAFETY: a current thread state is live.
+    if !cur.is_null() && unsafe { tstate(cur) }.interp == handle {
+        thread::detach();
+    }
+    // SAFETY: the caller's contract.
+    unsafe { remove_interp(&mut runtime::lock(), handle) };
 }
 
 /// Removes an interpreter from the runtime and frees it with its remaining
 /// thread states and its config copy.
-pub fn remove_interp(rt: &mut Runtime, handle: *mut PyInterpreterState) {
+///
+/// # Safety
+/// A listed `handle` is live (made by [`new_interp`]); an unlisted one is
+/// ignored without being read.
+pub unsafe fn remove_interp(rt: &mut Runtime, handle: *mut PyInterpreterState) {
     let Some(pos) = rt.interps.iter().position(|i| i.handle.0 == handle) else {
         return;
     };
-    let interp = rt.interps.remove(pos);
-    for t in &interp.threads {
+    let removed = rt.interps.remove(pos);
+    for t in &removed.threads {
         if thread::gilstate() == t.0 {
-            thread::set_gilstate(std::ptr::null_mut());
+            thread::set_gilstate(ptr::null_mut());
         }
     }
-    // SAFETY: the handles and the config copy were created by Box here and in
+    // SAFETY: the handles and the config copy were made here and in
     // `new_tstate`, and are no longer reachable from the runtime.
     unsafe {
-        for t in interp.threads {
-            drop(Box::from_raw(t.0));
+        for t in removed.threads {
+            ThreadState::free(t.0);
         }
-        let mut raw = Box::from_raw(interp.raw_config.0);
+        let mut raw = Box::from_raw(removed.raw_config.0);
         crate::mem::runtime_owned(|| raw.clear());
-        let own = (*interp.handle.0).obmalloc.get();
-        drop(Box::from_raw(interp.handle.0));
+        let own = interp(handle).obmalloc.get();
+        InterpState::free(handle);
         if !own.is_null() {
             // SAFETY: made by `give_own_obmalloc` for this interpreter, whose
             // thread states are all gone.
@@ -108,20 +140,67 @@ pub fn remove_interp(rt: &mut Runtime, handle: *mut PyInterpreterState) {
     }
 }
 
-/// Gives an interpreter its own small-object allocator state (before any of
-/// its thread states is attached).
-pub fn give_own_obmalloc(handle: Ptr<PyInterpreterState>) {
-    // SAFETY: callers pass the handle of an interpreter they just created.
-    unsafe { (*handle.0).obmalloc.set(crate::mem::obmalloc::new_state()) };
+/// The calling thread's small-object allocator state, for
+/// [`crate::mem::obmalloc`] while some interpreter has its own: the current
+/// thread state's interpreter's, NULL for the main one.
+fn current_obmalloc() -> *mut crate::mem::obmalloc::State {
+    let t = thread::current();
+    if t.is_null() {
+        return ptr::null_mut();
+    }
+    // SAFETY: a current thread state and its interpreter are live.
+    unsafe { interp(tstate(t).interp) }.obmalloc.get()
 }
 
-/// The allocator states of live interpreters that have their own.
-pub fn own_obmalloc_states() -> Vec<*mut crate::mem::obmalloc::State> {
-    let rt = crate::runtime::lock();
-    rt.interps
-        .iter()
-        // SAFETY: listed interpreters are live.
-        .map(|i| unsafe { (*i.handle.0).obmalloc.get() })
-        .filter(|s| !s.is_null())
-        .collect()
+/// Gives an interpreter its own small-object allocator state (before any of
+/// its thread states is attached).
+///
+/// # Safety
+/// `handle` is a live interpreter.
+pub unsafe fn give_own_obmalloc(handle: *mut PyInterpreterState) {
+    let state = crate::mem::obmalloc::new_state(current_obmalloc);
+    // SAFETY: the caller's contract.
+    unsafe { interp(handle) }.obmalloc.set(state);
+}
+
+/// The most recently created interpreter (NULL when none).
+pub fn head() -> *mut PyInterpreterState {
+    runtime::lock()
+        .interps
+        .last()
+        .map_or(ptr::null_mut(), |i| i.handle.0)
+}
+
+/// The interpreter created before `handle` (the main one is last).
+pub fn next(handle: *mut PyInterpreterState) -> *mut PyInterpreterState {
+    let rt = runtime::lock();
+    match rt.interps.iter().position(|i| i.handle.0 == handle) {
+        Some(p) if p > 0 => rt.interps[p - 1].handle.0,
+        _ => ptr::null_mut(),
+    }
+}
+
+/// The most recently created thread state of `handle` (NULL when none).
+pub fn thread_head(handle: *mut PyInterpreterState) -> *mut PyThreadState {
+    runtime::lock()
+        .interp_mut(handle)
+        .and_then(|i| i.threads.last())
+        .map_or(ptr::null_mut(), |t| t.0)
+}
+
+/// The thread state created before `t` in its interpreter.
+///
+/// # Safety
+/// `t` is a live thread state.
+pub unsafe fn thread_next(t: *mut PyThreadState) -> *mut PyThreadState {
+    // SAFETY: the caller's contract.
+    let interp = unsafe { tstate(t) }.interp;
+    let mut rt = runtime::lock();
+    let Some(i) = rt.interp_mut(interp) else {
+        return ptr::null_mut();
+    };
+    match i.threads.iter().position(|x| x.0 == t) {
+        Some(p) if p > 0 => i.threads[p - 1].0,
+        _ => ptr::null_mut(),
+    }
 }

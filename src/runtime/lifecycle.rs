@@ -4,9 +4,9 @@
 
 use std::ffi::c_void;
 
+use crate::abi::initconfig::PyConfig;
+use crate::abi::pystate::PyInterpreterState;
 use crate::config::{Config, PreConfig};
-use crate::ffi::initconfig::PyConfig;
-use crate::ffi::pystate::PyInterpreterState;
 use crate::runtime::{
     self, AtexitFn, ExitFn, Interp, MAX_EXIT_FUNCS, MAX_PENDING_CALLS, PendingFn, Ptr, thread,
 };
@@ -26,7 +26,7 @@ fn os_thread() -> u64 {
 /// Writes the configuration to the process: legacy flags, C stdio buffering,
 /// the runtime pre-configuration's copies, and `orig_argv`.
 fn apply_config(rt: &mut runtime::Runtime, c: &Config) {
-    crate::ffi::pydebug::write_config_globals(c);
+    crate::runtime::legacy::write_config_globals(c);
     if c.configure_c_stdio != 0 {
         crate::runtime::host::configure_c_stdio(c.buffered_stdio == 0, c.interactive != 0);
     }
@@ -88,12 +88,12 @@ pub fn initialize(config: Config) -> PyResult<()> {
         MAIN_THREAD.store(os_thread(), std::sync::atomic::Ordering::Relaxed);
         let interp = crate::runtime::interp::new_interp(&mut rt, config, thread::main_gil())?;
         thread::set_gilstate(std::ptr::null_mut());
-        let tstate = crate::runtime::interp::new_tstate(&mut rt, interp.0, 1).ok_or(
+        let tstate = crate::runtime::interp::new_tstate(&mut rt, interp, 1).ok_or(
             Status::error(c"pycore_create_interpreter", c"can't make first thread"),
         )?;
         rt.core_initialized = true;
         drop(rt);
-        thread::attach(tstate.0);
+        thread::attach(tstate);
     } else {
         let current = thread::current();
         if current.is_null() {
@@ -101,7 +101,7 @@ pub fn initialize(config: Config) -> PyResult<()> {
         }
         apply_config(&mut rt, &config);
         // SAFETY: a current thread state is live.
-        let handle = unsafe { (*current).interp };
+        let handle = unsafe { crate::runtime::state::tstate(current) }.interp;
         if let Some(interp) = rt.interp_mut(handle) {
             replace_config(interp, config)?;
         }
@@ -174,7 +174,7 @@ fn init_main_phase() -> PyResult<()> {
     if install_signal_handlers {
         crate::runtime::host::install_signal_handlers();
     }
-    crate::ffi::pydebug::set_filesystem_encoding(fs_encoding, fs_errors);
+    crate::runtime::legacy::set_filesystem_encoding(fs_encoding, fs_errors);
     rt.initialized = true;
     let warn = rt.preconfig.coerce_c_locale_warn != 0;
     drop(rt);
@@ -247,8 +247,9 @@ pub fn finalize() -> i32 {
         }
     }
     thread::detach();
-    crate::runtime::interp::remove_interp(&mut runtime::lock(), main_handle.0);
-    crate::ffi::pydebug::set_filesystem_encoding(None, None);
+    // SAFETY: the main interpreter's handle, listed until this removal.
+    unsafe { crate::runtime::interp::remove_interp(&mut runtime::lock(), main_handle.0) };
+    crate::runtime::legacy::set_filesystem_encoding(None, None);
     loop {
         let next = runtime::lock().exit_funcs.pop();
         let Some(func) = next else {
@@ -398,7 +399,7 @@ pub struct InterpSettings {
 /// previous one is detached; on error it is attached again).
 pub fn new_interpreter(
     settings: InterpSettings,
-) -> PyResult<*mut crate::ffi::pystate::PyThreadState> {
+) -> PyResult<*mut crate::abi::pystate::PyThreadState> {
     let previous = thread::current();
     let mut rt = runtime::lock();
     if !rt.initialized {
@@ -421,7 +422,7 @@ pub fn new_interpreter(
         rt.main().map(|m| m.handle.0)
     } else {
         // SAFETY: a current thread state is live.
-        Some(unsafe { (*previous).interp })
+        Some(unsafe { crate::runtime::state::tstate(previous) }.interp)
     };
     let Some(source) = source else {
         return status_err!("new_interpreter", "Py_Initialize must be called first");
@@ -443,33 +444,36 @@ pub fn new_interpreter(
     // Its own allocator state unless it shares the main one under the main
     // GIL (an own GIL with the main state would let two threads change it).
     if settings.use_main_obmalloc == 0 || settings.gil == 2 {
-        crate::runtime::interp::give_own_obmalloc(interp);
+        // SAFETY: `interp` was made just above and is listed.
+        unsafe { crate::runtime::interp::give_own_obmalloc(interp) };
     }
-    rt.gilstate_check_disabled = true;
-    let Some(tstate) = crate::runtime::interp::new_tstate(&mut rt, interp.0, 1) else {
-        crate::runtime::interp::remove_interp(&mut rt, interp.0);
+    crate::mem::set_gil_checks_disabled(true);
+    let Some(tstate) = crate::runtime::interp::new_tstate(&mut rt, interp, 1) else {
+        // SAFETY: `interp` was made just above and is listed.
+        unsafe { crate::runtime::interp::remove_interp(&mut rt, interp) };
         return Err(Status::no_memory(c"new_interpreter"));
     };
     drop(rt);
     thread::detach();
-    thread::attach(tstate.0);
-    Ok(tstate.0)
+    thread::attach(tstate);
+    Ok(tstate)
 }
 
 /// `Py_EndInterpreter` for the current thread state `t` (checked by the caller):
 /// pending work, the interpreter's exit callbacks, then the interpreter; no
 /// thread state is current afterwards.
-pub(crate) fn end_interpreter(t: *mut crate::ffi::pystate::PyThreadState) {
+pub(crate) fn end_interpreter(t: *mut crate::abi::pystate::PyThreadState) {
     // SAFETY: the caller checked that `t` is the live current thread state.
-    let interp = unsafe { (*t).interp };
+    let interp = unsafe { crate::runtime::state::tstate(t) }.interp;
     run_interp_atexit(interp);
     thread::detach();
-    crate::runtime::interp::remove_interp(&mut runtime::lock(), interp);
+    // SAFETY: `t`'s interpreter is live (its thread state was).
+    unsafe { crate::runtime::interp::remove_interp(&mut runtime::lock(), interp) };
 }
 
 /// Finalization step: warn about sub-interpreters still alive and end each
 /// (newest first) from a fresh thread state, then re-attach `main_tstate`.
-fn end_remaining_subinterpreters(main_tstate: *mut crate::ffi::pystate::PyThreadState) {
+fn end_remaining_subinterpreters(main_tstate: *mut crate::abi::pystate::PyThreadState) {
     let remaining: Vec<*mut PyInterpreterState> = {
         let rt = runtime::lock();
         rt.interps
@@ -489,8 +493,8 @@ fn end_remaining_subinterpreters(main_tstate: *mut crate::ffi::pystate::PyThread
     for interp in remaining {
         let t = crate::runtime::interp::new_tstate(&mut runtime::lock(), interp, 1);
         if let Some(t) = t {
-            thread::attach(t.0);
-            end_interpreter(t.0);
+            thread::attach(t);
+            end_interpreter(t);
         }
     }
     thread::attach(main_tstate);

@@ -5,7 +5,7 @@
 //! instructions while the process has one thread). Nothing here calls back
 //! into C while holding the lock.
 
-use crate::runtime::thread::{Mutex, MutexGuard};
+use crate::sys::mutex::{Mutex, MutexGuard};
 
 use crate::config::PreConfig;
 use crate::config::preconfig::{self, PreArgs, PreHost};
@@ -13,10 +13,14 @@ use crate::locale::{self, DecodeError};
 use crate::status::{PyResult, Status};
 use crate::wstr::WideString;
 
+pub mod fatal;
+pub mod gilstate;
 pub mod host;
 pub mod interp;
+pub mod legacy;
 pub mod lifecycle;
 pub mod pathconfig;
+pub mod state;
 pub mod thread;
 
 /// A raw pointer the runtime owns or tracks; only dereferenced by its owner
@@ -62,17 +66,17 @@ pub const MAX_PENDING_CALLS: usize = 32;
 #[derive(Debug)]
 pub struct Interp {
     /// The handle C holds (`PyInterpreterState *`).
-    pub handle: Ptr<crate::ffi::pystate::PyInterpreterState>,
+    pub handle: Ptr<crate::abi::pystate::PyInterpreterState>,
     /// Its id (main: 0).
     pub id: i64,
     /// The effective configuration.
     pub config: crate::config::Config,
     /// The same configuration as C sees it (`_Py_GetConfig`), stable while the interpreter lives.
-    pub raw_config: Ptr<crate::ffi::initconfig::PyConfig>,
+    pub raw_config: Ptr<crate::abi::initconfig::PyConfig>,
     /// `PyUnstable_AtExit` callbacks, oldest first.
     pub atexit: Vec<(AtexitFn, Ptr<std::ffi::c_void>)>,
     /// Its thread states, oldest first.
-    pub threads: Vec<Ptr<crate::ffi::pystate::PyThreadState>>,
+    pub threads: Vec<Ptr<crate::abi::pystate::PyThreadState>>,
     /// The id the next thread state gets.
     pub next_thread_id: u64,
     /// Its GIL (legacy sub-interpreters share the main interpreter's).
@@ -106,8 +110,6 @@ pub struct Runtime {
     pub pending_busy: bool,
     /// `orig_argv` of the last applied config (`Py_GetArgcArgv`).
     pub orig_argv: Vec<WideString>,
-    /// A sub-interpreter was created: `PyGILState_Check` always answers 1.
-    pub gilstate_check_disabled: bool,
     /// `PySys_AddWarnOption` calls made before initialization.
     pub queued_warnoptions: Vec<WideString>,
     /// `PySys_AddXOption` calls made before initialization.
@@ -128,7 +130,6 @@ impl Runtime {
         pending: std::collections::VecDeque::new(),
         pending_busy: false,
         orig_argv: Vec::new(),
-        gilstate_check_disabled: false,
         queued_warnoptions: Vec::new(),
         queued_xoptions: Vec::new(),
     };
@@ -143,6 +144,7 @@ impl Runtime {
     pub fn reset_if_finalized(&mut self) {
         if self.needs_reset {
             *self = Runtime::INIT;
+            crate::mem::set_gil_checks_disabled(false);
         }
     }
 
@@ -154,7 +156,7 @@ impl Runtime {
     /// The interpreter behind a handle.
     pub fn interp_mut(
         &mut self,
-        h: *mut crate::ffi::pystate::PyInterpreterState,
+        h: *mut crate::abi::pystate::PyInterpreterState,
     ) -> Option<&mut Interp> {
         self.interps.iter_mut().find(|i| i.handle.0 == h)
     }
@@ -260,7 +262,7 @@ pub fn preinitialize(src: &PreConfig, args: PreinitArgs<'_>) -> PyResult<()> {
     preconfig::read(
         &mut pre,
         args,
-        crate::ffi::pydebug::legacy_flags(),
+        crate::runtime::legacy::legacy_flags(),
         &mut host,
     )?;
     write(&mut rt, &mut pre, &mut host)?;
@@ -282,7 +284,7 @@ fn write(rt: &mut Runtime, pre: &mut PreConfig, host: &mut host::Process) -> PyR
             c"Unknown PYTHONMALLOC allocator",
         ));
     }
-    crate::ffi::pydebug::write_pre_globals(pre);
+    crate::runtime::legacy::write_pre_globals(pre);
     if pre.configure_locale != 0 {
         if pre.coerce_c_locale != 0 && !host.coerce_legacy_locale(pre.coerce_c_locale_warn != 0) {
             pre.coerce_c_locale = 0;
@@ -325,7 +327,7 @@ pub fn has_warn_options() -> bool {
         return false;
     }
     // SAFETY: a current thread state is live.
-    let interp = unsafe { (*t).interp };
+    let interp = unsafe { crate::runtime::state::tstate(t) }.interp;
     rt.interp_mut(interp)
         .is_some_and(|i| !i.config.warnoptions.is_empty())
 }
@@ -349,7 +351,7 @@ pub fn read_config(config: &mut crate::config::Config) -> PyResult<()> {
     };
     let ctx = crate::config::read::ReadContext {
         preconfig,
-        legacy: crate::ffi::pydebug::legacy_globals(),
+        legacy: crate::runtime::legacy::legacy_globals(),
         queued_warnoptions: &queued_w,
         queued_xoptions: &queued_x,
         copy_legacy_paths: &copy_legacy_paths,

@@ -11,14 +11,13 @@
 //! single-threaded); under contention one waiter at a time stays awake and
 //! the GIL passes to it, the others sleep in arrival order.
 
-use std::cell::Cell;
 use std::ptr;
-use std::sync::atomic::{AtomicBool, AtomicU8, AtomicU32, AtomicU64, Ordering};
-use std::time::{Duration, Instant};
+use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 
-use parking_lot::lock_api::RawMutex as _;
-
-use crate::ffi::pystate::PyThreadState;
+use crate::abi::pystate::PyThreadState;
+use crate::runtime::state::tstate;
+use crate::sys::thread::{now_ns, single_threaded};
+pub use crate::sys::tls::{current, gilstate, slots};
 
 // The GIL's state word.
 /// Held.
@@ -50,173 +49,6 @@ const GONE_NS: u64 = 2_000;
 
 /// Pauses between two reads of a held GIL's word by the awake waiter.
 const POLL_PAUSES: u32 = 16;
-
-/// The monotonic clock in nanoseconds.
-fn now_ns() -> u64 {
-    let mut ts = libc::timespec {
-        tv_sec: 0,
-        tv_nsec: 0,
-    };
-    // SAFETY: writes the current time into `ts`, a valid timespec.
-    unsafe { libc::clock_gettime(libc::CLOCK_MONOTONIC, &mut ts) };
-    ts.tv_sec as u64 * 1_000_000_000 + ts.tv_nsec as u64
-}
-
-unsafe extern "C" {
-    /// glibc (2.32 and later): nonzero while the process has only one thread.
-    /// Only the calling thread can make it false (by creating a thread).
-    static __libc_single_threaded: AtomicU8;
-}
-
-/// True while the calling thread is the process's only thread: nothing
-/// else can touch a GIL's word (or a shared counter), so it needs no atomic
-/// read-modify-write (glibc's own mutexes use the same flag the same way).
-#[inline(always)]
-pub(crate) fn single_threaded() -> bool {
-    // SAFETY: glibc's exported flag, a byte that lives as long as the process.
-    unsafe { __libc_single_threaded.load(Ordering::Relaxed) != 0 }
-}
-
-/// A mutex for the runtime's own state that takes no atomic
-/// read-modify-write while the process has one thread: then nobody else can
-/// look at it, so the holder only marks it taken (`elided`). Otherwise it is
-/// `parking_lot`'s mutex, and a thread that gets that one also waits until
-/// a holder from the one-thread time (if the process grew a thread since)
-/// lets go. Use it through [`Mutex`].
-pub struct ElidingRawMutex {
-    inner: parking_lot::RawMutex,
-    /// Held by the single thread the process had when it was taken.
-    elided: AtomicBool,
-}
-
-impl ElidingRawMutex {
-    /// Waits for a holder that took the mutex without `inner` (after a
-    /// thread was created while it held it).
-    fn wait_elided(&self, deadline: Option<Instant>) -> bool {
-        while self.elided.load(Ordering::Acquire) {
-            if deadline.is_some_and(|d| Instant::now() >= d) {
-                return false;
-            }
-            std::thread::yield_now();
-        }
-        true
-    }
-
-    /// Takes the mutex without atomics when the process has one thread and
-    /// nobody holds it; false otherwise.
-    #[inline(always)]
-    fn try_elide(&self) -> bool {
-        if single_threaded()
-            && !self.elided.load(Ordering::Relaxed)
-            && !parking_lot::lock_api::RawMutex::is_locked(&self.inner)
-        {
-            self.elided.store(true, Ordering::Relaxed);
-            return true;
-        }
-        false
-    }
-}
-
-// SAFETY: one holder at a time. An elided hold is only taken while no other
-// thread exists; a thread holding `inner` counts as the holder only once no
-// elided hold is left (both paths of `lock` and `try_lock` check that), and
-// `unlock` releases whichever of the two the holder has.
-unsafe impl parking_lot::lock_api::RawMutex for ElidingRawMutex {
-    #[allow(clippy::declare_interior_mutable_const)]
-    const INIT: ElidingRawMutex = ElidingRawMutex {
-        inner: <parking_lot::RawMutex as parking_lot::lock_api::RawMutex>::INIT,
-        elided: AtomicBool::new(false),
-    };
-    type GuardMarker = parking_lot::lock_api::GuardNoSend;
-
-    #[inline]
-    fn lock(&self) {
-        if self.try_elide() {
-            return;
-        }
-        self.inner.lock();
-        self.wait_elided(None);
-    }
-
-    #[inline]
-    fn try_lock(&self) -> bool {
-        if single_threaded() {
-            return self.try_elide();
-        }
-        if !self.inner.try_lock() {
-            return false;
-        }
-        if self.elided.load(Ordering::Acquire) {
-            // SAFETY: just taken by this thread.
-            unsafe { self.inner.unlock() };
-            return false;
-        }
-        true
-    }
-
-    #[inline]
-    unsafe fn unlock(&self) {
-        // The holder knows which one it has: an elided hold, while it lasts,
-        // keeps every `inner` holder waiting before it counts as holding.
-        if self.elided.load(Ordering::Relaxed) {
-            self.elided.store(false, Ordering::Release);
-        } else {
-            // SAFETY: the caller holds the mutex, through `inner`.
-            unsafe { self.inner.unlock() };
-        }
-    }
-
-    #[inline]
-    fn is_locked(&self) -> bool {
-        self.elided.load(Ordering::Relaxed) || self.inner.is_locked()
-    }
-}
-
-// SAFETY: as for `RawMutex` above; the timed forms give up at the deadline,
-// releasing `inner` when only the elided holder was left to wait for.
-unsafe impl parking_lot::lock_api::RawMutexTimed for ElidingRawMutex {
-    type Duration = Duration;
-    type Instant = Instant;
-
-    fn try_lock_for(&self, timeout: Duration) -> bool {
-        self.try_lock_until(Instant::now() + timeout)
-    }
-
-    fn try_lock_until(&self, deadline: Instant) -> bool {
-        if single_threaded() {
-            // Nobody else could release it.
-            return self.try_elide();
-        }
-        if !self.inner.try_lock_until(deadline) {
-            return false;
-        }
-        if self.wait_elided(Some(deadline)) {
-            return true;
-        }
-        // SAFETY: just taken by this thread.
-        unsafe { self.inner.unlock() };
-        false
-    }
-}
-
-/// A mutex over [`ElidingRawMutex`] (same API as `parking_lot::Mutex`).
-pub type Mutex<T> = parking_lot::lock_api::Mutex<ElidingRawMutex, T>;
-/// The guard of a [`Mutex`].
-pub type MutexGuard<'a, T> = parking_lot::lock_api::MutexGuard<'a, ElidingRawMutex, T>;
-
-/// `a += delta` (wrapping), returning the previous value: one atomic
-/// addition with `order`, or a plain load and store while the process has
-/// one thread (nobody else can read or change `a` then).
-#[inline(always)]
-pub(crate) fn fetch_add_unshared(a: &AtomicU64, delta: u64, order: Ordering) -> u64 {
-    if single_threaded() {
-        let v = a.load(Ordering::Relaxed);
-        a.store(v.wrapping_add(delta), Ordering::Relaxed);
-        v
-    } else {
-        a.fetch_add(delta, order)
-    }
-}
 
 /// One global interpreter lock.
 ///
@@ -539,77 +371,6 @@ impl std::fmt::Debug for Gil {
     }
 }
 
-/// The per-thread slots, kept together so one thread-local lookup serves a call.
-#[repr(C)]
-pub struct Slots {
-    /// The current (attached) thread state.
-    pub current: Cell<*mut PyThreadState>,
-    /// The GILState thread state.
-    pub gilstate: Cell<*mut PyThreadState>,
-    /// Set while the thread builds or releases runtime-owned copies
-    /// (`crate::mem::runtime_owned`).
-    pub runtime_owned: Cell<bool>,
-}
-
-// The slots live in the static TLS block (the "initial-exec" model): one
-// %fs-relative address computation instead of the `__tls_get_addr` call a
-// shared library's `thread_local!` costs. They are plain zero-initialized
-// data (`.tbss`): every thread starts with two NULL pointers and a false
-// flag, which is what
-// `Slots` holds before anything is recorded, and they need no destructor.
-// The symbol is hidden, so it is neither exported nor interposable.
-std::arch::global_asm!(
-    ".pushsection .tbss,\"awT\",@nobits",
-    ".globl pyrt_thread_slots",
-    ".hidden pyrt_thread_slots",
-    ".type pyrt_thread_slots,@object",
-    ".size pyrt_thread_slots,24",
-    ".p2align 3",
-    "pyrt_thread_slots:",
-    ".zero 24",
-    ".popsection",
-);
-
-const _: () = assert!(std::mem::size_of::<Slots>() == 24 && std::mem::align_of::<Slots>() == 8);
-
-/// The calling thread's slots.
-#[inline(always)]
-fn slots_ptr() -> *const Slots {
-    let p: *const Slots;
-    // SAFETY: reads the thread pointer (the TCB's self pointer at %fs:0 on
-    // x86_64 Linux) and adds the slots' offset from the GOT; no memory is
-    // written and the result is a valid, aligned `Slots` of this thread.
-    unsafe {
-        std::arch::asm!(
-            "mov {p}, qword ptr fs:[0]",
-            "add {p}, qword ptr [rip + pyrt_thread_slots@GOTTPOFF]",
-            p = out(reg) p,
-            options(pure, nomem, nostack),
-        );
-    }
-    p
-}
-
-/// Runs `f` on the calling thread's slots (one thread-local lookup).
-#[inline(always)]
-pub fn slots<R>(f: impl FnOnce(&Slots) -> R) -> R {
-    // SAFETY: the pointer is this thread's slots, alive as long as the
-    // thread; the reference does not outlive `f` (Cells keep it `!Sync`).
-    f(unsafe { &*slots_ptr() })
-}
-
-/// The calling thread's current (attached) thread state, or NULL.
-#[inline]
-pub fn current() -> *mut PyThreadState {
-    slots(|s| s.current.get())
-}
-
-/// The calling thread's GILState thread state, or NULL.
-#[inline]
-pub fn gilstate() -> *mut PyThreadState {
-    slots(|s| s.gilstate.get())
-}
-
 /// Records `t` as the calling thread's GILState thread state.
 pub fn set_gilstate(t: *mut PyThreadState) {
     slots(|s| s.gilstate.set(t));
@@ -620,11 +381,11 @@ pub(crate) fn bind_gilstate(t: *mut PyThreadState) {
     let old = gilstate();
     if !old.is_null() && old != t {
         // SAFETY: the bound thread state is live (deleting one unbinds it).
-        unsafe { (*old).bound_gilstate.set(false) };
+        unsafe { tstate(old) }.bound_gilstate.set(false);
     }
     set_gilstate(t);
     // SAFETY: callers pass a live thread state.
-    unsafe { (*t).bound_gilstate.set(true) };
+    unsafe { tstate(t) }.bound_gilstate.set(true);
 }
 
 /// Takes `t`'s GIL and makes `t` current; like CPython, attaching a thread
@@ -638,7 +399,7 @@ pub(crate) fn attach(t: *mut PyThreadState) {
         hang_unlocked();
     }
     // SAFETY: callers pass a live thread state; its GIL outlives it.
-    let gil = unsafe { &*(*t).gil };
+    let gil = unsafe { &*tstate(t).gil };
     gil.lock();
     if must_exit(t) {
         hang(gil);
@@ -708,7 +469,7 @@ fn hang_unlocked() -> ! {
 pub(crate) fn attach_locked(t: *mut PyThreadState) {
     slots(|s| s.current.set(t));
     // SAFETY: as above.
-    if !unsafe { (*t).bound_gilstate.get() } {
+    if !unsafe { tstate(t) }.bound_gilstate.get() {
         bind_gilstate(t);
     }
 }
@@ -723,8 +484,8 @@ pub(crate) fn try_attach(t: *mut PyThreadState) -> bool {
         // Any finalization leaves the decision to `attach` (a call, which
         // this path avoids).
         if FINALIZING.load(Ordering::Relaxed) != 0
-            || !(*t).bound_gilstate.get()
-            || !(*(*t).gil).try_lock()
+            || !tstate(t).bound_gilstate.get()
+            || !(*tstate(t).gil).try_lock()
         {
             return false;
         }
@@ -769,7 +530,7 @@ pub(crate) unsafe fn unlock_gil(gil: *const Gil) {
 pub(crate) fn detach_keeping_gil() -> *const Gil {
     let t = slots(|s| s.current.replace(ptr::null_mut()));
     // SAFETY: callers have a current thread state, which is live.
-    unsafe { (*t).gil }
+    unsafe { tstate(t) }.gil
 }
 
 /// Makes no thread state current and releases the GIL the current one holds.
@@ -777,7 +538,7 @@ pub fn detach() {
     let t = slots(|s| s.current.replace(ptr::null_mut()));
     if !t.is_null() {
         // SAFETY: a current thread state means this thread holds its GIL.
-        unsafe { (*(*t).gil).unlock() };
+        unsafe { (*tstate(t).gil).unlock() };
     }
 }
 
@@ -786,34 +547,7 @@ mod tests {
     use super::*;
     use std::sync::Arc;
     use std::sync::atomic::AtomicBool;
-
-    /// A hold taken while the process had one thread (set by hand: the test
-    /// harness always has several) keeps later holders out until released.
-    #[test]
-    fn eliding_mutex_waits_for_an_elided_holder() {
-        use parking_lot::lock_api::{RawMutex, RawMutexTimed};
-        let m = Arc::new(Mutex::new(0u32));
-        // SAFETY: test-only: stands for `lock` on the single-thread path.
-        unsafe { m.raw() }.elided.store(true, Ordering::Relaxed);
-        assert!(m.is_locked());
-        assert!(m.try_lock().is_none());
-        // The timed form gives up and leaves `inner` free.
-        // SAFETY: as above.
-        let raw = unsafe { m.raw() };
-        assert!(!raw.try_lock_for(Duration::from_millis(20)));
-        assert!(!raw.inner.is_locked());
-        let t = {
-            let m = Arc::clone(&m);
-            std::thread::spawn(move || *m.lock() += 1)
-        };
-        std::thread::sleep(Duration::from_millis(50));
-        assert!(!t.is_finished(), "a second holder got in");
-        // SAFETY: releases the hand-made hold.
-        unsafe { raw.unlock() };
-        t.join().unwrap();
-        assert_eq!(*m.lock(), 1);
-        assert!(!m.is_locked());
-    }
+    use std::time::Duration;
 
     /// A counter only ever changed with the GIL held.
     struct Guarded(std::cell::UnsafeCell<u64>);

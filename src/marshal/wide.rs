@@ -5,7 +5,7 @@
 
 use std::ptr;
 
-use crate::ffi::initconfig::PyWideStringList;
+use crate::abi::initconfig::PyWideStringList;
 use crate::mem::{self, NoMemory};
 use crate::wstr::{Units, WChar, WideString};
 

@@ -8,9 +8,9 @@ use std::mem::{align_of, offset_of, size_of};
 
 use static_assertions::const_assert_eq;
 
-use crate::ffi::initconfig::{PyConfig, PyPreConfig, PyStatus, PyWideStringList};
-use crate::ffi::pylifecycle::{_inittab, PyInterpreterConfig};
-use crate::ffi::pymem::{PyMemAllocatorEx, PyObjectArenaAllocator};
+use super::initconfig::{PyConfig, PyPreConfig, PyStatus, PyWideStringList};
+use super::pylifecycle::{_inittab, PyInterpreterConfig};
+use super::pymem::{PyMemAllocatorEx, PyObjectArenaAllocator};
 
 macro_rules! layout {
     ($t:ty, size $size:expr, align $align:expr, { $($field:ident @ $off:expr),* $(,)? }) => {
@@ -66,9 +66,9 @@ layout!(_inittab, size 16, align 8, { name @ 0, initfunc @ 8 });
 
 // Enumerations CPython declares as plain C enums are int-sized.
 const_assert_eq!(
-    size_of::<crate::ffi::pymem::PyMemAllocatorDomain>(),
+    size_of::<super::pymem::PyMemAllocatorDomain>(),
     size_of::<c_int>()
 );
-const_assert_eq!(size_of::<crate::ffi::pystate::PyGILState_STATE>(), 4);
-const_assert_eq!(size_of::<crate::wstr::WChar>(), 4);
-const_assert_eq!(size_of::<crate::ffi::types::Py_ssize_t>(), 8);
+const_assert_eq!(size_of::<super::pystate::PyGILState_STATE>(), 4);
+const_assert_eq!(size_of::<super::pyport::WChar>(), 4);
+const_assert_eq!(size_of::<super::pyport::Py_ssize_t>(), 8);

@@ -1,0 +1,469 @@
+//! `PyConfig` and `PyPreConfig` to and from the model ([`Config`],
+//! [`PreConfig`]): every string and list handed to C is a raw-domain block,
+//! and writing a model back reuses the blocks that already hold its values.
+
+use std::ffi::{CStr, c_char, c_int, c_ulong};
+use std::ptr;
+
+use crate::abi::initconfig::{PyConfig, PyPreConfig, PyWideStringList};
+use crate::config::{
+    CONFIG_INIT_COMPAT, CONFIG_INIT_ISOLATED, CONFIG_INIT_PYTHON, Config, PreConfig,
+};
+use crate::marshal::wide::{self, BadList, Raw};
+use crate::mem::NoMemory;
+use crate::wstr::{Units, WChar, WideString};
+
+impl From<PreConfig> for PyPreConfig {
+    fn from(p: PreConfig) -> PyPreConfig {
+        PyPreConfig {
+            _config_init: p._config_init,
+            parse_argv: p.parse_argv,
+            isolated: p.isolated,
+            use_environment: p.use_environment,
+            configure_locale: p.configure_locale,
+            coerce_c_locale: p.coerce_c_locale,
+            coerce_c_locale_warn: p.coerce_c_locale_warn,
+            utf8_mode: p.utf8_mode,
+            dev_mode: p.dev_mode,
+            allocator: p.allocator,
+        }
+    }
+}
+
+impl From<PyPreConfig> for PreConfig {
+    fn from(p: PyPreConfig) -> PreConfig {
+        PreConfig {
+            _config_init: p._config_init,
+            parse_argv: p.parse_argv,
+            isolated: p.isolated,
+            use_environment: p.use_environment,
+            configure_locale: p.configure_locale,
+            coerce_c_locale: p.coerce_c_locale,
+            coerce_c_locale_warn: p.coerce_c_locale_warn,
+            utf8_mode: p.utf8_mode,
+            dev_mode: p.dev_mode,
+            allocator: p.allocator,
+        }
+    }
+}
+
+macro_rules! impl_config_conversions {
+    (int { $($i:ident),* } ulong { $($u:ident),* } wstr { $($s:ident),* } list { $($l:ident),* }) => {
+        impl PyConfig {
+            /// The struct an initializer writes for `model`, allocating its
+            /// strings and lists. `Err(NoMemory)` when memory is exhausted (nothing leaks).
+            pub fn from_model(model: &Config) -> Result<PyConfig, NoMemory> {
+                let mut out = PyConfig {
+                    $($i: model.$i,)*
+                    $($u: model.$u as c_ulong,)*
+                    $($s: ptr::null_mut(),)*
+                    $($l: PyWideStringList::EMPTY,)*
+                };
+                let raw = Raw::now();
+                let filled = (|| -> Result<(), NoMemory> {
+                    $(out.$s = raw.opt_wstr(&model.$s)?;)*
+                    $(out.$l = raw.list(&model.$l)?;)*
+                    Ok(())
+                })();
+                match filled {
+                    Ok(()) => Ok(out),
+                    Err(NoMemory) => {
+                        // SAFETY: `out` owns exactly what was allocated so far.
+                        unsafe { out.clear() };
+                        Err(NoMemory)
+                    }
+                }
+            }
+
+            /// Makes the struct hold `model`, keeping the blocks it already
+            /// has where they are equal: a string member whose text did not
+            /// change keeps its block, and a list equal to one of the
+            /// struct's lists (its own, or another one it was copied from,
+            /// as `orig_argv` from `argv`) takes over that list's array and
+            /// items. Everything else is allocated anew and what is not kept
+            /// is released. `Err(NoMemory)` leaves the struct as it was.
+            ///
+            /// # Safety
+            /// Every string and list member is NULL or a raw block owned by
+            /// the struct (as for [`PyConfig::clear`]), readable as for
+            /// [`PyConfig::to_model`].
+            pub unsafe fn assign_model(&mut self, model: &Config) -> Result<(), NoMemory> {
+                // SAFETY: forwarded contract.
+                unsafe { self.assign_model_traced(model, &ListOrigins::default()) }
+            }
+
+            /// [`PyConfig::assign_model`] for a model read from this struct by
+            /// [`PyConfig::to_model_traced`]: a list still made of the
+            /// strings read from one of the struct's lists is known equal to
+            /// it without comparing units.
+            ///
+            /// # Safety
+            /// As for [`PyConfig::assign_model`]; the struct's lists are the
+            /// ones `origins` were read from, unchanged.
+            pub unsafe fn assign_model_traced(
+                &mut self,
+                model: &Config,
+                origins: &ListOrigins,
+            ) -> Result<(), NoMemory> {
+                let mut out = PyConfig {
+                    $($i: model.$i,)*
+                    $($u: model.$u as c_ulong,)*
+                    $($s: ptr::null_mut(),)*
+                    $($l: PyWideStringList::EMPTY,)*
+                };
+                let old: [PyWideStringList; LIST_MEMBERS] = [$(self.$l),*];
+                let new: [&[WideString]; LIST_MEMBERS] = [$(&model.$l),*];
+                // taken[j]: old list j was taken over; fresh[i]: new list i was allocated.
+                let mut taken = [false; LIST_MEMBERS];
+                let mut fresh = [false; LIST_MEMBERS];
+                let mut lists = [PyWideStringList::EMPTY; LIST_MEMBERS];
+                let raw = Raw::now();
+                let filled = (|| -> Result<(), NoMemory> {
+                    // SAFETY: the old strings are NULL or NUL-terminated (contract).
+                    $(out.$s = unsafe { keep_or_alloc_wstr(raw, self.$s, &model.$s) }?;)*
+                    for i in 0..LIST_MEMBERS {
+                        // SAFETY: the old lists are readable (contract).
+                        match unsafe { find_equal_list(&old, origins, &taken, i, new[i]) } {
+                            Some(j) => {
+                                taken[j] = true;
+                                lists[i] = old[j];
+                            }
+                            None => {
+                                lists[i] = raw.list(new[i])?;
+                                fresh[i] = !new[i].is_empty();
+                            }
+                        }
+                    }
+                    Ok(())
+                })();
+                let [$($l),*] = lists;
+                $(out.$l = $l;)*
+                match filled {
+                    Ok(()) => {
+                        // SAFETY: the blocks not kept are owned by the struct
+                        // and no longer referenced by `out`.
+                        unsafe {
+                            $(
+                                if self.$s != out.$s {
+                                    raw.free(self.$s);
+                                }
+                            )*
+                            for (j, mut list) in old.into_iter().enumerate() {
+                                if !taken[j] {
+                                    raw.clear_list(&mut list);
+                                }
+                            }
+                        }
+                        *self = out;
+                        Ok(())
+                    }
+                    Err(NoMemory) => {
+                        // SAFETY: only the blocks allocated above are released.
+                        unsafe {
+                            $(
+                                if self.$s != out.$s {
+                                    raw.free(out.$s);
+                                }
+                            )*
+                            for (i, mut list) in lists.into_iter().enumerate() {
+                                if fresh[i] {
+                                    raw.clear_list(&mut list);
+                                }
+                            }
+                        }
+                        Err(NoMemory)
+                    }
+                }
+            }
+
+            /// Reads the struct into the model.
+            ///
+            /// # Safety
+            /// Every string member is NULL or NUL-terminated; every list is
+            /// readable for its length.
+            pub unsafe fn to_model(&self) -> Result<Config, BadList> {
+                // SAFETY: forwarded contract.
+                unsafe { self.to_model_traced() }.map(|(model, _)| model)
+            }
+
+            /// [`PyConfig::to_model`], and where each list's strings were
+            /// read into (for [`PyConfig::assign_model_traced`]).
+            ///
+            /// # Safety
+            /// As for [`PyConfig::to_model`].
+            pub unsafe fn to_model_traced(&self) -> Result<(Config, ListOrigins), BadList> {
+                let mut origins = ListOrigins::default();
+                let mut slots = origins.0.iter_mut();
+                let mut read = |list: &PyWideStringList| {
+                    // SAFETY: forwarded contract.
+                    let (strings, buf) = unsafe { wide::read_array_traced(list.length, list.items) }?;
+                    if let Some(slot) = slots.next() {
+                        *slot = buf;
+                    }
+                    Ok::<_, BadList>(strings)
+                };
+                let model = Config {
+                    $($i: self.$i,)*
+                    $($u: self.$u as u64,)*
+                    // SAFETY: forwarded contract.
+                    $($s: unsafe { wide::read_opt_wstr(self.$s) },)*
+                    $($l: read(&self.$l)?,)*
+                };
+                Ok((model, origins))
+            }
+
+            /// Frees every string and list member, leaving NULL and `{0, NULL}`,
+            /// and resets `module_search_paths_set` (the list it vouches for is
+            /// gone); other integer members are left as they are.
+            ///
+            /// # Safety
+            /// Every string and list member is NULL or a raw block owned by the struct.
+            pub unsafe fn clear(&mut self) {
+                let raw = Raw::now();
+                $(
+                    // SAFETY: forwarded contract.
+                    unsafe { raw.free(self.$s) };
+                    self.$s = ptr::null_mut();
+                )*
+                // SAFETY: forwarded contract.
+                $(unsafe { raw.clear_list(&mut self.$l) };)*
+                self.module_search_paths_set = 0;
+            }
+        }
+    };
+}
+crate::config_fields!(impl_config_conversions);
+
+/// Number of `PyWideStringList` members of `PyConfig`.
+const LIST_MEMBERS: usize = 5;
+
+/// The buffers the lists of a `PyConfig` were read into, in member order
+/// (None for an empty list): see [`PyConfig::to_model_traced`].
+#[derive(Default)]
+pub struct ListOrigins([Option<Units>; LIST_MEMBERS]);
+
+/// `old` itself when it holds exactly `new` (no allocation), else a new raw copy.
+///
+/// # Safety
+/// `old` is NULL or a NUL-terminated string.
+unsafe fn keep_or_alloc_wstr(
+    raw: Raw,
+    old: *mut WChar,
+    new: &Option<WideString>,
+) -> Result<*mut WChar, NoMemory> {
+    match new {
+        None => Ok(ptr::null_mut()),
+        // SAFETY: forwarded contract.
+        Some(n) if !old.is_null() && unsafe { wide::wstr_eq(old, n.units()) } => Ok(old),
+        Some(n) => raw.wstr(n),
+    }
+}
+
+/// The index of an old list, not yet taken, that holds exactly `new`: list
+/// `i` itself first, then the others in member order. None for an empty `new`.
+///
+/// # Safety
+/// Every list of `old` is readable for its length.
+unsafe fn find_equal_list(
+    old: &[PyWideStringList; LIST_MEMBERS],
+    origins: &ListOrigins,
+    taken: &[bool; LIST_MEMBERS],
+    i: usize,
+    new: &[WideString],
+) -> Option<usize> {
+    if new.is_empty() {
+        return None;
+    }
+    // The list itself first, then the others in member order. Strings still
+    // pointing where list `j` was read into are its items; otherwise the
+    // units are compared.
+    for k in 0..LIST_MEMBERS {
+        // i, then 0..i, then i+1..
+        let j = match k {
+            0 => i,
+            k if k <= i => k - 1,
+            k => k,
+        };
+        if taken[j] || old[j].length != new.len() as isize {
+            continue;
+        }
+        let same = match &origins.0[j] {
+            Some(buf) if WideString::are_parts(new, buf) => true,
+            // SAFETY: forwarded contract.
+            _ => unsafe { wide::list_eq(&old[j], new) },
+        };
+        if same {
+            return Some(j);
+        }
+    }
+    None
+}
+
+/// The struct an initializer writes, made once per flavour.
+struct Template(PyConfig);
+
+// SAFETY: a template's pointers are all NULL (the defaults hold no strings
+// or lists) and it is never written after it is made.
+unsafe impl Sync for Template {}
+// SAFETY: as above.
+unsafe impl Send for Template {}
+
+/// The templates of the compat, Python and isolated flavours.
+static TEMPLATES: std::sync::OnceLock<[Option<Template>; 3]> = std::sync::OnceLock::new();
+
+/// A copy of the defaults of a flavour (`config_init`: one of
+/// `CONFIG_INIT_*`), made once per flavour; the copy owns no memory (the
+/// defaults hold no strings or lists). `Err(NoMemory)` only if building the
+/// template failed.
+pub fn template(config_init: c_int) -> Result<PyConfig, NoMemory> {
+    const FLAVOURS: [c_int; 3] = [CONFIG_INIT_COMPAT, CONFIG_INIT_PYTHON, CONFIG_INIT_ISOLATED];
+    let templates = TEMPLATES.get_or_init(|| {
+        FLAVOURS.map(|f| {
+            PyConfig::from_model(&Config::for_flavour(f))
+                .ok()
+                .map(Template)
+        })
+    });
+    let index = FLAVOURS
+        .iter()
+        .position(|&f| f == config_init)
+        .ok_or(NoMemory)?;
+    let t = templates[index].as_ref().ok_or(NoMemory)?;
+    // SAFETY: the template owns nothing (all its pointers are NULL), so a
+    // bitwise copy is an independent struct.
+    Ok(unsafe { ptr::read(&t.0) })
+}
+
+/// Borrows `argc` (at most `out.len()`) NUL-terminated byte strings into
+/// `out`, returning their count; None for a negative or too large count, a
+/// NULL array or a NULL item.
+///
+/// # Safety
+/// When `argc > 0`, `argv` is NULL or points to `argc` pointers, each NULL
+/// or a NUL-terminated string that stays unchanged while `out` uses it.
+pub unsafe fn borrow_bytes_array(
+    argc: isize,
+    argv: *const *mut c_char,
+    out: &mut [&[u8]],
+) -> Option<usize> {
+    let n = usize::try_from(argc).ok().filter(|&n| n <= out.len())?;
+    if n > 0 && argv.is_null() {
+        return None;
+    }
+    for (i, slot) in out[..n].iter_mut().enumerate() {
+        // SAFETY: `i < argc` (caller contract).
+        let p = unsafe { *argv.add(i) };
+        if p.is_null() {
+            return None;
+        }
+        // SAFETY: non-NULL items are NUL-terminated (caller contract).
+        *slot = unsafe { CStr::from_ptr(p) }.to_bytes();
+    }
+    Some(n)
+}
+
+/// Borrows `argc` NUL-terminated byte strings; None for a negative count or a NULL item.
+///
+/// # Safety
+/// As for [`borrow_bytes_array`].
+pub unsafe fn read_bytes_array<'a>(argc: isize, argv: *const *mut c_char) -> Option<Vec<&'a [u8]>> {
+    let mut out = vec![&[][..]; usize::try_from(argc).ok()?];
+    // SAFETY: forwarded contract; `out` has room for all `argc` strings.
+    unsafe { borrow_bytes_array(argc, argv, &mut out) }?;
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn list(items: &[&str]) -> Vec<WideString> {
+        items.iter().map(|&s| s.into()).collect()
+    }
+
+    #[test]
+    fn traced_assign_takes_over_the_lists_read() {
+        let mut model = Config::python();
+        model.argv = list(&["py", "", "x"]);
+        // A list of the same length: taking it over for orig_argv would be wrong.
+        model.xoptions = list(&["a", "b", "c"]);
+        let mut raw = PyConfig::from_model(&model).unwrap();
+        let (argv_items, xoptions_items) = (raw.argv.items, raw.xoptions.items);
+        // SAFETY: `raw` owns what from_model allocated.
+        let (mut read, origins) = unsafe { raw.to_model_traced() }.unwrap();
+        // Each origin is the buffer of the list in the same member position.
+        let lists = [
+            &read.orig_argv,
+            &read.argv,
+            &read.xoptions,
+            &read.warnoptions,
+            &read.module_search_paths,
+        ];
+        for (list, origin) in lists.into_iter().zip(&origins.0) {
+            match origin {
+                Some(buf) => assert!(WideString::are_parts(list, buf)),
+                None => assert!(list.is_empty()),
+            }
+        }
+        // As PyConfig_Read does: orig_argv from argv, argv cut down.
+        read.orig_argv = read.argv.clone();
+        read.argv = vec![read.argv[2].clone()];
+        // SAFETY: as above; `raw`'s lists are the ones just read.
+        unsafe { raw.assign_model_traced(&read, &origins) }.unwrap();
+        assert_eq!(raw.orig_argv.items, argv_items);
+        assert_eq!(raw.xoptions.items, xoptions_items);
+        assert_ne!(raw.argv.items, argv_items);
+        // SAFETY: as above.
+        assert_eq!(unsafe { raw.to_model() }.unwrap(), read);
+        // SAFETY: as above.
+        unsafe { raw.clear() };
+    }
+
+    #[test]
+    fn assign_model_keeps_equal_blocks() {
+        let mut model = Config::python();
+        model.argv = list(&["py", "-b", "x"]);
+        model.program_name = Some("prog".into());
+        model.home = Some("/old".into());
+        let mut raw = PyConfig::from_model(&model).unwrap();
+        let (argv_items, prog, home) = (raw.argv.items, raw.program_name, raw.home);
+
+        let mut next = model.clone();
+        next.orig_argv = model.argv.clone();
+        next.argv = list(&["x"]);
+        next.home = Some("/new".into());
+        next.stdio_errors = Some(crate::wstr!("strict"));
+        // SAFETY: `raw` owns what from_model allocated.
+        unsafe { raw.assign_model(&next) }.unwrap();
+        // The unchanged string and the list copied from argv keep their blocks.
+        assert_eq!(raw.program_name, prog);
+        assert_eq!(raw.orig_argv.items, argv_items);
+        assert_ne!(raw.home, home);
+        assert_ne!(raw.argv.items, argv_items);
+        // SAFETY: as above.
+        assert_eq!(unsafe { raw.to_model() }.unwrap(), next);
+
+        // Reading the same values again allocates nothing new.
+        let before = (
+            raw.orig_argv.items,
+            raw.argv.items,
+            raw.home,
+            raw.stdio_errors,
+        );
+        // SAFETY: as above.
+        unsafe { raw.assign_model(&next) }.unwrap();
+        let after = (
+            raw.orig_argv.items,
+            raw.argv.items,
+            raw.home,
+            raw.stdio_errors,
+        );
+        assert_eq!(before, after);
+
+        // SAFETY: as above.
+        unsafe { raw.assign_model(&Config::python()) }.unwrap();
+        assert!(raw.argv.items.is_null() && raw.program_name.is_null());
+        // SAFETY: as above.
+        unsafe { raw.clear() };
+    }
+}

@@ -1,0 +1,93 @@
+//! What stands behind the handles C holds: an interpreter's and a thread
+//! state's own data. C sees only the opaque tags of [`crate::abi::pystate`];
+//! a handle is the address of one of these boxes, made and freed by
+//! [`crate::runtime::interp`] and read only by the runtime.
+
+use std::cell::Cell;
+
+use crate::abi::pystate::{PyInterpreterState, PyThreadState};
+use crate::runtime::thread::Gil;
+use crate::sys::thread::ThreadName;
+
+/// The data behind a `PyInterpreterState *`.
+pub struct InterpState {
+    /// The interpreter's id (main: 0).
+    pub id: i64,
+    /// Its own small-object allocator state (NULL: it uses the main one).
+    pub obmalloc: Cell<*mut crate::mem::obmalloc::State>,
+}
+
+/// The data behind a `PyThreadState *`.
+pub struct ThreadState {
+    /// The interpreter it belongs to.
+    pub interp: *mut PyInterpreterState,
+    /// Its id within the interpreter (1, 2, ...).
+    pub id: u64,
+    /// Its interpreter's GIL (kept alive by the interpreter, which outlives it).
+    pub gil: *const Gil,
+    /// `PyGILState_Ensure` nesting (1 for states not made by Ensure); only
+    /// the thread the state belongs to touches it.
+    pub gilstate_counter: Cell<i32>,
+    /// It is (or was last) its thread's GILState thread state (same rule).
+    pub bound_gilstate: Cell<bool>,
+    /// The OS thread that created it (`pthread_self`), for fatal-error reports.
+    pub os_thread: u64,
+    /// That thread's name when the state was created.
+    pub os_thread_name: ThreadName,
+}
+
+impl ThreadState {
+    /// Boxes the state and returns its handle.
+    pub fn into_handle(self) -> *mut PyThreadState {
+        Box::into_raw(Box::new(self)).cast()
+    }
+
+    /// Frees the state behind `h`.
+    ///
+    /// # Safety
+    /// `h` came from [`ThreadState::into_handle`], is freed once, and is no
+    /// longer listed or current anywhere.
+    pub unsafe fn free(h: *mut PyThreadState) {
+        // SAFETY: per the contract, `h` is the address of a live box.
+        drop(unsafe { Box::from_raw(h.cast::<ThreadState>()) });
+    }
+}
+
+impl InterpState {
+    /// Boxes the state and returns its handle.
+    pub fn into_handle(self) -> *mut PyInterpreterState {
+        Box::into_raw(Box::new(self)).cast()
+    }
+
+    /// Frees the state behind `h`.
+    ///
+    /// # Safety
+    /// `h` came from [`InterpState::into_handle`], is freed once, and is no
+    /// longer listed anywhere.
+    pub unsafe fn free(h: *mut PyInterpreterState) {
+        // SAFETY: per the contract, `h` is the address of a live box.
+        drop(unsafe { Box::from_raw(h.cast::<InterpState>()) });
+    }
+}
+
+/// The state behind a live thread-state handle.
+///
+/// # Safety
+/// `h` is a live handle made by [`ThreadState::into_handle`]; the reference
+/// is not kept past the state's deletion.
+#[inline(always)]
+pub unsafe fn tstate<'a>(h: *mut PyThreadState) -> &'a ThreadState {
+    // SAFETY: per the contract, `h` points to a live `ThreadState`.
+    unsafe { &*h.cast::<ThreadState>() }
+}
+
+/// The state behind a live interpreter handle.
+///
+/// # Safety
+/// `h` is a live handle made by [`InterpState::into_handle`]; the reference
+/// is not kept past the interpreter's deletion.
+#[inline(always)]
+pub unsafe fn interp<'a>(h: *mut PyInterpreterState) -> &'a InterpState {
+    // SAFETY: per the contract, `h` points to a live `InterpState`.
+    unsafe { &*h.cast::<InterpState>() }
+}

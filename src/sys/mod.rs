@@ -1,0 +1,34 @@
+//! Layer 2: the platform pieces, on [`crate::abi`] only: what the process's
+//! threads look like to the OS ([`thread`]), the calling thread's slots in
+//! the static TLS block ([`tls`]), the lock of the runtime's own state
+//! ([`mutex`]), the panic guard of the exports ([`panic`]), a pointer wrapper for handles kept in shared lists
+//! ([`SendPtr`]), and the last-resort fatal-error report ([`fatal`]).
+
+pub mod fatal;
+pub mod mutex;
+pub mod panic;
+pub mod thread;
+pub mod tls;
+
+/// A raw pointer kept in a list shared between threads (an allocator state,
+/// a callback's data). It is a plain address: whoever dereferences it says
+/// why that is sound where it does.
+pub struct SendPtr<T>(pub *mut T);
+
+impl<T> std::fmt::Debug for SendPtr<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:p}", self.0)
+    }
+}
+
+impl<T> Clone for SendPtr<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<T> Copy for SendPtr<T> {}
+impl<T> PartialEq for SendPtr<T> {
+    fn eq(&self, other: &Self) -> bool {
+        self.0 == other.0
+    }
+}
