@@ -185,7 +185,7 @@ fn panics_become_the_return_types_fallback() {
 
 #[test]
 fn init_config_null_arguments() {
-    use pyrt::ffi::initconfig_api::*;
+    use pyrt::ffi::initconfig_pep741::*;
     // SAFETY: NULL arguments are the cases under test; the object is valid.
     unsafe {
         let c = PyInitConfig_Create();

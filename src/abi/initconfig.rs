@@ -256,3 +256,11 @@ pub struct PyConfig {
     pub _is_python_build: c_int,
     // skipped: _pystats (Py_STATS builds), run_presite (Py_DEBUG builds)
 }
+
+/// A configuration for `Py_InitializeFromInitConfig`, built option by option
+/// (PEP 741). Created by `PyInitConfig_Create` with the isolated defaults;
+/// released by `PyInitConfig_Free`. The first error is kept and reported by
+/// `PyInitConfig_GetError` until the object is freed.
+pub struct PyInitConfig {
+    _private: [u8; 0],
+}

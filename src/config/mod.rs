@@ -11,8 +11,9 @@ pub mod cparse;
 pub mod fake;
 pub mod getopt;
 pub mod help;
-pub mod initconfig;
+
 pub mod legacy_paths;
+pub mod pep741;
 pub mod preconfig;
 pub mod read;
 pub mod spec;

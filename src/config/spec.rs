@@ -198,6 +198,22 @@ pub fn find(name: &str) -> Option<(&'static Spec, bool)> {
         })
 }
 
+/// `PyConfig_GetInt` on the running interpreter's values: the integer option
+/// `name` (pre-configuration options from `pre`); None for an unknown,
+/// init-only or non-integer option, or an `unsigned long` out of range.
+pub fn get_int(config: &mut Config, pre: &mut PreConfig, name: &str) -> Option<i32> {
+    match find(name) {
+        Some((spec, _)) if spec.visibility == Visibility::InitOnly => None,
+        Some((_, true)) => pre.member_mut(name).map(|v| *v),
+        Some((spec, false)) => match (spec.ty, config.member_mut(name)) {
+            (Int | UInt | Bool, Some(MemberMut::Int(v))) => Some(*v),
+            (ULong, Some(MemberMut::ULong(v))) => i32::try_from(*v).ok(),
+            _ => None,
+        },
+        None => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -13,8 +13,9 @@ use crate::config::{CONFIG_INIT_COMPAT, CONFIG_INIT_ISOLATED, CONFIG_INIT_PYTHON
 use crate::ffi::guard;
 use crate::marshal;
 use crate::marshal::config::{borrow_bytes_array, read_bytes_array};
-use crate::marshal::wide::{self, BadList, Raw};
+use crate::marshal::wide::{self, Raw};
 use crate::mem::NoMemory;
+use crate::runtime::configure::{CONFIG_NULL, preinit_for, preinit_from, read_config};
 use crate::runtime::{self, PreinitArgs};
 use crate::status::{NO_MEMORY_MSG, PyResult, Status};
 use crate::wstr::{WChar, WideString};
@@ -75,18 +76,6 @@ pub extern "C" fn PyStatus_Exception(err: PyStatus) -> c_int {
 const LIST_NULL: &CStr = c"PyWideStringList is NULL";
 /// Error message for a NULL item argument (pyrt's answer where CPython crashes).
 const ITEM_NULL: &CStr = c"PyWideStringList item is NULL";
-/// Error message for an inconsistent list (pyrt's answer where CPython crashes).
-const LIST_BAD: &CStr = c"PyWideStringList is inconsistent (negative length or NULL item)";
-
-/// A negative count gets CPython's answer (its size computation fails with an
-/// out-of-memory status); NULL items, on which CPython crashes, get `LIST_BAD`.
-fn bad_list(func: &'static CStr, e: BadList) -> Status {
-    match e {
-        BadList::NegativeLength => Status::no_memory(func),
-        BadList::NullItem => Status::error(func, LIST_BAD),
-    }
-}
-
 /// Inserts a copy of `item` at `index` (an index past the end appends).
 /// Does not pre-initialize Python.
 ///
@@ -153,7 +142,7 @@ unsafe fn list_insert(
 ) -> PyResult<()> {
     const FUNC: &CStr = c"PyWideStringList_Insert";
     if list.length < 0 || (list.length > 0 && list.items.is_null()) {
-        return Err(Status::error(FUNC, LIST_BAD));
+        return Err(Status::error(FUNC, wide::LIST_BAD));
     }
     let len = list.length as usize;
     let index = (index as usize).min(len);
@@ -284,53 +273,6 @@ pub unsafe extern "C" fn PyConfig_Clear(config: *mut PyConfig) {
             unsafe { c.clear() }
         }
     })
-}
-
-/// Error message for a NULL config argument (pyrt's answer where CPython crashes).
-const CONFIG_NULL: &CStr = c"config is NULL";
-
-/// The pre-initialization a config setter performs first (CPython pre-initializes
-/// from the config, with `args` as the command line when given).
-fn preinit_for(func: &'static CStr, config: &PyConfig, args: PreinitArgs<'_>) -> PyResult<()> {
-    let fields = runtime::ConfigPreinitFields {
-        config_init: config._config_init,
-        parse_argv: config.parse_argv,
-        isolated: config.isolated,
-        use_environment: config.use_environment,
-        dev_mode: config.dev_mode,
-    };
-    let args = match args {
-        PreinitArgs::None => {
-            if runtime::is_preinitialized() {
-                return Ok(());
-            }
-            if config.parse_argv == 0 {
-                PreinitArgs::None
-            } else {
-                // SAFETY: the config's own argv list is consistent (initializer contract).
-                let argv =
-                    unsafe { wide::read_list(&config.argv) }.map_err(|e| bad_list(func, e))?;
-                return runtime::preinit_from_config(&fields, PreinitArgs::Wide(&argv));
-            }
-        }
-        other => other,
-    };
-    runtime::preinit_from_config(&fields, args)
-}
-
-/// Pre-initializes from `config` like CPython's setters. A NULL `config` is
-/// only an error while pre-initialization is still to be done (CPython reads
-/// the config then, and never afterwards).
-///
-/// # Safety
-/// `config` is NULL or an initialized config.
-unsafe fn preinit_from(func: &'static CStr, config: *const PyConfig) -> PyResult<()> {
-    // SAFETY: caller contract.
-    match unsafe { config.as_ref() } {
-        Some(cfg) => preinit_for(func, cfg, PreinitArgs::None),
-        None if runtime::is_preinitialized() => Ok(()),
-        None => Err(Status::error(func, CONFIG_NULL)),
-    }
 }
 
 /// Sets `*config_str` to a copy of `str` (NULL clears it), freeing the old
@@ -467,7 +409,7 @@ pub unsafe extern "C" fn PyConfig_SetArgv(
         // SAFETY: `argv` holds `argc` strings (caller contract).
         let args = match unsafe { wide::read_array(argc, argv) } {
             Ok(a) => a,
-            Err(e) => return bad_list(c"_PyArgv_AsWstrList", e).into(),
+            Err(e) => return e.status(c"_PyArgv_AsWstrList").into(),
         };
         if let Err(e) = preinit_for(FUNC, cfg, PreinitArgs::Wide(&args)) {
             return e.into();
@@ -504,7 +446,7 @@ pub unsafe extern "C" fn PyConfig_SetBytesArgv(
             // SAFETY: `argv` holds `argc` byte strings (caller contract).
             match unsafe { borrow_bytes_array(argc, argv, &mut small) } {
                 Some(n) => &small[..n],
-                None => return Status::error(FUNC, LIST_BAD).into(),
+                None => return Status::error(FUNC, wide::LIST_BAD).into(),
             }
         } else {
             // SAFETY: as above.
@@ -514,7 +456,7 @@ pub unsafe extern "C" fn PyConfig_SetBytesArgv(
                     &big
                 }
                 None if argc < 0 => return Status::no_memory(c"_PyArgv_AsWstrList").into(),
-                None => return Status::error(FUNC, LIST_BAD).into(),
+                None => return Status::error(FUNC, wide::LIST_BAD).into(),
             }
         };
         // Decoded straight into the new list (after pre-initialization, which
@@ -586,7 +528,7 @@ pub unsafe extern "C" fn PyConfig_SetWideStringList(
         // SAFETY: `items` holds `length` strings (caller contract).
         let strings = match unsafe { wide::read_array(length, items) } {
             Ok(s) => s,
-            Err(e) => return bad_list(FUNC, e).into(),
+            Err(e) => return e.status(FUNC).into(),
         };
         // SAFETY: `list` is a list owned by the config (caller contract).
         unsafe { replace_list(FUNC, list, &strings) }.into()
@@ -616,31 +558,4 @@ pub unsafe extern "C" fn PyConfig_Read(config: *mut PyConfig) -> PyStatus {
         };
         read_config(FUNC, cfg).into()
     })
-}
-
-/// The implicit pre-initialization of `Py_InitializeFromConfig`.
-pub fn preinit_for_config(func: &'static CStr, cfg: &PyConfig) -> PyResult<()> {
-    preinit_for(func, cfg, PreinitArgs::None)
-}
-
-/// Pre-initializes from `cfg`, reads it through the model and writes the result back.
-fn read_config(func: &'static CStr, cfg: &mut PyConfig) -> PyResult<()> {
-    read_config_then(func, cfg, |_| Ok(()))
-}
-
-/// [`read_config`], then `more` on the read model before it is written back
-/// (the config is unchanged when either fails).
-pub fn read_config_then(
-    func: &'static CStr,
-    cfg: &mut PyConfig,
-    more: impl FnOnce(&mut crate::config::Config) -> PyResult<()>,
-) -> PyResult<()> {
-    preinit_for(func, cfg, PreinitArgs::None)?;
-    // SAFETY: an initialized config holds NULL or valid strings and lists.
-    let (mut model, origins) = unsafe { cfg.to_model_traced() }.map_err(|e| bad_list(func, e))?;
-    runtime::read_config(&mut model)?;
-    more(&mut model)?;
-    // SAFETY: the members are owned by the config (initializer contract);
-    // its lists are the ones just read.
-    unsafe { cfg.assign_model_traced(&model, &origins) }.map_err(|NoMemory| Status::no_memory(func))
 }

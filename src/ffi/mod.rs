@@ -19,7 +19,7 @@ pub mod ceval;
 pub mod fileutils;
 pub mod import;
 pub mod initconfig;
-pub mod initconfig_api;
+pub mod initconfig_pep741;
 pub mod intrcheck;
 pub mod pathconfig;
 pub mod pyerrors;

@@ -3,65 +3,29 @@
 //! are no longer declared by CPython's headers, but all are still exported
 //! and used by existing embedders.
 
-use parking_lot::Mutex;
-
 use crate::config::legacy_paths::LegacyPaths;
 use crate::ffi::guard;
-use crate::marshal::wide::{alloc_wstr, free_wstr, read_opt_wstr};
-use crate::runtime::LEGACY_PATHS;
-use crate::wstr::{WChar, WideString};
-
-/// The C strings handed out by the getters, one slot per getter: a slot keeps
-/// its string until the value changes, so a returned pointer stays valid
-/// until the next setter call or initialization changes that value.
-struct Slot {
-    value: Option<WideString>,
-    ptr: usize,
-}
-
-static SLOTS: Mutex<[Slot; 6]> = Mutex::new(
-    [const {
-        Slot {
-            value: None,
-            ptr: 0,
-        }
-    }; 6],
-);
-
-fn getter(slot: usize, pick: fn(&LegacyPaths) -> Option<&WideString>) -> *mut WChar {
-    let value = pick(&LEGACY_PATHS.lock()).cloned();
-    let mut slots = SLOTS.lock();
-    let s = &mut slots[slot];
-    if s.value == value && (s.ptr != 0 || value.is_none()) {
-        return s.ptr as *mut WChar;
-    }
-    // The strings are runtime-owned: allocated and freed with the C library,
-    // whatever allocator the embedder installs in between.
-    crate::mem::runtime_owned(|| {
-        // SAFETY: `s.ptr` is 0 or a string this module allocated and nothing else frees.
-        unsafe { free_wstr(s.ptr as *mut WChar) };
-        s.ptr = match &value {
-            Some(v) => alloc_wstr(v).map_or(0, |p| p as usize),
-            None => 0,
-        };
-    });
-    s.value = if s.ptr == 0 { None } else { value };
-    s.ptr as *mut WChar
-}
+use crate::marshal::wide::read_opt_wstr;
+use crate::runtime::{LEGACY_PATHS, pathconfig};
+use crate::wstr::WChar;
 
 /// The search path given to `Py_SetPath`, else the one the last
 /// initialization computed (entries joined with `:`); NULL before either.
 /// Deprecated since CPython 3.13 (read `PyConfig.module_search_paths`).
 #[unsafe(no_mangle)]
 pub extern "C" fn Py_GetPath() -> *mut WChar {
-    guard(c"Py_GetPath", || getter(0, LegacyPaths::path))
+    guard(c"Py_GetPath", || {
+        pathconfig::legacy_getter(0, LegacyPaths::path)
+    })
 }
 
 /// `sys.prefix` of the last initialization (`""` after `Py_SetPath`); NULL
 /// before. Deprecated since CPython 3.13 (read `PyConfig.prefix`).
 #[unsafe(no_mangle)]
 pub extern "C" fn Py_GetPrefix() -> *mut WChar {
-    guard(c"Py_GetPrefix", || getter(1, |g| g.prefix.as_ref()))
+    guard(c"Py_GetPrefix", || {
+        pathconfig::legacy_getter(1, |g| g.prefix.as_ref())
+    })
 }
 
 /// `sys.exec_prefix` of the last initialization (`""` after `Py_SetPath`);
@@ -69,7 +33,7 @@ pub extern "C" fn Py_GetPrefix() -> *mut WChar {
 #[unsafe(no_mangle)]
 pub extern "C" fn Py_GetExecPrefix() -> *mut WChar {
     guard(c"Py_GetExecPrefix", || {
-        getter(2, |g| g.exec_prefix.as_ref())
+        pathconfig::legacy_getter(2, |g| g.exec_prefix.as_ref())
     })
 }
 
@@ -78,7 +42,7 @@ pub extern "C" fn Py_GetExecPrefix() -> *mut WChar {
 #[unsafe(no_mangle)]
 pub extern "C" fn Py_GetProgramFullPath() -> *mut WChar {
     guard(c"Py_GetProgramFullPath", || {
-        getter(3, |g| g.program_full_path.as_ref())
+        pathconfig::legacy_getter(3, |g| g.program_full_path.as_ref())
     })
 }
 
@@ -87,7 +51,9 @@ pub extern "C" fn Py_GetProgramFullPath() -> *mut WChar {
 /// CPython 3.13 (read `PyConfig.home`).
 #[unsafe(no_mangle)]
 pub extern "C" fn Py_GetPythonHome() -> *mut WChar {
-    guard(c"Py_GetPythonHome", || getter(4, |g| g.home.as_ref()))
+    guard(c"Py_GetPythonHome", || {
+        pathconfig::legacy_getter(4, |g| g.home.as_ref())
+    })
 }
 
 /// The name given to `Py_SetProgramName`, or the program name of the last
@@ -96,7 +62,7 @@ pub extern "C" fn Py_GetPythonHome() -> *mut WChar {
 #[unsafe(no_mangle)]
 pub extern "C" fn Py_GetProgramName() -> *mut WChar {
     guard(c"Py_GetProgramName", || {
-        getter(5, |g| g.program_name.as_ref())
+        pathconfig::legacy_getter(5, |g| g.program_name.as_ref())
     })
 }
 

@@ -106,7 +106,8 @@ use std::ffi::c_void;
 use crate::abi::initconfig::PyConfig;
 use crate::abi::pystate::PyInterpreterState;
 use crate::runtime::fatal::require_current;
-use crate::runtime::lifecycle;
+use crate::runtime::main::{self, MainArgs};
+use crate::runtime::{configure, lifecycle};
 
 /// Initializes Python from `config` (which is copied, not modified): implicit
 /// pre-initialization, `PyConfig_Read`, the core phase, then the main phase
@@ -124,18 +125,8 @@ pub unsafe extern "C" fn Py_InitializeFromConfig(config: *const PyConfig) -> PyS
         let Some(cfg) = (unsafe { config.as_ref() }) else {
             return Status::error(FUNC, c"initialization config is NULL").into();
         };
-        initialize_from(cfg).into()
+        configure::initialize_from(cfg).into()
     })
-}
-
-/// `Py_InitializeFromConfig` on a valid config, as a `Result`.
-pub fn initialize_from(cfg: &PyConfig) -> crate::status::PyResult<()> {
-    crate::ffi::initconfig::preinit_for_config(c"Py_InitializeFromConfig", cfg)?;
-    // SAFETY: an initialized config holds NULL or valid strings and lists.
-    let mut model = unsafe { cfg.to_model() }
-        .map_err(|_| Status::error(c"Py_InitializeFromConfig", c"invalid configuration"))?;
-    runtime::read_config(&mut model)?;
-    lifecycle::initialize(model)
 }
 
 /// Initializes Python with the compat configuration and the legacy global
@@ -150,14 +141,8 @@ pub extern "C" fn Py_InitializeEx(initsigs: c_int) {
         }
         let mut model = crate::config::Config::compat();
         model.install_signal_handlers = initsigs;
-        let Ok(mut raw) = PyConfig::from_model(&model) else {
-            crate::runtime::fatal::exit_with_error(None, Some(crate::status::NO_MEMORY_MSG));
-        };
-        let st = initialize_from(&raw);
-        // SAFETY: `raw` owns what from_model allocated.
-        unsafe { raw.clear() };
-        if let Err(e) = st {
-            exit_status(e);
+        if let Err(e) = configure::initialize_model(model) {
+            main::exit_status(e);
         }
     })
 }
@@ -237,41 +222,6 @@ pub extern "C" fn _Py_GetConfig() -> *const PyConfig {
     })
 }
 
-/// The `orig_argv` of the last applied configuration, as C arrays.
-struct ArgcArgv {
-    argc: c_int,
-    argv: Vec<*mut WChar>,
-}
-
-// SAFETY: the strings are owned by this value and only read by C.
-unsafe impl Send for ArgcArgv {}
-
-static ARGC_ARGV: parking_lot::Mutex<ArgcArgv> = parking_lot::Mutex::new(ArgcArgv {
-    argc: 0,
-    argv: Vec::new(),
-});
-
-/// Keeps a C copy of `orig_argv` for `Py_GetArgcArgv`.
-pub fn store_argc_argv(orig: &[WideString]) {
-    crate::mem::runtime_owned(|| store_argc_argv_owned(orig));
-}
-
-fn store_argc_argv_owned(orig: &[WideString]) {
-    let mut slot = ARGC_ARGV.lock();
-    for p in slot.argv.drain(..) {
-        // SAFETY: allocated below with the raw allocator.
-        unsafe { crate::marshal::wide::free_wstr(p) };
-    }
-    slot.argv = orig
-        .iter()
-        .map(|w| crate::marshal::wide::alloc_units(w.units()))
-        .collect();
-    slot.argc = orig.len() as c_int;
-    if !slot.argv.is_empty() {
-        slot.argv.push(std::ptr::null_mut());
-    }
-}
-
 /// Stores the original command line of the last initialization (`orig_argv`)
 /// in `*argc` / `*argv` (0 and NULL when there is none). The strings belong to
 /// the runtime.
@@ -281,12 +231,7 @@ fn store_argc_argv_owned(orig: &[WideString]) {
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn Py_GetArgcArgv(argc: *mut c_int, argv: *mut *mut *mut WChar) {
     guard(c"Py_GetArgcArgv", || {
-        let mut slot = ARGC_ARGV.lock();
-        let (n, p) = if slot.argc == 0 {
-            (0, std::ptr::null_mut())
-        } else {
-            (slot.argc, slot.argv.as_mut_ptr())
-        };
+        let (n, p) = main::argc_argv();
         // SAFETY: the caller passes writable pointers.
         unsafe {
             if !argc.is_null() {
@@ -297,16 +242,6 @@ pub unsafe extern "C" fn Py_GetArgcArgv(argc: *mut c_int, argv: *mut *mut *mut W
             }
         }
     })
-}
-
-fn exit_status(st: Status) -> ! {
-    match st {
-        Status::Exit(code) => {
-            // SAFETY: exit has no preconditions.
-            unsafe { libc::exit(code) }
-        }
-        Status::Error { func, msg } => crate::runtime::fatal::exit_with_error(func, Some(msg)),
-    }
 }
 
 /// Exits the process for a failed status: an exit status exits with its code;
@@ -349,79 +284,13 @@ pub extern "C" fn Py_Exit(status: c_int) -> ! {
 
 /* --- The python3 front end ------------------------------------------------ */
 
-/// What pyrt prints when asked to run Python code, which it cannot do.
-fn run_unsupported(what: &str) -> c_int {
-    crate::runtime::host::write_stderr_line(&format!(
-        "pyrt: cannot run {what}: pyrt implements CPython's embedding lifecycle, not the \
-         Python interpreter (see docs/differences.md)"
-    ));
-    1
-}
-
 /// Runs what the configuration asks for (`-c`, `-m`, a script or the REPL),
 /// then finalizes. pyrt does not execute Python code: when something is to be
 /// run it prints why it cannot to stderr and the exit code is 1. Returns the
 /// exit code (120 if finalization failed).
 #[unsafe(no_mangle)]
 pub extern "C" fn Py_RunMain() -> c_int {
-    guard(c"Py_RunMain", || {
-        let config = {
-            let t = crate::runtime::thread::current();
-            if t.is_null() {
-                None
-            } else {
-                // SAFETY: a current thread state is live.
-                lifecycle::interp_config(unsafe { crate::runtime::state::tstate(t) }.interp)
-                    .map(|c| c.0)
-            }
-        };
-        let mut code = 0;
-        if let Some(c) = config {
-            code = if c.run_command.is_some() {
-                run_unsupported("the -c command")
-            } else if let Some(m) = &c.run_module {
-                run_unsupported(&format!("module {}", m.to_string_lossy()))
-            } else if let Some(f) = &c.run_filename {
-                run_unsupported(&format!("file {}", f.to_string_lossy()))
-            } else {
-                run_unsupported("the interactive interpreter")
-            };
-        }
-        if lifecycle::finalize() < 0 {
-            code = 120;
-        }
-        store_argc_argv(&[]);
-        code
-    })
-}
-
-fn main_with(args: PreArgsOwned<'_>) -> c_int {
-    let pre = PreConfig::python();
-    let pre_st = match &args {
-        PreArgsOwned::Wide(w) => runtime::preinitialize(&pre, PreArgs::Wide(w)),
-        PreArgsOwned::Bytes(b) => runtime::preinitialize(&pre, PreArgs::Bytes(b)),
-    };
-    let result = pre_st.and_then(|()| {
-        let mut model = crate::config::Config::python();
-        model.argv = match &args {
-            PreArgsOwned::Wide(w) => w.clone(),
-            PreArgsOwned::Bytes(b) => runtime::decode_argv(b)?,
-        };
-        let mut raw =
-            PyConfig::from_model(&model).map_err(|_| Status::no_memory(c"pymain_init"))?;
-        let st = initialize_from(&raw);
-        // SAFETY: `raw` owns what from_model allocated.
-        unsafe { raw.clear() };
-        st
-    });
-    match result {
-        Ok(()) => Py_RunMain(),
-        Err(Status::Exit(code)) => {
-            runtime::lock().needs_reset = true;
-            code
-        }
-        Err(e) => exit_status(e),
-    }
+    guard(c"Py_RunMain", main::run_main)
 }
 
 /// The `python3` program on byte-string arguments: parses them as CPython's
@@ -435,8 +304,8 @@ pub unsafe extern "C" fn Py_BytesMain(argc: c_int, argv: *mut *mut c_char) -> c_
     guard(c"Py_BytesMain", || {
         // SAFETY: caller contract.
         match unsafe { read_bytes_array(argc as isize, argv) } {
-            Some(args) => main_with(PreArgsOwned::Bytes(args)),
-            None => exit_status(Status::no_memory(c"_PyArgv_AsWstrList")),
+            Some(args) => main::main(MainArgs::Bytes(&args)),
+            None => main::exit_status(Status::no_memory(c"_PyArgv_AsWstrList")),
         }
     })
 }
@@ -450,8 +319,8 @@ pub unsafe extern "C" fn Py_Main(argc: c_int, argv: *mut *mut WChar) -> c_int {
     guard(c"Py_Main", || {
         // SAFETY: caller contract.
         match unsafe { read_array(argc as isize, argv) } {
-            Ok(args) => main_with(PreArgsOwned::Wide(args)),
-            Err(_) => exit_status(Status::no_memory(c"_PyArgv_AsWstrList")),
+            Ok(args) => main::main(MainArgs::Wide(args)),
+            Err(_) => main::exit_status(Status::no_memory(c"_PyArgv_AsWstrList")),
         }
     })
 }
@@ -524,7 +393,7 @@ pub extern "C" fn Py_NewInterpreter() -> *mut PyThreadState {
         };
         match lifecycle::new_interpreter(legacy) {
             Ok(t) => t,
-            Err(e) => exit_status(e),
+            Err(e) => main::exit_status(e),
         }
     })
 }

@@ -3,10 +3,12 @@
 //! Every string and array handed to C is allocated with the raw domain
 //! ([`crate::mem`]), so `PyMem_RawFree` and `PyConfig_Clear` release it.
 
+use std::ffi::CStr;
 use std::ptr;
 
 use crate::abi::initconfig::PyWideStringList;
 use crate::mem::{self, NoMemory};
+use crate::status::Status;
 use crate::wstr::{Units, WChar, WideString};
 
 /// Reads a NUL-terminated wide string.
@@ -240,6 +242,21 @@ pub enum BadList {
     NegativeLength,
     /// `length` > 0 with `items` NULL, or one of the items is NULL.
     NullItem,
+}
+
+/// Error message for an inconsistent list (pyrt's answer where CPython crashes).
+pub const LIST_BAD: &CStr = c"PyWideStringList is inconsistent (negative length or NULL item)";
+
+impl BadList {
+    /// The status `func` reports: a negative count gets CPython's answer (its
+    /// size computation fails with an out-of-memory status); NULL items, on
+    /// which CPython crashes, get [`LIST_BAD`].
+    pub fn status(self, func: &'static CStr) -> Status {
+        match self {
+            BadList::NegativeLength => Status::no_memory(func),
+            BadList::NullItem => Status::error(func, LIST_BAD),
+        }
+    }
 }
 
 /// Reads `length` strings from a C array.

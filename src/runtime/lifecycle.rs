@@ -33,7 +33,7 @@ fn apply_config(rt: &mut runtime::Runtime, c: &Config) {
     rt.preconfig
         .overlay(-1, c.isolated, c.use_environment, c.dev_mode);
     rt.orig_argv = c.orig_argv.clone();
-    crate::ffi::pylifecycle::store_argc_argv(&c.orig_argv);
+    crate::runtime::main::store_argc_argv(&c.orig_argv);
 }
 
 /// Python's codec name for the encodings CPython normalizes at initialization.

@@ -13,12 +13,15 @@ use crate::locale::{self, DecodeError};
 use crate::status::{PyResult, Status};
 use crate::wstr::WideString;
 
+pub mod configure;
 pub mod fatal;
 pub mod gilstate;
 pub mod host;
+pub mod inittab;
 pub mod interp;
 pub mod legacy;
 pub mod lifecycle;
+pub mod main;
 pub mod pathconfig;
 pub mod state;
 pub mod thread;

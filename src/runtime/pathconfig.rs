@@ -1,15 +1,17 @@
-//! The path configuration of a real process: feeds [`crate::getpath`] with
-//! this process's environment, file system and shared library, and writes
-//! the results into the interpreter's configuration (the main phase of
-//! initialization) and into the legacy path globals.
+//! The path configuration of a real process (CPython's `pathconfig.c`): feeds
+//! [`crate::getpath`] with this process's environment, file system and
+//! shared library, and writes the results into the interpreter's
+//! configuration (the main phase of initialization) and into the legacy
+//! paths ([`crate::config::legacy_paths`]), whose getters' C strings are kept
+//! here; also `sys.path[0]` for `PyRT_ComputeSysPath0`.
 
 use crate::config::Config;
-use crate::config::legacy_paths;
+use crate::config::legacy_paths::{self, LegacyPaths};
 use crate::getpath::{self, Build, Env, Input, Process, RealFs};
 use crate::locale;
 use crate::runtime::{LEGACY_PATHS, host};
 use crate::status::{PyResult, Status};
-use crate::wstr::WideString;
+use crate::wstr::{WChar, WideString};
 
 fn error() -> Status {
     Status::Error {
@@ -185,4 +187,128 @@ fn decode_shared<'a>(
 /// Stores the main interpreter's computed paths for the legacy getters.
 pub fn update_legacy(c: &Config) {
     LEGACY_PATHS.lock().update_from(c);
+}
+
+/// A path the locale encoding cannot represent.
+#[derive(Debug)]
+pub struct Unencodable;
+
+/// The entry the `python` program would insert at `sys.path[0]` for a read
+/// configuration (`PyRT_ComputeSysPath0`): None when nothing is inserted;
+/// `Err` when a path cannot be encoded or decoded.
+pub fn sys_path0(model: &Config) -> Result<Option<WideString>, Unencodable> {
+    use crate::getpath::{RealFs, syspath0};
+    let Some(argv0) = model.argv.first() else {
+        return Ok(None);
+    };
+    let utf8 = crate::runtime::utf8_mode();
+    let enc = |w: &WideString| locale::encode(w.units(), utf8).ok();
+    let Some(argv0) = enc(argv0) else {
+        return Err(Unencodable);
+    };
+    // The package path, if any, lives in an always-initialized buffer:
+    // with `Option<Vec<u8>>`, the optimizer tests the (unset) pointer
+    // of `None` first, which valgrind reports as a jump on uninitialised
+    // memory.
+    let (mut package, mut has_package) = (Vec::new(), false);
+    if let Some(f) = &model.run_filename {
+        match enc(f) {
+            Some(f) if is_package(&f) => (package, has_package) = (f, true),
+            Some(_) => {}
+            None => return Err(Unencodable),
+        }
+    }
+    let target = syspath0::Target {
+        argv0: &argv0,
+        safe_path: model.safe_path > 0,
+        package: has_package.then_some(package.as_slice()),
+    };
+    let Some(p) = syspath0::compute(&target, &RealFs, &realpath) else {
+        return Ok(None);
+    };
+    let Ok(w) = locale::decode(&p, utf8) else {
+        return Err(Unencodable);
+    };
+    Ok(Some(w))
+}
+
+/// A directory, or a zip archive (an end-of-central-directory record in its
+/// last 64 KiB, as zip applications with a leading `#!` line have): what the
+/// import system's path hooks accept as a program to run.
+fn is_package(path: &[u8]) -> bool {
+    use crate::getpath::{Fs, RealFs};
+    use std::io::{Read, Seek, SeekFrom};
+    use std::os::unix::ffi::OsStrExt;
+    if RealFs.is_dir(path) {
+        return true;
+    }
+    if !RealFs.is_file(path) {
+        return false;
+    }
+    let Ok(mut f) = std::fs::File::open(std::ffi::OsStr::from_bytes(path)) else {
+        return false;
+    };
+    let Ok(len) = f.seek(SeekFrom::End(0)) else {
+        return false;
+    };
+    let tail_len = len.min(22 + 65535);
+    let mut tail = Vec::with_capacity(tail_len as usize);
+    f.seek(SeekFrom::Start(len - tail_len)).is_ok()
+        && f.read_to_end(&mut tail).is_ok()
+        && tail.windows(4).any(|w| w == b"PK\x05\x06")
+}
+
+/// `realpath(3)`: the fully resolved path of an existing file.
+fn realpath(p: &[u8]) -> Option<Vec<u8>> {
+    let c = std::ffi::CString::new(p).ok()?;
+    // SAFETY: `c` is NUL-terminated; realpath allocates the result with malloc.
+    unsafe {
+        let r = libc::realpath(c.as_ptr(), std::ptr::null_mut());
+        if r.is_null() {
+            return None;
+        }
+        let out = std::ffi::CStr::from_ptr(r).to_bytes().to_vec();
+        libc::free(r.cast());
+        Some(out)
+    }
+}
+
+/// The C strings handed out by the getters, one slot per getter: a slot keeps
+/// its string until the value changes, so a returned pointer stays valid
+/// until the next setter call or initialization changes that value.
+struct Slot {
+    value: Option<WideString>,
+    ptr: usize,
+}
+
+static SLOTS: parking_lot::Mutex<[Slot; 6]> = parking_lot::Mutex::new(
+    [const {
+        Slot {
+            value: None,
+            ptr: 0,
+        }
+    }; 6],
+);
+
+/// The C string of one legacy getter (`slot`: its index), for the value
+/// `pick` reads from the legacy paths now.
+pub fn legacy_getter(slot: usize, pick: fn(&LegacyPaths) -> Option<&WideString>) -> *mut WChar {
+    let value = pick(&LEGACY_PATHS.lock()).cloned();
+    let mut slots = SLOTS.lock();
+    let s = &mut slots[slot];
+    if s.value == value && (s.ptr != 0 || value.is_none()) {
+        return s.ptr as *mut WChar;
+    }
+    // The strings are runtime-owned: allocated and freed with the C library,
+    // whatever allocator the embedder installs in between.
+    crate::mem::runtime_owned(|| {
+        // SAFETY: `s.ptr` is 0 or a string this module allocated and nothing else frees.
+        unsafe { crate::marshal::wide::free_wstr(s.ptr as *mut WChar) };
+        s.ptr = match &value {
+            Some(v) => crate::marshal::wide::alloc_wstr(v).map_or(0, |p| p as usize),
+            None => 0,
+        };
+    });
+    s.value = if s.ptr == 0 { None } else { value };
+    s.ptr as *mut WChar
 }

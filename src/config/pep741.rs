@@ -3,6 +3,7 @@
 
 use std::ffi::CString;
 
+use crate::abi::pylifecycle::_inittab;
 use crate::config::spec::{self, MemberMut, MemberType};
 use crate::config::{Config, PreConfig};
 use crate::locale::{decode_utf8_strict, encode_utf8_strict};
@@ -20,6 +21,8 @@ pub struct InitConfig {
     status: Option<Status>,
     /// Storage for the "exit code N" text `get_error` hands out.
     exit_text: Option<CString>,
+    /// Modules added with `PyInitConfig_AddModule`, in order.
+    pub inittab: Vec<_inittab>,
 }
 
 /// A failed call; the reason is stored in the object.
@@ -42,6 +45,7 @@ impl InitConfig {
             config: Config::isolated(),
             status: None,
             exit_text: None,
+            inittab: Vec::new(),
         }
     }
 

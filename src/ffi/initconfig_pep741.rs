@@ -8,25 +8,17 @@
 use std::ffi::{CStr, c_char, c_int};
 use std::ptr;
 
+use crate::abi::initconfig::PyInitConfig;
 use crate::abi::pylifecycle::_inittab;
 use crate::abi::pyport::PyObject;
-use crate::config::initconfig::InitConfig;
+use crate::config::pep741::InitConfig;
 use crate::ffi::guard;
 
-/// A configuration for `Py_InitializeFromInitConfig`, built option by option
-/// (PEP 741). Created by `PyInitConfig_Create` with the isolated defaults;
-/// released by `PyInitConfig_Free`. The first error is kept and reported by
-/// `PyInitConfig_GetError` until the object is freed.
-pub struct PyInitConfig {
-    inner: InitConfig,
-    /// Modules added with `PyInitConfig_AddModule`, in order.
-    inittab: Vec<_inittab>,
-}
-
 /// Runs `f` on the object behind `config`, or returns `null` for NULL.
-fn with<R>(config: *mut PyInitConfig, null: R, f: impl FnOnce(&mut PyInitConfig) -> R) -> R {
-    // SAFETY: the exports' callers pass NULL or a pointer from PyInitConfig_Create.
-    match unsafe { config.as_mut() } {
+fn with<R>(config: *mut PyInitConfig, null: R, f: impl FnOnce(&mut InitConfig) -> R) -> R {
+    // SAFETY: the exports' callers pass NULL or a pointer from
+    // PyInitConfig_Create, which is the address of a boxed `InitConfig`.
+    match unsafe { config.cast::<InitConfig>().as_mut() } {
         Some(c) => f(c),
         None => null,
     }
@@ -58,10 +50,7 @@ fn malloc_cstring(bytes: &[u8]) -> *mut c_char {
 #[unsafe(no_mangle)]
 pub extern "C" fn PyInitConfig_Create() -> *mut PyInitConfig {
     guard(c"PyInitConfig_Create", || {
-        Box::into_raw(Box::new(PyInitConfig {
-            inner: InitConfig::new(),
-            inittab: Vec::new(),
-        }))
+        Box::into_raw(Box::new(InitConfig::new())).cast::<PyInitConfig>()
     })
 }
 
@@ -73,8 +62,9 @@ pub extern "C" fn PyInitConfig_Create() -> *mut PyInitConfig {
 pub unsafe extern "C" fn PyInitConfig_Free(config: *mut PyInitConfig) {
     guard(c"PyInitConfig_Free", || {
         if !config.is_null() {
-            // SAFETY: the pointer came from Box::into_raw in PyInitConfig_Create.
-            drop(unsafe { Box::from_raw(config) });
+            // SAFETY: the pointer came from Box::into_raw of an `InitConfig`
+            // in PyInitConfig_Create.
+            drop(unsafe { Box::from_raw(config.cast::<InitConfig>()) });
         }
     })
 }
@@ -92,7 +82,7 @@ pub unsafe extern "C" fn PyInitConfig_GetError(
 ) -> c_int {
     guard(c"PyInitConfig_GetError", || {
         let msg = with(config, ptr::null(), |c| {
-            c.inner.get_error().map_or(ptr::null(), CStr::as_ptr)
+            c.get_error().map_or(ptr::null(), CStr::as_ptr)
         });
         if !err_msg.is_null() {
             // SAFETY: the caller passes a writable pointer.
@@ -113,7 +103,7 @@ pub unsafe extern "C" fn PyInitConfig_GetExitCode(
     exitcode: *mut c_int,
 ) -> c_int {
     guard(c"PyInitConfig_GetExitCode", || {
-        match with(config, None, |c| c.inner.exit_code()) {
+        match with(config, None, |c| c.exit_code()) {
             Some(code) => {
                 if !exitcode.is_null() {
                     // SAFETY: the caller passes a writable pointer.
@@ -153,7 +143,7 @@ pub unsafe extern "C" fn PyInitConfig_GetInt(
     value: *mut i64,
 ) -> c_int {
     guard(c"PyInitConfig_GetInt", || {
-        with(config, -1, |c| match c.inner.get_int(name_of(name)) {
+        with(config, -1, |c| match c.get_int(name_of(name)) {
             Ok(v) => {
                 if !value.is_null() {
                     // SAFETY: the caller passes a writable pointer.
@@ -178,14 +168,14 @@ pub unsafe extern "C" fn PyInitConfig_GetStr(
     value: *mut *mut c_char,
 ) -> c_int {
     guard(c"PyInitConfig_GetStr", || {
-        with(config, -1, |c| match c.inner.get_str(name_of(name)) {
+        with(config, -1, |c| match c.get_str(name_of(name)) {
             Ok(s) => {
                 let p = match s {
                     None => ptr::null_mut(),
                     Some(bytes) => {
                         let p = malloc_cstring(&bytes);
                         if p.is_null() {
-                            c.inner.no_memory();
+                            c.no_memory();
                             return -1;
                         }
                         p
@@ -216,7 +206,7 @@ pub unsafe extern "C" fn PyInitConfig_GetStrList(
 ) -> c_int {
     guard(c"PyInitConfig_GetStrList", || {
         with(config, -1, |c| {
-            let Ok(list) = c.inner.get_str_list(name_of(name)) else {
+            let Ok(list) = c.get_str_list(name_of(name)) else {
                 return -1;
             };
             // SAFETY: malloc of a pointer array (at least one slot so the
@@ -224,7 +214,7 @@ pub unsafe extern "C" fn PyInitConfig_GetStrList(
             let array = unsafe { libc::malloc(list.len().max(1) * size_of::<*mut c_char>()) }
                 .cast::<*mut c_char>();
             if array.is_null() {
-                c.inner.no_memory();
+                c.no_memory();
                 return -1;
             }
             for (i, bytes) in list.iter().enumerate() {
@@ -232,7 +222,7 @@ pub unsafe extern "C" fn PyInitConfig_GetStrList(
                 if s.is_null() {
                     // SAFETY: the first `i` items and the array were malloc'ed here.
                     unsafe { PyInitConfig_FreeStrList(i, array) };
-                    c.inner.no_memory();
+                    c.no_memory();
                     return -1;
                 }
                 // SAFETY: `i < list.len()` slots were allocated.
@@ -281,11 +271,9 @@ pub unsafe extern "C" fn PyInitConfig_SetInt(
     value: i64,
 ) -> c_int {
     guard(c"PyInitConfig_SetInt", || {
-        with(config, -1, |c| {
-            match c.inner.set_int(name_of(name), value) {
-                Ok(()) => 0,
-                Err(_) => -1,
-            }
+        with(config, -1, |c| match c.set_int(name_of(name), value) {
+            Ok(()) => 0,
+            Err(_) => -1,
         })
     })
 }
@@ -304,11 +292,9 @@ pub unsafe extern "C" fn PyInitConfig_SetStr(
     guard(c"PyInitConfig_SetStr", || {
         // SAFETY: a non-NULL value is NUL-terminated (caller contract).
         let bytes = (!value.is_null()).then(|| unsafe { CStr::from_ptr(value) }.to_bytes());
-        with(config, -1, |c| {
-            match c.inner.set_str(name_of(name), bytes) {
-                Ok(()) => 0,
-                Err(_) => -1,
-            }
+        with(config, -1, |c| match c.set_str(name_of(name), bytes) {
+            Ok(()) => 0,
+            Err(_) => -1,
         })
     })
 }
@@ -332,7 +318,7 @@ pub unsafe extern "C" fn PyInitConfig_SetStrList(
                 // SAFETY: `items` holds `length` pointers (caller contract).
                 let p = unsafe { *items.add(i) };
                 if p.is_null() {
-                    c.inner.set_status(crate::status::Status::Error {
+                    c.set_status(crate::status::Status::Error {
                         func: None,
                         msg: c"config option string cannot be NULL",
                     });
@@ -341,7 +327,7 @@ pub unsafe extern "C" fn PyInitConfig_SetStrList(
                 // SAFETY: non-NULL items are NUL-terminated.
                 list.push(unsafe { CStr::from_ptr(p) }.to_bytes());
             }
-            match c.inner.set_str_list(name_of(name), &list) {
+            match c.set_str_list(name_of(name), &list) {
                 Ok(()) => 0,
                 Err(_) => -1,
             }
@@ -380,30 +366,11 @@ pub unsafe extern "C" fn PyInitConfig_AddModule(
 pub unsafe extern "C" fn Py_InitializeFromInitConfig(config: *mut PyInitConfig) -> c_int {
     guard(c"Py_InitializeFromInitConfig", || {
         with(config, -1, |c| {
-            if !c.inittab.is_empty() {
-                crate::ffi::import::extend_inittab(&c.inittab);
-            }
-            let inner = &mut c.inner;
-            let mut pre = inner.pre;
-            let c = &inner.config;
-            pre.overlay(c.parse_argv, c.isolated, c.use_environment, c.dev_mode);
-            let argv = inner.config.argv.clone();
-            let result =
-                crate::runtime::preinitialize(&pre, crate::config::preconfig::PreArgs::Wide(&argv))
-                    .and_then(|()| {
-                        let mut raw = crate::abi::initconfig::PyConfig::from_model(&inner.config)
-                            .map_err(|_| {
-                            crate::status::Status::no_memory(c"Py_InitializeFromInitConfig")
-                        })?;
-                        let st = crate::ffi::pylifecycle::initialize_from(&raw);
-                        // SAFETY: `raw` owns what from_model allocated.
-                        unsafe { raw.clear() };
-                        st
-                    });
+            let result = crate::runtime::configure::initialize_init_config(c);
             match result {
                 Ok(()) => 0,
                 Err(st) => {
-                    inner.set_status(st);
+                    c.set_status(st);
                     -1
                 }
             }
@@ -428,27 +395,7 @@ pub unsafe extern "C" fn PyConfig_GetInt(name: *const c_char, value: *mut c_int)
         ) else {
             return -1;
         };
-        let name = name_of(name);
-        let v = match crate::config::spec::find(name) {
-            Some((spec, _)) if spec.visibility == crate::config::spec::Visibility::InitOnly => {
-                return -1;
-            }
-            Some((_, true)) => pre.member_mut(name).map(|v| *v),
-            Some((spec, false)) => match (spec.ty, config.member_mut(name)) {
-                (
-                    crate::config::spec::MemberType::Int
-                    | crate::config::spec::MemberType::UInt
-                    | crate::config::spec::MemberType::Bool,
-                    Some(crate::config::spec::MemberMut::Int(v)),
-                ) => Some(*v),
-                (
-                    crate::config::spec::MemberType::ULong,
-                    Some(crate::config::spec::MemberMut::ULong(v)),
-                ) => i32::try_from(*v).ok(),
-                _ => None,
-            },
-            None => None,
-        };
+        let v = crate::config::spec::get_int(&mut config, &mut pre, name_of(name));
         match v {
             Some(v) => {
                 if !value.is_null() {
