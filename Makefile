@@ -25,7 +25,7 @@ src_of = $(if $(SRC_$(1)),$(SRC_$(1)),capi-tests/$(1).c)
 
 RUST_SRC   := $(shell find src -name '*.rs') Cargo.toml Cargo.lock build.rs
 
-.PHONY: all lib header check-header check check-getpath test-rust lint capi capi-pyrt capi-asan capi-cpython \
+.PHONY: all lib header check-header check check-getpath test test-rust lint capi capi-pyrt capi-asan capi-cpython \
         check-capi check-coverage check-cxx fuzz tsan record install uninstall check-install \
         check-std-headers check-symbols check-compat demo bench clean
 
@@ -66,6 +66,12 @@ test-rust:
 lint:
 	$(CARGO) fmt --check
 	$(CARGO) clippy --locked --all-targets -- -D warnings
+	$(CARGO) test --locked --quiet --test layers
+
+# The fast tier for day-to-day work: Rust tests, lints and the C tests
+# against pyrt only (no CPython comparison, valgrind or sanitizers).
+test: lib lint test-rust capi-pyrt
+	CHECKS=pyrt capi-tests/run.sh $(BUILD) $(C_PROGRAMS)
 
 # --- the C test programs --------------------------------------------------
 $(BUILD)/pyrt/%: $(LIB) $(TEST_DEPS) $(wildcard capi-tests/*.c)

@@ -18,6 +18,8 @@
 #
 # Usage: run.sh BUILD_DIR PROGRAM...      RECORD=1: write the expected outputs
 #        from the CPython build first. JOBS=N: parallel cases (default: nproc).
+#        CHECKS=pyrt,asan: only these checks (default: all four; `make test`
+#        runs the pyrt check alone).
 # The last line is "N passed, N failed, N skipped".
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
@@ -76,6 +78,9 @@ check() {
     fi
 }
 
+# want CHECK: the check is selected (CHECKS, default all).
+want() { case ",${CHECKS:-cpython,pyrt,valgrind,asan}," in *",$1,"*) return 0 ;; esac; return 1; }
+
 # one BUILD PROGRAM CASE: every check of one case.
 one() {
     local build=$1 t=$2 c=$3
@@ -89,15 +94,19 @@ one() {
             mkdir -p "$(dirname "$exp")"; run_case "$build/pyrt/$t" >"$exp"
         fi ;;
     esac
-    if [ -x "$build/cpython/$t" ] && [ "${t#pyrt_}" = "$t" ]; then
+    if ! want cpython; then
+        :
+    elif [ -x "$build/cpython/$t" ] && [ "${t#pyrt_}" = "$t" ]; then
         local cpy_out; cpy_out=$(run_case "$build/cpython/$t")
         if [ "${RECORD:-0}" = 1 ]; then mkdir -p "$(dirname "$exp")"; printf '%s\n' "$cpy_out" >"$exp"; fi
         check "$t/$c [cpython]" "$exp" "$cpy_out"
     elif [ "${t#pyrt_}" = "$t" ]; then
         echo "SKIP $t/$c [cpython]"
     fi
-    check "$t/$c [pyrt]" "$exp" "$(run_case "$build/pyrt/$t")"
-    if command -v valgrind >/dev/null 2>&1; then
+    if want pyrt; then check "$t/$c [pyrt]" "$exp" "$(run_case "$build/pyrt/$t")"; fi
+    if ! want valgrind; then
+        :
+    elif command -v valgrind >/dev/null 2>&1; then
         local vout
         # Freed blocks are reused at once; resident-memory checks (pyrt_soak)
         # are still skipped, valgrind's own bookkeeping grows with the run.
@@ -119,7 +128,9 @@ one() {
     else
         echo "SKIP $t/$c [valgrind]"
     fi
-    if [ -x "$build/asan/$t" ]; then
+    if ! want asan; then
+        :
+    elif [ -x "$build/asan/$t" ]; then
         check "$t/$c [asan]" "$exp" "$(run_case "$build/asan/$t" env ASAN_OPTIONS=detect_leaks=1 PYRT_TEST_SANITIZER=asan)"
     else
         echo "SKIP $t/$c [asan]"
