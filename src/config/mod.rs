@@ -28,37 +28,100 @@ pub const CONFIG_INIT_ISOLATED: i32 = 3;
 /// CPython's default limit on int/str conversion digits.
 pub const DEFAULT_MAX_STR_DIGITS: i32 = 4300;
 
-/// Calls `$callback!` with every `PyConfig` member grouped by kind, in header order.
+/// Every `PyConfig` member, the one table of them: grouped by C kind, in
+/// header order, each with its option type and visibility (PEP 741,
+/// [`spec::MemberType`], [`spec::Visibility`]). Calls `$callback!` with it:
+/// the model's struct, its by-name access, the option table and the
+/// conversions to and from C are all generated from this list.
 #[macro_export]
 #[doc(hidden)]
 macro_rules! config_fields {
     ($callback:ident) => {
         $callback! {
             int {
-                _config_init, isolated, use_environment, dev_mode, install_signal_handlers,
-                use_hash_seed, faulthandler, tracemalloc, perf_profiling, remote_debug,
-                import_time, code_debug_ranges, show_ref_count, dump_refs, malloc_stats,
-                parse_argv, site_import, bytes_warning, warn_default_encoding, inspect,
-                interactive, optimization_level, parser_debug, write_bytecode, verbose, quiet,
-                user_site_directory, configure_c_stdio, buffered_stdio, use_frozen_modules,
-                safe_path, int_max_str_digits, thread_inherit_context, context_aware_warnings,
-                cpu_count, pathconfig_warnings, module_search_paths_set, skip_source_first_line,
-                _install_importlib, _init_main, _is_python_build
+                _config_init: UInt InitOnly,
+                isolated: Bool ReadOnly,
+                use_environment: Bool Public,
+                dev_mode: Bool ReadOnly,
+                install_signal_handlers: Bool ReadOnly,
+                use_hash_seed: Bool ReadOnly,
+                faulthandler: Bool ReadOnly,
+                tracemalloc: UInt ReadOnly,
+                perf_profiling: UInt ReadOnly,
+                remote_debug: Bool ReadOnly,
+                import_time: UInt ReadOnly,
+                code_debug_ranges: Bool ReadOnly,
+                show_ref_count: Bool ReadOnly,
+                dump_refs: Bool ReadOnly,
+                malloc_stats: Bool ReadOnly,
+                parse_argv: Bool ReadOnly,
+                site_import: Bool ReadOnly,
+                bytes_warning: UInt Public,
+                warn_default_encoding: Bool ReadOnly,
+                inspect: Bool Public,
+                interactive: Bool Public,
+                optimization_level: UInt Public,
+                parser_debug: Bool Public,
+                write_bytecode: Bool Public,
+                verbose: UInt Public,
+                quiet: Bool Public,
+                user_site_directory: Bool ReadOnly,
+                configure_c_stdio: Bool ReadOnly,
+                buffered_stdio: Bool ReadOnly,
+                use_frozen_modules: Bool ReadOnly,
+                safe_path: Bool ReadOnly,
+                int_max_str_digits: UInt Public,
+                thread_inherit_context: Int ReadOnly,
+                context_aware_warnings: Int ReadOnly,
+                cpu_count: Int Public,
+                pathconfig_warnings: Bool ReadOnly,
+                module_search_paths_set: Bool InitOnly,
+                skip_source_first_line: Bool ReadOnly,
+                _install_importlib: Bool InitOnly,
+                _init_main: Bool InitOnly,
+                _is_python_build: Bool InitOnly,
             }
-            ulong { hash_seed }
+            ulong {
+                hash_seed: ULong ReadOnly,
+            }
             wstr {
-                dump_refs_file, filesystem_encoding, filesystem_errors, pycache_prefix,
-                stdio_encoding, stdio_errors, check_hash_pycs_mode, program_name, pythonpath_env,
-                home, platlibdir, stdlib_dir, executable, base_executable, prefix, base_prefix,
-                exec_prefix, base_exec_prefix, run_command, run_module, run_filename, sys_path_0
+                dump_refs_file: WStrOpt ReadOnly,
+                filesystem_encoding: WStr ReadOnly,
+                filesystem_errors: WStr ReadOnly,
+                pycache_prefix: WStrOpt Public,
+                stdio_encoding: WStr ReadOnly,
+                stdio_errors: WStr ReadOnly,
+                check_hash_pycs_mode: WStr ReadOnly,
+                program_name: WStr ReadOnly,
+                pythonpath_env: WStrOpt InitOnly,
+                home: WStrOpt ReadOnly,
+                platlibdir: WStr Public,
+                stdlib_dir: WStrOpt Public,
+                executable: WStrOpt Public,
+                base_executable: WStrOpt Public,
+                prefix: WStrOpt Public,
+                base_prefix: WStrOpt Public,
+                exec_prefix: WStrOpt Public,
+                base_exec_prefix: WStrOpt Public,
+                run_command: WStrOpt ReadOnly,
+                run_module: WStrOpt ReadOnly,
+                run_filename: WStrOpt ReadOnly,
+                sys_path_0: WStrOpt InitOnly,
             }
-            list { orig_argv, argv, xoptions, warnoptions, module_search_paths }
+            list {
+                orig_argv: WStrList ReadOnly,
+                argv: WStrList Public,
+                xoptions: WStrList Public,
+                warnoptions: WStrList Public,
+                module_search_paths: WStrList Public,
+            }
         }
     };
 }
 
 macro_rules! define_config {
-    (int { $($i:ident),* } ulong { $($u:ident),* } wstr { $($s:ident),* } list { $($l:ident),* }) => {
+    (int { $($i:ident: $it:ident $iv:ident,)* } ulong { $($u:ident: $ut:ident $uv:ident,)* }
+     wstr { $($s:ident: $st:ident $sv:ident,)* } list { $($l:ident: $lt:ident $lv:ident,)* }) => {
         /// A `PyConfig` on owned types. Each member has the name, meaning and
         /// value range of the `PyConfig` member of the same name (CPython's
         /// documentation of `PyConfig` describes each one); -1 means "not set yet,
@@ -72,10 +135,6 @@ macro_rules! define_config {
             $(pub $l: Vec<WideString>,)*
         }
 
-        /// The names of all `PyConfig` members, in header order within each kind.
-        pub const CONFIG_FIELD_NAMES: &[&str] = &[
-            $(stringify!($i),)* $(stringify!($u),)* $(stringify!($s),)* $(stringify!($l),)*
-        ];
     };
 }
 config_fields!(define_config);
@@ -314,11 +373,6 @@ impl PreConfig {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn sixty_nine_members() {
-        assert_eq!(CONFIG_FIELD_NAMES.len(), 69);
-    }
 
     #[test]
     fn flavours_differ_where_cpython_says() {

@@ -57,78 +57,20 @@ const fn s(name: &'static str, ty: MemberType, visibility: Visibility) -> Spec {
     }
 }
 
-/// The `PyConfig` options of CPython 3.14's default Linux build.
-pub const CONFIG_SPECS: &[Spec] = &[
-    s("argv", WStrList, Public),
-    s("base_exec_prefix", WStrOpt, Public),
-    s("base_executable", WStrOpt, Public),
-    s("base_prefix", WStrOpt, Public),
-    s("bytes_warning", UInt, Public),
-    s("cpu_count", Int, Public),
-    s("exec_prefix", WStrOpt, Public),
-    s("executable", WStrOpt, Public),
-    s("inspect", Bool, Public),
-    s("int_max_str_digits", UInt, Public),
-    s("interactive", Bool, Public),
-    s("module_search_paths", WStrList, Public),
-    s("optimization_level", UInt, Public),
-    s("parser_debug", Bool, Public),
-    s("platlibdir", WStr, Public),
-    s("prefix", WStrOpt, Public),
-    s("pycache_prefix", WStrOpt, Public),
-    s("quiet", Bool, Public),
-    s("stdlib_dir", WStrOpt, Public),
-    s("use_environment", Bool, Public),
-    s("verbose", UInt, Public),
-    s("warnoptions", WStrList, Public),
-    s("write_bytecode", Bool, Public),
-    s("xoptions", WStrList, Public),
-    s("buffered_stdio", Bool, ReadOnly),
-    s("check_hash_pycs_mode", WStr, ReadOnly),
-    s("code_debug_ranges", Bool, ReadOnly),
-    s("configure_c_stdio", Bool, ReadOnly),
-    s("dev_mode", Bool, ReadOnly),
-    s("dump_refs", Bool, ReadOnly),
-    s("dump_refs_file", WStrOpt, ReadOnly),
-    s("faulthandler", Bool, ReadOnly),
-    s("filesystem_encoding", WStr, ReadOnly),
-    s("filesystem_errors", WStr, ReadOnly),
-    s("hash_seed", ULong, ReadOnly),
-    s("home", WStrOpt, ReadOnly),
-    s("thread_inherit_context", Int, ReadOnly),
-    s("context_aware_warnings", Int, ReadOnly),
-    s("import_time", UInt, ReadOnly),
-    s("install_signal_handlers", Bool, ReadOnly),
-    s("isolated", Bool, ReadOnly),
-    s("malloc_stats", Bool, ReadOnly),
-    s("orig_argv", WStrList, ReadOnly),
-    s("parse_argv", Bool, ReadOnly),
-    s("pathconfig_warnings", Bool, ReadOnly),
-    s("perf_profiling", UInt, ReadOnly),
-    s("remote_debug", Bool, ReadOnly),
-    s("program_name", WStr, ReadOnly),
-    s("run_command", WStrOpt, ReadOnly),
-    s("run_filename", WStrOpt, ReadOnly),
-    s("run_module", WStrOpt, ReadOnly),
-    s("safe_path", Bool, ReadOnly),
-    s("show_ref_count", Bool, ReadOnly),
-    s("site_import", Bool, ReadOnly),
-    s("skip_source_first_line", Bool, ReadOnly),
-    s("stdio_encoding", WStr, ReadOnly),
-    s("stdio_errors", WStr, ReadOnly),
-    s("tracemalloc", UInt, ReadOnly),
-    s("use_frozen_modules", Bool, ReadOnly),
-    s("use_hash_seed", Bool, ReadOnly),
-    s("user_site_directory", Bool, ReadOnly),
-    s("warn_default_encoding", Bool, ReadOnly),
-    s("_config_init", UInt, InitOnly),
-    s("_init_main", Bool, InitOnly),
-    s("_install_importlib", Bool, InitOnly),
-    s("_is_python_build", Bool, InitOnly),
-    s("module_search_paths_set", Bool, InitOnly),
-    s("pythonpath_env", WStrOpt, InitOnly),
-    s("sys_path_0", WStrOpt, InitOnly),
-];
+macro_rules! define_specs {
+    (int { $($i:ident: $it:ident $iv:ident,)* } ulong { $($u:ident: $ut:ident $uv:ident,)* }
+     wstr { $($s:ident: $st:ident $sv:ident,)* } list { $($l:ident: $lt:ident $lv:ident,)* }) => {
+        /// The `PyConfig` options of CPython 3.14's default Linux build, in
+        /// header order within each C kind.
+        pub const CONFIG_SPECS: &[Spec] = &[
+            $(s(stringify!($i), $it, $iv),)*
+            $(s(stringify!($u), $ut, $uv),)*
+            $(s(stringify!($s), $st, $sv),)*
+            $(s(stringify!($l), $lt, $lv),)*
+        ];
+    };
+}
+crate::config_fields!(define_specs);
 
 /// The `PyPreConfig` options reachable by name.
 pub const PRECONFIG_SPECS: &[Spec] = &[
@@ -153,7 +95,8 @@ pub enum MemberMut<'a> {
 }
 
 macro_rules! impl_member_mut {
-    (int { $($i:ident),* } ulong { $($u:ident),* } wstr { $($s:ident),* } list { $($l:ident),* }) => {
+    (int { $($i:ident: $it:ident $iv:ident,)* } ulong { $($u:ident: $ut:ident $uv:ident,)* }
+     wstr { $($s:ident: $st:ident $sv:ident,)* } list { $($l:ident: $lt:ident $lv:ident,)* }) => {
         impl Config {
             /// The member called `name`, if there is one.
             pub fn member_mut(&mut self, name: &str) -> Option<MemberMut<'_>> {

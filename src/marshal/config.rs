@@ -48,7 +48,8 @@ impl From<PyPreConfig> for PreConfig {
 }
 
 macro_rules! impl_config_conversions {
-    (int { $($i:ident),* } ulong { $($u:ident),* } wstr { $($s:ident),* } list { $($l:ident),* }) => {
+    (int { $($i:ident: $it:ident $iv:ident,)* } ulong { $($u:ident: $ut:ident $uv:ident,)* }
+     wstr { $($s:ident: $st:ident $sv:ident,)* } list { $($l:ident: $lt:ident $lv:ident,)* }) => {
         impl PyConfig {
             /// The struct an initializer writes for `model`, allocating its
             /// strings and lists. `Err(NoMemory)` when memory is exhausted (nothing leaks).

@@ -18,11 +18,6 @@ use crate::wstr::{WChar, WideString};
 /// The OS thread that initialized the runtime (runs pending calls).
 static MAIN_THREAD: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
-fn os_thread() -> u64 {
-    // SAFETY: pthread_self has no preconditions.
-    unsafe { libc::pthread_self() as u64 }
-}
-
 /// Writes the configuration to the process: legacy flags, C stdio buffering,
 /// the runtime pre-configuration's copies, and `orig_argv`.
 fn apply_config(rt: &mut runtime::Runtime, c: &Config) {
@@ -32,7 +27,6 @@ fn apply_config(rt: &mut runtime::Runtime, c: &Config) {
     }
     rt.preconfig
         .overlay(-1, c.isolated, c.use_environment, c.dev_mode);
-    rt.orig_argv = c.orig_argv.clone();
     crate::runtime::main::store_argc_argv(&c.orig_argv);
 }
 
@@ -85,7 +79,10 @@ pub fn initialize(config: Config) -> PyResult<()> {
         apply_config(&mut rt, &config);
         thread::set_finalizing(std::ptr::null_mut());
         rt.next_interp_id = 0;
-        MAIN_THREAD.store(os_thread(), std::sync::atomic::Ordering::Relaxed);
+        MAIN_THREAD.store(
+            crate::sys::thread::os_thread(),
+            std::sync::atomic::Ordering::Relaxed,
+        );
         let interp = crate::runtime::interp::new_interp(&mut rt, config, thread::main_gil())?;
         thread::set_gilstate(std::ptr::null_mut());
         let tstate = crate::runtime::interp::new_tstate(&mut rt, interp, 1).ok_or(
@@ -305,7 +302,8 @@ pub fn make_pending_calls(interp: *mut PyInterpreterState) -> i32 {
     {
         let mut rt = runtime::lock();
         let on_main = rt.main().is_some_and(|m| m.handle.0 == interp)
-            && MAIN_THREAD.load(std::sync::atomic::Ordering::Relaxed) == os_thread();
+            && MAIN_THREAD.load(std::sync::atomic::Ordering::Relaxed)
+                == crate::sys::thread::os_thread();
         if !on_main || rt.pending_busy {
             return 0;
         }
@@ -343,7 +341,7 @@ pub fn interp_config(interp: *mut PyInterpreterState) -> Option<(Config, PreConf
 
 /// True on the OS thread that initialized the runtime.
 pub fn on_main_thread() -> bool {
-    MAIN_THREAD.load(std::sync::atomic::Ordering::Relaxed) == os_thread()
+    MAIN_THREAD.load(std::sync::atomic::Ordering::Relaxed) == crate::sys::thread::os_thread()
 }
 
 /// `PyOS_BeforeFork`: hold the runtime lock across `fork()`.
@@ -359,7 +357,10 @@ pub fn after_fork_parent() {
 /// `PyOS_AfterFork_Child`: the forking thread is the child's only thread.
 pub fn after_fork_child() {
     runtime::unlock_raw();
-    MAIN_THREAD.store(os_thread(), std::sync::atomic::Ordering::Relaxed);
+    MAIN_THREAD.store(
+        crate::sys::thread::os_thread(),
+        std::sync::atomic::Ordering::Relaxed,
+    );
     let mut rt = runtime::lock();
     rt.pending.clear();
     rt.pending_busy = false;

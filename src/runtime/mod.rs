@@ -26,32 +26,21 @@ pub mod pathconfig;
 pub mod state;
 pub mod thread;
 
-/// A raw pointer the runtime owns or tracks; only dereferenced by its owner
-/// under the rules written where it is used.
-pub struct Ptr<T>(pub *mut T);
+/// A handle or pointer the runtime keeps in its lists (see [`crate::sys::SendPtr`]).
+pub use crate::sys::SendPtr as Ptr;
 
-impl<T> std::fmt::Debug for Ptr<T> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{:p}", self.0)
-    }
-}
-
-impl<T> Clone for Ptr<T> {
-    fn clone(&self) -> Self {
-        *self
-    }
-}
-impl<T> Copy for Ptr<T> {}
-impl<T> PartialEq for Ptr<T> {
-    fn eq(&self, other: &Self) -> bool {
-        self.0 == other.0
-    }
-}
-
-// SAFETY: the pointers are handles (interpreter and thread states, the stable
-// config copies behind `_Py_GetConfig`); every access to what they point to is
-// serialized by the runtime lock or happens on the thread that owns them.
-unsafe impl<T> Send for Ptr<T> {}
+// SAFETY: interpreter and thread-state handles are only dereferenced under
+// the rules written where they are used (the runtime lock, or on the thread
+// that owns the state); the lists only store and compare the addresses.
+unsafe impl Send for Ptr<crate::abi::pystate::PyInterpreterState> {}
+// SAFETY: as above.
+unsafe impl Send for Ptr<crate::abi::pystate::PyThreadState> {}
+// SAFETY: an interpreter's config copy (`_Py_GetConfig`) is written only
+// while it is made and freed only with its interpreter, under the lock.
+unsafe impl Send for Ptr<crate::abi::initconfig::PyConfig> {}
+// SAFETY: callback data is the embedder's opaque pointer: pyrt never
+// dereferences it, only hands it back to the embedder's callback.
+unsafe impl Send for Ptr<std::ffi::c_void> {}
 
 /// A `Py_AtExit` callback.
 pub type ExitFn = unsafe extern "C" fn();
@@ -111,8 +100,6 @@ pub struct Runtime {
     pub pending: std::collections::VecDeque<(PendingFn, Ptr<std::ffi::c_void>)>,
     /// A thread is running pending calls.
     pub pending_busy: bool,
-    /// `orig_argv` of the last applied config (`Py_GetArgcArgv`).
-    pub orig_argv: Vec<WideString>,
     /// `PySys_AddWarnOption` calls made before initialization.
     pub queued_warnoptions: Vec<WideString>,
     /// `PySys_AddXOption` calls made before initialization.
@@ -132,7 +119,6 @@ impl Runtime {
         exit_funcs: Vec::new(),
         pending: std::collections::VecDeque::new(),
         pending_busy: false,
-        orig_argv: Vec::new(),
         queued_warnoptions: Vec::new(),
         queued_xoptions: Vec::new(),
     };
@@ -189,9 +175,62 @@ pub fn unlock_raw() {
     unsafe { RUNTIME.force_unlock() };
 }
 
+/// Set when a panic unwound through a [`RuntimeGuard`]: the runtime state
+/// may be half-updated (the lock does not poison itself), so it is not
+/// used again.
+static POISONED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// The message of the fatal error every later [`lock`] ends with.
+pub const POISONED_MSG: &str = "pyrt: an internal error (Rust panic) interrupted a change \
+     to the runtime state in an earlier call; the runtime cannot be used any more";
+
+/// True once a panic unwound while the runtime lock was held.
+pub fn poisoned() -> bool {
+    POISONED.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+/// The runtime lock, held. A panic while it is held poisons the runtime:
+/// the call that panicked returns its error value as usual (its export's
+/// guard), and every later [`lock`] ends the process with a fatal error
+/// instead of working on a state the panic may have left half-updated.
+/// (Fatal-error reports read the state anyway, through [`try_lock`].)
+pub struct RuntimeGuard(MutexGuard<'static, Runtime>);
+
+impl std::ops::Deref for RuntimeGuard {
+    type Target = Runtime;
+    fn deref(&self) -> &Runtime {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for RuntimeGuard {
+    fn deref_mut(&mut self) -> &mut Runtime {
+        &mut self.0
+    }
+}
+
+impl Drop for RuntimeGuard {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            POISONED.store(true, std::sync::atomic::Ordering::Relaxed);
+        }
+    }
+}
+
 /// Locks the runtime state. Never call back into C while holding the guard.
-pub fn lock() -> MutexGuard<'static, Runtime> {
-    RUNTIME.lock()
+/// A fatal error once the runtime is [`poisoned`].
+#[inline]
+pub fn lock() -> RuntimeGuard {
+    if poisoned() {
+        poisoned_fatal();
+    }
+    RuntimeGuard(RUNTIME.lock())
+}
+
+#[cold]
+#[inline(never)]
+fn poisoned_fatal() -> ! {
+    crate::runtime::fatal::fatal_error(None, POISONED_MSG)
 }
 
 /// The command line handed to an implicit pre-initialization.
@@ -214,17 +253,17 @@ pub struct ConfigPreinitFields {
 
 /// True once pre-initialization completed.
 pub fn is_preinitialized() -> bool {
-    RUNTIME.lock().is_preinitialized()
+    lock().is_preinitialized()
 }
 
 /// True when the runtime decodes and encodes in UTF-8 mode.
 pub fn utf8_mode() -> bool {
-    RUNTIME.lock().preconfig.utf8_mode >= 1
+    lock().preconfig.utf8_mode >= 1
 }
 
 /// [`utf8_mode`] once pre-initialized, None before (one look at the runtime).
 pub fn utf8_mode_if_preinitialized() -> Option<bool> {
-    let rt = RUNTIME.lock();
+    let rt = lock();
     rt.is_preinitialized()
         .then_some(rt.preconfig.utf8_mode >= 1)
 }
@@ -254,7 +293,7 @@ pub fn preinit_from_config(fields: &ConfigPreinitFields, args: PreinitArgs<'_>) 
 /// `Py_PreInitialize*`: reads and applies a pre-configuration once per runtime;
 /// later calls return success without looking at their arguments.
 pub fn preinitialize(src: &PreConfig, args: PreinitArgs<'_>) -> PyResult<()> {
-    let mut rt = RUNTIME.lock();
+    let mut rt = lock();
     rt.reset_if_finalized();
     if rt.preinitialized {
         return Ok(());
@@ -310,7 +349,7 @@ pub fn decode_arg(arg: &[u8], utf8_mode: bool) -> PyResult<WideString> {
 
 /// Queues an option given before initialization (`PySys_Add*Option`).
 pub fn queue_option(warn: bool, option: WideString) {
-    let mut rt = RUNTIME.lock();
+    let mut rt = lock();
     rt.reset_if_finalized();
     if warn {
         rt.queued_warnoptions.push(option);
@@ -322,7 +361,7 @@ pub fn queue_option(warn: bool, option: WideString) {
 /// `PySys_HasWarnOptions`.
 pub fn has_warn_options() -> bool {
     let t = thread::current();
-    let mut rt = RUNTIME.lock();
+    let mut rt = lock();
     if !rt.queued_warnoptions.is_empty() {
         return true;
     }
@@ -339,7 +378,7 @@ pub fn has_warn_options() -> bool {
 /// the options queued before initialization.
 pub fn read_config(config: &mut crate::config::Config) -> PyResult<()> {
     let (queued_w, queued_x, preconfig) = {
-        let mut rt = RUNTIME.lock();
+        let mut rt = lock();
         (
             std::mem::take(&mut rt.queued_warnoptions),
             std::mem::take(&mut rt.queued_xoptions),

@@ -418,8 +418,7 @@ static FINALIZING_OS_THREAD: AtomicU64 = AtomicU64::new(0);
 /// Records `t`, the calling thread's, as the thread state finalizing the
 /// runtime (NULL: none).
 pub fn set_finalizing(t: *mut PyThreadState) {
-    // SAFETY: pthread_self has no preconditions.
-    let me = unsafe { libc::pthread_self() } as u64;
+    let me = crate::sys::thread::os_thread();
     FINALIZING_OS_THREAD.store(me, Ordering::SeqCst);
     FINALIZING.store(t as usize, Ordering::SeqCst);
 }
@@ -441,8 +440,7 @@ fn must_exit(t: *mut PyThreadState) -> bool {
 #[cold]
 #[inline(never)]
 fn on_finalizing_thread() -> bool {
-    // SAFETY: pthread_self has no preconditions.
-    let me = unsafe { libc::pthread_self() } as u64;
+    let me = crate::sys::thread::os_thread();
     FINALIZING_OS_THREAD.load(Ordering::Relaxed) == me
 }
 
