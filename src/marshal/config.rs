@@ -13,39 +13,35 @@ use crate::marshal::wide::{self, BadList, Raw};
 use crate::mem::NoMemory;
 use crate::wstr::{Units, WChar, WideString};
 
-impl From<PreConfig> for PyPreConfig {
-    fn from(p: PreConfig) -> PyPreConfig {
-        PyPreConfig {
-            _config_init: p._config_init,
-            parse_argv: p.parse_argv,
-            isolated: p.isolated,
-            use_environment: p.use_environment,
-            configure_locale: p.configure_locale,
-            coerce_c_locale: p.coerce_c_locale,
-            coerce_c_locale_warn: p.coerce_c_locale_warn,
-            utf8_mode: p.utf8_mode,
-            dev_mode: p.dev_mode,
-            allocator: p.allocator,
+/// `PyPreConfig` and [`PreConfig`] have the same members, all `int`.
+macro_rules! preconfig_conversions {
+    ($($f:ident),* $(,)?) => {
+        impl From<PreConfig> for PyPreConfig {
+            fn from(p: PreConfig) -> PyPreConfig {
+                PyPreConfig { $($f: p.$f,)* }
+            }
         }
-    }
+
+        impl From<PyPreConfig> for PreConfig {
+            fn from(p: PyPreConfig) -> PreConfig {
+                PreConfig { $($f: p.$f,)* }
+            }
+        }
+    };
 }
 
-impl From<PyPreConfig> for PreConfig {
-    fn from(p: PyPreConfig) -> PreConfig {
-        PreConfig {
-            _config_init: p._config_init,
-            parse_argv: p.parse_argv,
-            isolated: p.isolated,
-            use_environment: p.use_environment,
-            configure_locale: p.configure_locale,
-            coerce_c_locale: p.coerce_c_locale,
-            coerce_c_locale_warn: p.coerce_c_locale_warn,
-            utf8_mode: p.utf8_mode,
-            dev_mode: p.dev_mode,
-            allocator: p.allocator,
-        }
-    }
-}
+preconfig_conversions!(
+    _config_init,
+    parse_argv,
+    isolated,
+    use_environment,
+    configure_locale,
+    coerce_c_locale,
+    coerce_c_locale_warn,
+    utf8_mode,
+    dev_mode,
+    allocator,
+);
 
 macro_rules! impl_config_conversions {
     (int { $($i:ident: $it:ident $iv:ident,)* } ulong { $($u:ident: $ut:ident $uv:ident,)* }
