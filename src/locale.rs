@@ -132,7 +132,7 @@ fn decode_current_locale(bytes: &[u8]) -> Vec<WChar> {
             // Invalid or incomplete: escape one byte and restart the shift state.
             out.push(escape(bytes[i]));
             i += 1;
-            // SAFETY: as above.
+            // SAFETY: an all-zero mbstate_t is the initial shift state.
             state = unsafe { std::mem::zeroed() };
         } else if !is_valid_wide_char(wc) {
             // A character Python cannot hold: escape the bytes that produced it.

@@ -42,7 +42,8 @@ const _: () = assert!(UNITS_OFFSET % std::mem::align_of::<WChar>() == 0);
 // SAFETY: the units never change once built and the count is atomic, as
 // for `Arc<[WChar]>`.
 unsafe impl Send for Units {}
-// SAFETY: as above.
+// SAFETY: the units never change once built and the count is atomic (plain stores
+// only while the process has one thread), as for `Arc<[WChar]>`.
 unsafe impl Sync for Units {}
 
 impl Units {

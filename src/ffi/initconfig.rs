@@ -126,7 +126,8 @@ pub unsafe extern "C" fn PyWideStringList_Append(
             return Status::error(FUNC, LIST_NULL).into();
         };
         let end = l.length;
-        // SAFETY: forwarded contract.
+        // SAFETY: `list` is a valid list (checked non-NULL above) and `item` NULL or
+        // NUL-terminated (this function's contract, the same as `PyWideStringList_Insert`'s).
         unsafe { PyWideStringList_Insert(list, end, item) }
     })
 }
@@ -314,7 +315,8 @@ pub unsafe extern "C" fn PyConfig_SetString(
 unsafe fn replace_string(slot: *mut *mut WChar, value: &Option<WideString>) -> PyResult<()> {
     let new =
         wide::alloc_opt_wstr(value).map_err(|NoMemory| Status::no_memory(c"PyConfig_SetString"))?;
-    // SAFETY: caller contract; the old string is owned by the slot.
+    // SAFETY: `slot` is valid for reads and writes and holds NULL or a raw-domain
+    // string it owns (this function's contract); the old string is freed once, then replaced.
     unsafe {
         wide::free_wstr(*slot);
         *slot = new;
@@ -377,7 +379,8 @@ unsafe fn replace_list(
     strings: &[WideString],
 ) -> PyResult<()> {
     let new = wide::alloc_list(strings).map_err(|NoMemory| Status::no_memory(func))?;
-    // SAFETY: caller contract.
+    // SAFETY: `list` is valid for reads and writes and owns its raw-domain array and
+    // items (this function's contract); they are released once, then replaced by `new`.
     unsafe {
         wide::clear_list(&mut *list);
         *list = new;
@@ -449,7 +452,8 @@ pub unsafe extern "C" fn PyConfig_SetBytesArgv(
                 None => return Status::error(FUNC, wide::LIST_BAD).into(),
             }
         } else {
-            // SAFETY: as above.
+            // SAFETY: `argv` holds `argc` NUL-terminated byte strings when `argc > 0` (this
+            // function's contract), as `read_bytes_array` requires.
             match unsafe { read_bytes_array(argc, argv) } {
                 Some(a) => {
                     big = a;

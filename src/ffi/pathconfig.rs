@@ -76,7 +76,8 @@ pub extern "C" fn Py_GetProgramName() -> *mut WChar {
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn Py_SetPath(path: *const WChar) {
     guard(c"Py_SetPath", || {
-        // SAFETY: caller contract.
+        // SAFETY: `path` is NULL or a NUL-terminated wide string (this function's
+        // contract), as `read_opt_wstr` requires.
         let path = unsafe { read_opt_wstr(path) };
         LEGACY_PATHS.lock().set_path(path.as_ref());
     })
@@ -91,7 +92,8 @@ pub unsafe extern "C" fn Py_SetPath(path: *const WChar) {
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn Py_SetProgramName(name: *const WChar) {
     guard(c"Py_SetProgramName", || {
-        // SAFETY: caller contract.
+        // SAFETY: `name` is NULL or a NUL-terminated wide string (this function's
+        // contract), as `read_opt_wstr` requires.
         let name = unsafe { read_opt_wstr(name) };
         LEGACY_PATHS.lock().set_program_name(name.as_ref());
     })
@@ -106,7 +108,8 @@ pub unsafe extern "C" fn Py_SetProgramName(name: *const WChar) {
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn Py_SetPythonHome(home: *const WChar) {
     guard(c"Py_SetPythonHome", || {
-        // SAFETY: caller contract.
+        // SAFETY: `home` is NULL or a NUL-terminated wide string (this function's
+        // contract), as `read_opt_wstr` requires.
         let home = unsafe { read_opt_wstr(home) };
         LEGACY_PATHS.lock().set_home(home.as_ref());
     })

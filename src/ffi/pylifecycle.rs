@@ -302,7 +302,8 @@ pub extern "C" fn Py_RunMain() -> c_int {
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn Py_BytesMain(argc: c_int, argv: *mut *mut c_char) -> c_int {
     guard(c"Py_BytesMain", || {
-        // SAFETY: caller contract.
+        // SAFETY: `argv` holds `argc` NUL-terminated strings (this function's contract),
+        // unchanged while `main` borrows them, as `read_bytes_array` requires.
         match unsafe { read_bytes_array(argc as isize, argv) } {
             Some(args) => main::main(MainArgs::Bytes(&args)),
             None => main::exit_status(Status::no_memory(c"_PyArgv_AsWstrList")),
@@ -317,7 +318,8 @@ pub unsafe extern "C" fn Py_BytesMain(argc: c_int, argv: *mut *mut c_char) -> c_
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn Py_Main(argc: c_int, argv: *mut *mut WChar) -> c_int {
     guard(c"Py_Main", || {
-        // SAFETY: caller contract.
+        // SAFETY: `argv` holds `argc` NUL-terminated wide strings (this function's
+        // contract), as `read_array` requires.
         match unsafe { read_array(argc as isize, argv) } {
             Ok(args) => main::main(MainArgs::Wide(args)),
             Err(_) => main::exit_status(Status::no_memory(c"_PyArgv_AsWstrList")),
@@ -352,7 +354,8 @@ pub unsafe extern "C" fn Py_NewInterpreterFromConfig(
 ) -> PyStatus {
     const FUNC: &CStr = c"Py_NewInterpreterFromConfig";
     guard(FUNC, || {
-        // SAFETY: caller contract.
+        // SAFETY: `config` is NULL or points to a valid `PyInterpreterConfig` (this
+        // function's contract).
         let Some(cfg) = (unsafe { config.as_ref() }) else {
             return Status::error(FUNC, c"interpreter config is NULL").into();
         };
@@ -366,14 +369,16 @@ pub unsafe extern "C" fn Py_NewInterpreterFromConfig(
                     crate::runtime::thread::attach(previous);
                 }
                 if !tstate_p.is_null() {
-                    // SAFETY: caller contract.
+                    // SAFETY: `tstate_p` is writable (this function's contract) and was
+                    // checked non-NULL.
                     unsafe { *tstate_p = std::ptr::null_mut() };
                 }
                 return e.into();
             }
         };
         if !tstate_p.is_null() {
-            // SAFETY: caller contract.
+            // SAFETY: `tstate_p` is writable (this function's contract) and was checked
+            // non-NULL.
             unsafe { *tstate_p = t };
         }
         crate::ffi::initconfig::PyStatus_Ok()

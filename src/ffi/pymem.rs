@@ -31,7 +31,8 @@ pub extern "C" fn PyMem_RawCalloc(nelem: usize, elsize: usize) -> *mut c_void {
 /// `ptr` is NULL or a live block from the raw domain.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn PyMem_RawRealloc(ptr: *mut c_void, new_size: usize) -> *mut c_void {
-    // SAFETY: forwarded contract.
+    // SAFETY: `ptr` is NULL or a live block of the raw domain (this function's
+    // contract), as `domain_realloc(RAW, ..)` requires.
     guard(c"PyMem_RawRealloc", || unsafe {
         mem::domain_realloc(mem::RAW, ptr, new_size)
     })
@@ -43,7 +44,8 @@ pub unsafe extern "C" fn PyMem_RawRealloc(ptr: *mut c_void, new_size: usize) -> 
 /// `ptr` is NULL or a live block from the raw domain.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn PyMem_RawFree(ptr: *mut c_void) {
-    // SAFETY: forwarded contract.
+    // SAFETY: `ptr` is NULL or a live block of the raw domain (this function's
+    // contract), as `domain_free(RAW, ..)` requires.
     guard(c"PyMem_RawFree", || unsafe {
         mem::domain_free(mem::RAW, ptr)
     })
@@ -72,7 +74,8 @@ pub extern "C" fn PyMem_Calloc(nelem: usize, elsize: usize) -> *mut c_void {
 /// `ptr` is NULL or a live block from `PyMem_Malloc`/`PyMem_Calloc`/`PyMem_Realloc`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn PyMem_Realloc(ptr: *mut c_void, new_size: usize) -> *mut c_void {
-    // SAFETY: forwarded contract.
+    // SAFETY: `ptr` is NULL or a live block of the mem domain (this function's
+    // contract), as `domain_realloc(MEM, ..)` requires.
     guard(c"PyMem_Realloc", || unsafe {
         mem::domain_realloc(mem::MEM, ptr, new_size)
     })
@@ -84,7 +87,8 @@ pub unsafe extern "C" fn PyMem_Realloc(ptr: *mut c_void, new_size: usize) -> *mu
 /// `ptr` is NULL or a live block from the mem domain.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn PyMem_Free(ptr: *mut c_void) {
-    // SAFETY: forwarded contract.
+    // SAFETY: `ptr` is NULL or a live block of the mem domain (this function's
+    // contract), as `domain_free(MEM, ..)` requires.
     guard(c"PyMem_Free", || unsafe { mem::domain_free(mem::MEM, ptr) })
 }
 
@@ -111,7 +115,8 @@ pub extern "C" fn PyObject_Calloc(nelem: usize, elsize: usize) -> *mut c_void {
 /// `ptr` is NULL or a live block from the object domain.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn PyObject_Realloc(ptr: *mut c_void, new_size: usize) -> *mut c_void {
-    // SAFETY: forwarded contract.
+    // SAFETY: `ptr` is NULL or a live block of the object domain (this function's
+    // contract), as `domain_realloc(OBJ, ..)` requires.
     guard(c"PyObject_Realloc", || unsafe {
         mem::domain_realloc(mem::OBJ, ptr, new_size)
     })
@@ -123,7 +128,8 @@ pub unsafe extern "C" fn PyObject_Realloc(ptr: *mut c_void, new_size: usize) -> 
 /// `ptr` is NULL or a live block from the object domain.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn PyObject_Free(ptr: *mut c_void) {
-    // SAFETY: forwarded contract.
+    // SAFETY: `ptr` is NULL or a live block of the object domain (this function's
+    // contract), as `domain_free(OBJ, ..)` requires.
     guard(c"PyObject_Free", || unsafe {
         mem::domain_free(mem::OBJ, ptr)
     })

@@ -56,7 +56,8 @@ pub unsafe extern "C" fn PyRT_ComputeSysPath0(
     path0: *mut *mut WChar,
 ) -> c_int {
     guard(c"PyRT_ComputeSysPath0", || {
-        // SAFETY: caller contract.
+        // SAFETY: `config` is NULL or an initialized config (this function's contract),
+        // so `as_ref` gives None or a valid reference.
         let (Some(cfg), false) = (unsafe { config.as_ref() }, path0.is_null()) else {
             return -1;
         };

@@ -85,7 +85,8 @@ macro_rules! impl_config_conversions {
             /// the struct (as for [`PyConfig::clear`]), readable as for
             /// [`PyConfig::to_model`].
             pub unsafe fn assign_model(&mut self, model: &Config) -> Result<(), NoMemory> {
-                // SAFETY: forwarded contract.
+                // SAFETY: the members are NULL or owned, readable raw blocks (this function's
+                // contract); empty `ListOrigins` vouch for no list, so nothing more is needed.
                 unsafe { self.assign_model_traced(model, &ListOrigins::default()) }
             }
 
@@ -177,9 +178,10 @@ macro_rules! impl_config_conversions {
             ///
             /// # Safety
             /// Every string member is NULL or NUL-terminated; every list is
-            /// readable for its length.
+            /// readable for its length, its items NULL or NUL-terminated.
             pub unsafe fn to_model(&self) -> Result<Config, BadList> {
-                // SAFETY: forwarded contract.
+                // SAFETY: string members are NULL or NUL-terminated and lists readable (this
+                // function's contract), the same as `to_model_traced`'s.
                 unsafe { self.to_model_traced() }.map(|(model, _)| model)
             }
 
@@ -192,7 +194,8 @@ macro_rules! impl_config_conversions {
                 let mut origins = ListOrigins::default();
                 let mut slots = origins.0.iter_mut();
                 let mut read = |list: &PyWideStringList| {
-                    // SAFETY: forwarded contract.
+                    // SAFETY: `list` is one of `self`'s lists: its `length` item pointers
+                    // are readable, each NULL or NUL-terminated (this function's contract).
                     let (strings, buf) = unsafe { wide::read_array_traced(list.length, list.items) }?;
                     if let Some(slot) = slots.next() {
                         *slot = buf;
@@ -202,7 +205,8 @@ macro_rules! impl_config_conversions {
                 let model = Config {
                     $($i: self.$i,)*
                     $($u: self.$u as u64,)*
-                    // SAFETY: forwarded contract.
+                    // SAFETY: each string member is NULL or NUL-terminated (this
+                    // function's contract).
                     $($s: unsafe { wide::read_opt_wstr(self.$s) },)*
                     $($l: read(&self.$l)?,)*
                 };
@@ -218,11 +222,13 @@ macro_rules! impl_config_conversions {
             pub unsafe fn clear(&mut self) {
                 let raw = Raw::now();
                 $(
-                    // SAFETY: forwarded contract.
+                    // SAFETY: each string member is NULL or a raw block owned by the struct (this
+                    // function's contract); it is set to NULL right after, so it is freed once.
                     unsafe { raw.free(self.$s) };
                     self.$s = ptr::null_mut();
                 )*
-                // SAFETY: forwarded contract.
+                // SAFETY: each list's array and items are NULL or raw blocks owned by the struct
+                // (this function's contract); `clear_list` leaves `{0, NULL}`.
                 $(unsafe { raw.clear_list(&mut self.$l) };)*
                 self.module_search_paths_set = 0;
             }
@@ -250,7 +256,8 @@ unsafe fn keep_or_alloc_wstr(
 ) -> Result<*mut WChar, NoMemory> {
     match new {
         None => Ok(ptr::null_mut()),
-        // SAFETY: forwarded contract.
+        // SAFETY: `old` is non-NULL, so NUL-terminated (this function's contract), and
+        // `n.units()` holds no NUL (a `WideString` never does).
         Some(n) if !old.is_null() && unsafe { wide::wstr_eq(old, n.units()) } => Ok(old),
         Some(n) => raw.wstr(n),
     }
@@ -260,7 +267,8 @@ unsafe fn keep_or_alloc_wstr(
 /// `i` itself first, then the others in member order. None for an empty `new`.
 ///
 /// # Safety
-/// Every list of `old` is readable for its length.
+/// Every list of `old` is readable for its length, its items NULL or
+/// NUL-terminated.
 unsafe fn find_equal_list(
     old: &[PyWideStringList; LIST_MEMBERS],
     origins: &ListOrigins,
@@ -286,7 +294,8 @@ unsafe fn find_equal_list(
         }
         let same = match &origins.0[j] {
             Some(buf) if WideString::are_parts(new, buf) => true,
-            // SAFETY: forwarded contract.
+            // SAFETY: `old[j]` has `length` readable item pointers, each NULL or NUL-terminated
+            // (this function's contract), as `list_eq` requires.
             _ => unsafe { wide::list_eq(&old[j], new) },
         };
         if same {
@@ -302,7 +311,8 @@ struct Template(PyConfig);
 // SAFETY: a template's pointers are all NULL (the defaults hold no strings
 // or lists) and it is never written after it is made.
 unsafe impl Sync for Template {}
-// SAFETY: as above.
+// SAFETY: a template's pointers are all NULL (it owns no memory) and it is never
+// written after it is made.
 unsafe impl Send for Template {}
 
 /// The templates of the compat, Python and isolated flavours.
@@ -365,7 +375,8 @@ pub unsafe fn borrow_bytes_array(
 /// As for [`borrow_bytes_array`].
 pub unsafe fn read_bytes_array<'a>(argc: isize, argv: *const *mut c_char) -> Option<Vec<&'a [u8]>> {
     let mut out = vec![&[][..]; usize::try_from(argc).ok()?];
-    // SAFETY: forwarded contract; `out` has room for all `argc` strings.
+    // SAFETY: `argv` holds `argc` readable pointers, each NULL or NUL-terminated, when
+    // `argc > 0` and non-NULL (this function's contract); `out` has `argc` slots.
     unsafe { borrow_bytes_array(argc, argv, &mut out) }?;
     Some(out)
 }
@@ -405,14 +416,16 @@ mod tests {
         // As PyConfig_Read does: orig_argv from argv, argv cut down.
         read.orig_argv = read.argv.clone();
         read.argv = vec![read.argv[2].clone()];
-        // SAFETY: as above; `raw`'s lists are the ones just read.
+        // SAFETY: `raw` owns what `from_model` allocated, and its lists are the ones
+        // `origins` were just read from, unchanged.
         unsafe { raw.assign_model_traced(&read, &origins) }.unwrap();
         assert_eq!(raw.orig_argv.items, argv_items);
         assert_eq!(raw.xoptions.items, xoptions_items);
         assert_ne!(raw.argv.items, argv_items);
-        // SAFETY: as above.
+        // SAFETY: `raw` owns what `from_model` and `assign_model_traced` allocated: raw
+        // blocks, strings NUL-terminated.
         assert_eq!(unsafe { raw.to_model() }.unwrap(), read);
-        // SAFETY: as above.
+        // SAFETY: `raw` owns its raw blocks, each freed once here.
         unsafe { raw.clear() };
     }
 
@@ -437,7 +450,8 @@ mod tests {
         assert_eq!(raw.orig_argv.items, argv_items);
         assert_ne!(raw.home, home);
         assert_ne!(raw.argv.items, argv_items);
-        // SAFETY: as above.
+        // SAFETY: `raw` owns what `from_model` and `assign_model` allocated: raw blocks,
+        // strings NUL-terminated.
         assert_eq!(unsafe { raw.to_model() }.unwrap(), next);
 
         // Reading the same values again allocates nothing new.
@@ -447,7 +461,7 @@ mod tests {
             raw.home,
             raw.stdio_errors,
         );
-        // SAFETY: as above.
+        // SAFETY: `raw` still owns only blocks `from_model` and `assign_model` allocated.
         unsafe { raw.assign_model(&next) }.unwrap();
         let after = (
             raw.orig_argv.items,
@@ -457,10 +471,10 @@ mod tests {
         );
         assert_eq!(before, after);
 
-        // SAFETY: as above.
+        // SAFETY: `raw` still owns only blocks `from_model` and `assign_model` allocated.
         unsafe { raw.assign_model(&Config::python()) }.unwrap();
         assert!(raw.argv.items.is_null() && raw.program_name.is_null());
-        // SAFETY: as above.
+        // SAFETY: `raw` owns its raw blocks, each freed once here.
         unsafe { raw.clear() };
     }
 }

@@ -29,7 +29,8 @@ pub unsafe fn read_wstr(p: *const WChar) -> WideString {
 /// `p` is NULL or satisfies [`read_wstr`]'s contract.
 #[inline(always)]
 pub unsafe fn read_opt_wstr(p: *const WChar) -> Option<WideString> {
-    // SAFETY: forwarded contract.
+    // SAFETY: `p` is non-NULL here, so it points to a NUL-terminated array (this
+    // function's contract), which is what `read_wstr` requires.
     (!p.is_null()).then(|| unsafe { read_wstr(p) })
 }
 
@@ -151,12 +152,14 @@ impl Raw {
     /// Releases a string (or any raw block); NULL is a no-op.
     ///
     /// # Safety
-    /// `p` is NULL or a live raw block not used afterwards.
+    /// `p` is NULL or a live raw block of this route's allocator, not used
+    /// afterwards.
     #[inline(always)]
     pub unsafe fn free(self, p: *mut WChar) {
         // Most members of a config are NULL: skip the allocator's dispatch.
         if !p.is_null() {
-            // SAFETY: forwarded contract.
+            // SAFETY: `p` is non-NULL here, so a live block of this route's allocator that is
+            // not used afterwards (this function's contract).
             unsafe { self.0.free(p.cast()) }
         }
     }
@@ -196,7 +199,7 @@ pub fn alloc_opt_wstr(s: &Option<WideString>) -> Result<*mut WChar, NoMemory> {
 /// True when the C string `p` holds exactly `units`.
 ///
 /// # Safety
-/// `p` is non-NULL and NUL-terminated.
+/// `p` is non-NULL and NUL-terminated; `units` holds no NUL.
 pub unsafe fn wstr_eq(p: *const WChar, units: &[WChar]) -> bool {
     for (i, &u) in units.iter().enumerate() {
         // SAFETY: the string is readable up to its NUL, and no unit before
@@ -205,7 +208,8 @@ pub unsafe fn wstr_eq(p: *const WChar, units: &[WChar]) -> bool {
             return false;
         }
     }
-    // SAFETY: as above, index `units.len()` is within the string.
+    // SAFETY: the loop matched `units.len()` units, none of them NUL (`units` holds no
+    // NUL, this function's contract), so the string's NUL is at this index or later.
     unsafe { *p.add(units.len()) == 0 }
 }
 
@@ -231,7 +235,8 @@ pub unsafe fn list_eq(list: &PyWideStringList, strings: &[WideString]) -> bool {
 /// # Safety
 /// As for [`Raw::free`].
 pub unsafe fn free_wstr(p: *mut WChar) {
-    // SAFETY: forwarded contract.
+    // SAFETY: `p` is NULL or a live raw-domain block of the current route, not used
+    // afterwards (this function's contract, as for `Raw::free`).
     unsafe { Raw::now().free(p) }
 }
 
@@ -268,7 +273,8 @@ pub unsafe fn read_array(
     length: isize,
     items: *const *mut WChar,
 ) -> Result<Vec<WideString>, BadList> {
-    // SAFETY: forwarded contract.
+    // SAFETY: `length` and `items` meet this function's contract, which is also
+    // `read_array_traced`'s (`length` readable pointers, each NULL or NUL-terminated).
     unsafe { read_array_traced(length, items) }.map(|(strings, _)| strings)
 }
 
@@ -325,7 +331,8 @@ pub unsafe fn read_array_traced(
 /// # Safety
 /// `list` satisfies [`read_array`]'s contract for its own length and items.
 pub unsafe fn read_list(list: &PyWideStringList) -> Result<Vec<WideString>, BadList> {
-    // SAFETY: forwarded contract.
+    // SAFETY: `list.items` holds `list.length` readable pointers, each NULL or
+    // NUL-terminated, when non-NULL with a positive length (this function's contract).
     unsafe { read_array(list.length, list.items) }
 }
 
@@ -339,6 +346,7 @@ pub fn alloc_list(strings: &[WideString]) -> Result<PyWideStringList, NoMemory> 
 /// # Safety
 /// As for [`Raw::clear_list`].
 pub unsafe fn clear_list(list: &mut PyWideStringList) {
-    // SAFETY: forwarded contract.
+    // SAFETY: the list's array and items are NULL or live raw blocks of the current
+    // route owned by the list (this function's contract, as for `Raw::clear_list`).
     unsafe { Raw::now().clear_list(list) }
 }

@@ -237,7 +237,8 @@ pub(crate) fn raw_malloc_over_malloc_unfilled(n: usize) -> *mut c_void {
 /// As for `PyMem_RawFree`.
 #[inline(never)]
 pub(crate) unsafe fn raw_free_over_malloc_outlined(p: *mut c_void) {
-    // SAFETY: forwarded contract.
+    // SAFETY: `p` is NULL or a live raw-domain block while the hooks over malloc are
+    // installed (this function's contract, the same as `raw_free_over_malloc`'s).
     unsafe { raw_free_over_malloc(p) }
 }
 
@@ -247,7 +248,9 @@ pub(crate) unsafe fn raw_free_over_malloc_outlined(p: *mut c_void) {
 /// As for `PyMem_RawFree`.
 #[inline(always)]
 pub(crate) unsafe fn raw_free_over_malloc(p: *mut c_void) {
-    // SAFETY: forwarded contract; the block came from the C library.
+    // SAFETY: `p` is NULL or a live raw-domain block of the hooks over malloc (this
+    // function's contract), so `release_with` may check it and its whole block, 16 bytes
+    // before `p`, came from `libc::malloc`.
     unsafe { release_with(b'r', RAW, p, |b| libc::free(b)) }
 }
 
@@ -259,10 +262,17 @@ unsafe fn write_header(b: *mut u8, api: u8, n: usize) {
     }
 }
 
+/// A hook's release of `p`.
+///
+/// # Safety
+/// `ctx` is a hook's live `DebugCtx`; `p` is NULL or a block made through
+/// that hook, not used afterwards.
 unsafe fn release(ctx: *mut c_void, p: *mut c_void) {
     // SAFETY: the hook's context is a live DebugCtx.
     let c = unsafe { &*ctx.cast::<DebugCtx>() };
-    // SAFETY: forwarded contract; the base allocator gets its own context.
+    // SAFETY: `p` is NULL or a block made through this hook (this function's
+    // contract), so `release_with` may check it; its whole block goes back to the allocator
+    // under the hook, which made it, with that allocator's own context.
     unsafe {
         release_with(c.api, c.dom, p, |b| {
             if let Some(f) = c.base.free {
@@ -294,9 +304,15 @@ unsafe fn release_with(api: u8, dom: usize, p: *mut c_void, base: impl FnOnce(*m
     }
 }
 
+/// A hook's resize of `p` to `n` bytes (NULL `p` allocates).
+///
+/// # Safety
+/// `ctx` is a hook's live `DebugCtx`; `p` is NULL or a live block made
+/// through that hook.
 unsafe fn resize(ctx: *mut c_void, p: *mut c_void, n: usize) -> *mut c_void {
     if p.is_null() {
-        // SAFETY: forwarded.
+        // SAFETY: `ctx` is this hook's live `DebugCtx` (this function's contract); a
+        // NULL `p` makes this an allocation.
         return unsafe { alloc(ctx, false, n) };
     }
     // SAFETY: the hook's context is a live DebugCtx.
@@ -499,24 +515,26 @@ unsafe extern "C" fn raw_free(ctx: *mut c_void, p: *mut c_void) {
 
 unsafe extern "C" fn malloc(ctx: *mut c_void, n: usize) -> *mut c_void {
     check_gil(c"_PyMem_DebugMalloc");
-    // SAFETY: forwarded.
+    // SAFETY: `ctx` is this hook's table context, a live `DebugCtx`.
     unsafe { raw_malloc(ctx, n) }
 }
 
 unsafe extern "C" fn calloc(ctx: *mut c_void, nelem: usize, elsize: usize) -> *mut c_void {
     check_gil(c"_PyMem_DebugCalloc");
-    // SAFETY: forwarded.
+    // SAFETY: `ctx` is this hook's table context, a live `DebugCtx`.
     unsafe { raw_calloc(ctx, nelem, elsize) }
 }
 
 unsafe extern "C" fn realloc(ctx: *mut c_void, p: *mut c_void, n: usize) -> *mut c_void {
     check_gil(c"_PyMem_DebugRealloc");
-    // SAFETY: forwarded.
+    // SAFETY: `ctx` is this hook's table context, a live `DebugCtx`; `p` is NULL
+    // or a block of this domain, so made through this hook (the `PyMem_Realloc` contract).
     unsafe { raw_realloc(ctx, p, n) }
 }
 
 unsafe extern "C" fn free(ctx: *mut c_void, p: *mut c_void) {
     check_gil(c"_PyMem_DebugFree");
-    // SAFETY: forwarded.
+    // SAFETY: `ctx` is this hook's table context, a live `DebugCtx`; `p` is NULL
+    // or a block of this domain, so made through this hook (the `PyMem_Free` contract).
     unsafe { raw_free(ctx, p) }
 }

@@ -33,7 +33,8 @@ use crate::sys::SendPtr as Ptr;
 // and the functions they name are the embedder's to make thread-safe (the
 // allocator contract of CPython's API).
 unsafe impl Send for Ptr<PyMemAllocatorEx> {}
-// SAFETY: as above.
+// SAFETY: arena allocator tables kept here are never written after they are
+// published; their functions are the embedder's to make thread-safe.
 unsafe impl Send for Ptr<PyObjectArenaAllocator> {}
 
 pub mod debug;
@@ -339,7 +340,9 @@ pub unsafe fn domain_realloc(dom: usize, block: *mut c_void, size: usize) -> *mu
         return null_mut();
     }
     let t = slot(dom);
-    // SAFETY: forwarded contract; tables are never freed.
+    // SAFETY: `block` is NULL or a live block of the domain's allocator, the table `t`
+    // (this function's contract), so each branch hands it to the allocator that made it;
+    // installed tables are never freed.
     unsafe {
         if t == pymalloc_table() {
             return obmalloc::realloc(dom, block, size);
@@ -360,7 +363,9 @@ pub unsafe fn domain_realloc(dom: usize, block: *mut c_void, size: usize) -> *mu
 #[inline(always)]
 pub unsafe fn domain_free(dom: usize, block: *mut c_void) {
     let t = slot(dom);
-    // SAFETY: forwarded contract; tables are never freed.
+    // SAFETY: `block` is NULL or a live block of the domain's allocator, the table `t`
+    // (this function's contract), so each branch hands it to the allocator that made it;
+    // installed tables are never freed.
     unsafe {
         if t == pymalloc_table() {
             return obmalloc::free(dom, block);
@@ -516,7 +521,8 @@ unsafe extern "C" fn malloc_fn(_ctx: *mut c_void, size: usize) -> *mut c_void {
 
 unsafe extern "C" fn calloc_fn(_ctx: *mut c_void, nelem: usize, elsize: usize) -> *mut c_void {
     if nelem == 0 || elsize == 0 {
-        // SAFETY: as above.
+        // SAFETY: calloc accepts any sizes; one byte gives a zero-size request its unique
+        // non-NULL block.
         return unsafe { libc::calloc(1, 1) };
     }
     // SAFETY: calloc checks the product itself.
@@ -675,10 +681,12 @@ impl RawRoute {
     /// [`raw_free`] on this route.
     ///
     /// # Safety
-    /// As for [`raw_free`].
+    /// `block` is NULL or a live block of the allocator this route stands for
+    /// (as for [`raw_free`] while the route is current).
     #[inline(always)]
     pub unsafe fn free(self, block: *mut c_void) {
-        // SAFETY: forwarded contract.
+        // SAFETY: `block` is NULL or a live block of the allocator this route stands for
+        // (this function's contract): the C library, the hooks over it, or the raw table.
         unsafe {
             match self {
                 RawRoute::Owned => free_fn(null_mut(), block),
@@ -710,7 +718,8 @@ pub unsafe fn raw_realloc(block: *mut c_void, size: usize) -> *mut c_void {
     if size > MAX_REQUEST {
         return null_mut();
     }
-    // SAFETY: forwarded contract.
+    // SAFETY: `block` is NULL or a live raw-domain block, from the C library inside
+    // `runtime_owned` (this function's contract); each branch is the allocator that made it.
     unsafe {
         if runtime_owned_now() {
             return realloc_fn(null_mut(), block, size);
@@ -725,7 +734,8 @@ pub unsafe fn raw_realloc(block: *mut c_void, size: usize) -> *mut c_void {
 /// `block` is NULL or a live block from the raw domain (from the C library
 /// inside [`runtime_owned`]).
 pub unsafe fn raw_free(block: *mut c_void) {
-    // SAFETY: forwarded contract.
+    // SAFETY: `block` is NULL or a live raw-domain block, from the C library inside
+    // `runtime_owned` (this function's contract), which is the allocator `RawRoute::now` picks.
     unsafe { RawRoute::now().free(block) }
 }
 

@@ -363,7 +363,8 @@ impl State {
     unsafe fn alloc(&mut self, cls: usize) -> *mut u8 {
         let pool = self.used[cls];
         if pool.is_null() {
-            // SAFETY: forwarded.
+            // SAFETY: the caller owns `self` (holds its interpreter's GIL), the same
+            // requirement `alloc_from_new_pool` has.
             return unsafe { self.alloc_from_new_pool(cls) };
         }
         // SAFETY: pools in the class list are live and have a free block.
@@ -850,7 +851,9 @@ pub fn new_state(resolve: Resolver) -> *mut State {
 /// `s` came from [`new_state`], is retired once, and no thread uses it as
 /// its current state any more.
 pub unsafe fn retire_state(s: *mut State) {
-    // SAFETY: the caller's contract; from here on changes happen under the lock.
+    // SAFETY: `s` came from `new_state` (states are never freed) and no thread uses it
+    // as its current state any more (this function's contract), so no owner changes it;
+    // from here on changes happen under its lock.
     let st = unsafe { &mut *s };
     st.orphaned.store(true, Ordering::SeqCst);
     {
@@ -879,6 +882,10 @@ fn pool_of(b: *mut u8) -> *mut Pool {
 }
 
 /// Frees pool block `b` of another state `owner`.
+///
+/// # Safety
+/// `owner` is the state recorded in `b`'s pool; `b` is a live block of it,
+/// not used afterwards.
 #[cold]
 unsafe fn remote_free(owner: *mut State, b: *mut u8, dom: usize) {
     // SAFETY: states are never freed; the remote stack and flags are atomics.
@@ -894,7 +901,8 @@ unsafe fn remote_free(owner: *mut State, b: *mut u8, dom: usize) {
         .fetch_sub(size, Ordering::Relaxed);
     let mut head = st.remote.load(Ordering::Relaxed);
     loop {
-        // SAFETY: as above.
+        // SAFETY: `b` is a live block of `owner`'s pools that the caller gives up (this
+        // function's contract); blocks are at least 16 bytes, so its first word is ours.
         unsafe { *b.cast::<*mut u8>() = head };
         match st
             .remote
@@ -968,7 +976,8 @@ extern "C" fn malloc_slow(dom: usize, n: usize) -> *mut c_void {
             let s = current_state();
             // SAFETY: the caller holds the GIL of the state's interpreter.
             let st = unsafe { &mut *s };
-            // SAFETY: as above.
+            // SAFETY: this thread holds the GIL of the interpreter owning `st` (the calling
+            // thread's state), so no other thread changes its pools; `cls < NB_CLASSES`.
             let b = unsafe { st.alloc(cls) };
             if !b.is_null() {
                 bump(&st.class_counts[dom][cls], 1);
@@ -1046,7 +1055,8 @@ pub unsafe fn free(dom: usize, p: *mut c_void) {
             }
         }
     }
-    // SAFETY: forwarded.
+    // SAFETY: `p` is NULL or a live block of this allocator (this function's
+    // contract), the same as `free_slow`'s.
     unsafe { free_slow(dom, p) }
 }
 
@@ -1074,7 +1084,8 @@ unsafe extern "C" fn free_slow(dom: usize, p: *mut c_void) {
                     st.free_block(pool, b);
                 }
             } else {
-                // SAFETY: forwarded.
+                // SAFETY: `owner` is the state recorded in `b`'s pool (states are never
+                // freed), and `b` is a live block of it the caller gives up (`free`'s contract).
                 unsafe { remote_free(owner, b, dom) };
             }
             return;
@@ -1138,11 +1149,13 @@ fn each_state(mut f: impl FnMut(&State)) {
     // SAFETY: states are never freed; what `f` reads of them are atomics.
     f(unsafe { &*MAIN.0.get() });
     for s in RETIRED.lock().iter() {
-        // SAFETY: as above.
+        // SAFETY: retired states are never freed (`RETIRED` keeps them for late remote
+        // frees); what `f` reads of them are atomics.
         f(unsafe { &*s.0 });
     }
     for s in LIVE.lock().iter() {
-        // SAFETY: as above.
+        // SAFETY: a live interpreter's state is never freed (retiring moves it to
+        // `RETIRED`); what `f` reads of it are atomics.
         f(unsafe { &*s.0 });
     }
 }
@@ -1278,7 +1291,8 @@ mod tests {
             }
             for (p, n, t) in live.drain(..) {
                 assert!(intact(p, n, t));
-                // SAFETY: as above.
+                // SAFETY: each block left in `live` came from this allocator above, is still
+                // live, and is freed once as it is drained.
                 unsafe { free(crate::mem::OBJ, p) };
             }
         }

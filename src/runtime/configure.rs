@@ -50,7 +50,8 @@ pub fn preinit_for(func: &'static CStr, config: &PyConfig, args: PreinitArgs<'_>
 /// # Safety
 /// `config` is NULL or an initialized config.
 pub unsafe fn preinit_from(func: &'static CStr, config: *const PyConfig) -> PyResult<()> {
-    // SAFETY: caller contract.
+    // SAFETY: `config` is NULL or an initialized config (this function's contract),
+    // so `as_ref` gives None or a valid reference.
     match unsafe { config.as_ref() } {
         Some(cfg) => preinit_for(func, cfg, PreinitArgs::None),
         None if crate::runtime::is_preinitialized() => Ok(()),

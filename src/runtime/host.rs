@@ -285,7 +285,8 @@ impl ConfigHost for Process {
     }
 
     fn write_stderr(&mut self, text: &[u8]) {
-        // SAFETY: as above.
+        // SAFETY: reading the `stderr` stream pointer C's library set up; pyrt never
+        // writes it.
         write_file(unsafe { stderr }, text);
     }
 

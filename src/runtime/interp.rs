@@ -102,7 +102,8 @@ pub unsafe fn delete_interp(handle: *mut PyInterpreterState) {
     if !cur.is_null() && unsafe { tstate(cur) }.interp == handle {
         thread::detach();
     }
-    // SAFETY: the caller's contract.
+    // SAFETY: `handle` is a live interpreter or not listed at all (this function's
+    // contract), which is exactly `remove_interp`'s condition; the runtime lock is held.
     unsafe { remove_interp(&mut runtime::lock(), handle) };
 }
 
@@ -159,7 +160,8 @@ fn current_obmalloc() -> *mut crate::mem::obmalloc::State {
 /// `handle` is a live interpreter.
 pub unsafe fn give_own_obmalloc(handle: *mut PyInterpreterState) {
     let state = crate::mem::obmalloc::new_state(current_obmalloc);
-    // SAFETY: the caller's contract.
+    // SAFETY: `handle` is a live interpreter made by `new_interp` (this function's
+    // contract).
     unsafe { interp(handle) }.obmalloc.set(state);
 }
 
@@ -193,7 +195,8 @@ pub fn thread_head(handle: *mut PyInterpreterState) -> *mut PyThreadState {
 /// # Safety
 /// `t` is a live thread state.
 pub unsafe fn thread_next(t: *mut PyThreadState) -> *mut PyThreadState {
-    // SAFETY: the caller's contract.
+    // SAFETY: `t` is a live thread state made by `new_tstate` (this function's
+    // contract).
     let interp = unsafe { tstate(t) }.interp;
     let mut rt = runtime::lock();
     let Some(i) = rt.interp_mut(interp) else {

@@ -33,7 +33,9 @@ pub use crate::sys::SendPtr as Ptr;
 // the rules written where they are used (the runtime lock, or on the thread
 // that owns the state); the lists only store and compare the addresses.
 unsafe impl Send for Ptr<crate::abi::pystate::PyInterpreterState> {}
-// SAFETY: as above.
+// SAFETY: thread-state handles are only dereferenced under the rules written
+// where they are used (the runtime lock, or on the owning thread); the lists only store
+// and compare the addresses.
 unsafe impl Send for Ptr<crate::abi::pystate::PyThreadState> {}
 // SAFETY: an interpreter's config copy (`_Py_GetConfig`) is written only
 // while it is made and freed only with its interpreter, under the lock.

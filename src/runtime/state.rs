@@ -48,7 +48,8 @@ impl ThreadState {
     /// `h` came from [`ThreadState::into_handle`], is freed once, and is no
     /// longer listed or current anywhere.
     pub unsafe fn free(h: *mut PyThreadState) {
-        // SAFETY: per the contract, `h` is the address of a live box.
+        // SAFETY: `h` came from `ThreadState::into_handle`, so it is a `Box<ThreadState>`,
+        // and it is freed only once (this function's contract).
         drop(unsafe { Box::from_raw(h.cast::<ThreadState>()) });
     }
 }
@@ -65,7 +66,8 @@ impl InterpState {
     /// `h` came from [`InterpState::into_handle`], is freed once, and is no
     /// longer listed anywhere.
     pub unsafe fn free(h: *mut PyInterpreterState) {
-        // SAFETY: per the contract, `h` is the address of a live box.
+        // SAFETY: `h` came from `InterpState::into_handle`, so it is a `Box<InterpState>`,
+        // and it is freed only once (this function's contract).
         drop(unsafe { Box::from_raw(h.cast::<InterpState>()) });
     }
 }
@@ -77,7 +79,8 @@ impl InterpState {
 /// is not kept past the state's deletion.
 #[inline(always)]
 pub unsafe fn tstate<'a>(h: *mut PyThreadState) -> &'a ThreadState {
-    // SAFETY: per the contract, `h` points to a live `ThreadState`.
+    // SAFETY: `h` is a live handle from `ThreadState::into_handle`, so it points to a
+    // `ThreadState`, and the reference is dropped before the state is (this function's contract).
     unsafe { &*h.cast::<ThreadState>() }
 }
 
@@ -88,6 +91,8 @@ pub unsafe fn tstate<'a>(h: *mut PyThreadState) -> &'a ThreadState {
 /// is not kept past the interpreter's deletion.
 #[inline(always)]
 pub unsafe fn interp<'a>(h: *mut PyInterpreterState) -> &'a InterpState {
-    // SAFETY: per the contract, `h` points to a live `InterpState`.
+    // SAFETY: `h` is a live handle from `InterpState::into_handle`, so it points to an
+    // `InterpState`, and the reference is dropped before the interpreter is (this function's
+    // contract).
     unsafe { &*h.cast::<InterpState>() }
 }

@@ -466,7 +466,8 @@ fn hang_unlocked() -> ! {
 /// [`attach`] when the calling thread already took `t`'s GIL.
 pub(crate) fn attach_locked(t: *mut PyThreadState) {
     slots(|s| s.current.set(t));
-    // SAFETY: as above.
+    // SAFETY: callers pass a live thread state whose GIL this thread took (`attach`,
+    // `PyGILState_Ensure`); nothing frees it while it is current.
     if !unsafe { tstate(t) }.bound_gilstate.get() {
         bind_gilstate(t);
     }
@@ -519,7 +520,8 @@ pub(crate) fn lock_main_gil() -> &'static Gil {
 /// # Safety
 /// The calling thread holds `gil`, and `gil` is alive.
 pub(crate) unsafe fn unlock_gil(gil: *const Gil) {
-    // SAFETY: per the contract.
+    // SAFETY: this thread holds `gil` and `gil` is alive (this function's contract),
+    // so releasing it is this thread's to do.
     unsafe { (*gil).unlock() };
 }
 
