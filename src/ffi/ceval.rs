@@ -52,7 +52,8 @@ pub extern "C" fn PyEval_SaveThread() -> *mut PyThreadState {
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn PyEval_RestoreThread(tstate: *mut PyThreadState) {
     guard(c"PyEval_RestoreThread", || {
-        attach_checked(c"PyEval_RestoreThread", tstate)
+        // SAFETY: `tstate` is NULL or live (this function's contract).
+        unsafe { thread::attach_checked(c"PyEval_RestoreThread", tstate) }
     })
 }
 
@@ -64,7 +65,8 @@ pub unsafe extern "C" fn PyEval_RestoreThread(tstate: *mut PyThreadState) {
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn PyEval_AcquireThread(tstate: *mut PyThreadState) {
     guard(c"PyEval_AcquireThread", || {
-        attach_checked(c"PyEval_AcquireThread", tstate)
+        // SAFETY: `tstate` is NULL or live (this function's contract).
+        unsafe { thread::attach_checked(c"PyEval_AcquireThread", tstate) }
     })
 }
 
@@ -88,19 +90,4 @@ pub unsafe extern "C" fn PyEval_ReleaseThread(tstate: *mut PyThreadState) {
 #[unsafe(no_mangle)]
 pub extern "C" fn PyEval_InitThreads() {
     guard(c"PyEval_InitThreads", || ())
-}
-
-/// Attaches `tstate` for `PyEval_RestoreThread` / `PyEval_AcquireThread`:
-/// NULL and an already attached thread are CPython's fatal errors.
-fn attach_checked(func: &std::ffi::CStr, tstate: *mut PyThreadState) {
-    if tstate.is_null() {
-        require_current(func);
-    }
-    if !thread::current().is_null() {
-        crate::runtime::fatal::fatal_error(
-            Some(c"_PyThreadState_Attach"),
-            "non-NULL old thread state",
-        );
-    }
-    thread::attach(tstate);
 }

@@ -366,7 +366,9 @@ pub unsafe extern "C" fn Py_NewInterpreterFromConfig(
             Err(e) => {
                 if !previous.is_null() && crate::runtime::thread::current() != previous {
                     crate::runtime::thread::detach();
-                    crate::runtime::thread::attach(previous);
+                    // SAFETY: `previous` was current before the call, and a failed
+                    // creation deletes no thread state but its own.
+                    unsafe { crate::runtime::thread::attach(previous) };
                 }
                 if !tstate_p.is_null() {
                     // SAFETY: `tstate_p` is writable (this function's contract) and was

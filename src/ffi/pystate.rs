@@ -39,7 +39,8 @@ pub unsafe extern "C" fn PyThreadState_Swap(tstate: *mut PyThreadState) -> *mut 
         }
         thread::detach();
         if !tstate.is_null() {
-            thread::attach(tstate);
+            // SAFETY: a non-NULL `tstate` is live (this function's contract).
+            unsafe { thread::attach(tstate) };
         }
         old
     })

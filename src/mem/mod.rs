@@ -383,9 +383,12 @@ pub unsafe fn domain_free(dom: usize, block: *mut c_void) {
 }
 
 /// A live malloc block's usable size, in counter units.
+///
+/// # Safety
+/// `p` is a live block of the C library's allocator.
 #[inline(always)]
-fn usable(p: *mut c_void) -> i64 {
-    // SAFETY: `p` is a live block of the C library's allocator.
+unsafe fn usable(p: *mut c_void) -> i64 {
+    // SAFETY: `p` is a live C-library block (this function's contract).
     units(unsafe { libc::malloc_usable_size(p) })
 }
 
@@ -394,7 +397,8 @@ fn counted_malloc(dom: usize, size: usize) -> *mut c_void {
     // SAFETY: malloc accepts any size; zero becomes 1 for a unique pointer.
     let p = unsafe { libc::malloc(size.max(1)) };
     if !p.is_null() {
-        COUNTERS[dom].add(1, usable(p));
+        // SAFETY: `p` was just returned by malloc.
+        COUNTERS[dom].add(1, unsafe { usable(p) });
     }
     p
 }
@@ -408,17 +412,24 @@ fn counted_calloc(dom: usize, nelem: usize, elsize: usize) -> *mut c_void {
     // SAFETY: the product fits in isize (checked by the caller).
     let p = unsafe { libc::calloc(n, e) };
     if !p.is_null() {
-        COUNTERS[dom].add(1, usable(p));
+        // SAFETY: `p` was just returned by calloc.
+        COUNTERS[dom].add(1, unsafe { usable(p) });
     }
     p
 }
 
 unsafe fn counted_realloc(dom: usize, block: *mut c_void, size: usize) -> *mut c_void {
-    let before = if block.is_null() { 0 } else { usable(block) };
-    // SAFETY: `block` is NULL or a live malloc block (caller contract).
+    let before = if block.is_null() {
+        0
+    } else {
+        // SAFETY: a non-NULL `block` is a live malloc block (this function's contract).
+        unsafe { usable(block) }
+    };
+    // SAFETY: `block` is NULL or a live malloc block (this function's contract).
     let p = unsafe { libc::realloc(block, size.max(1)) };
     if !p.is_null() {
-        COUNTERS[dom].add(block.is_null() as i64, usable(p) - before);
+        // SAFETY: `p` was just returned by realloc.
+        COUNTERS[dom].add(block.is_null() as i64, unsafe { usable(p) } - before);
     }
     p
 }
@@ -426,7 +437,8 @@ unsafe fn counted_realloc(dom: usize, block: *mut c_void, size: usize) -> *mut c
 #[inline(always)]
 unsafe fn counted_free(dom: usize, block: *mut c_void) {
     if !block.is_null() {
-        COUNTERS[dom].add(-1, -usable(block));
+        // SAFETY: a live malloc block (this function's contract), freed just below.
+        COUNTERS[dom].add(-1, -unsafe { usable(block) });
         // SAFETY: a live malloc block (caller contract).
         unsafe { libc::free(block) };
     }

@@ -927,10 +927,13 @@ unsafe fn remote_free(owner: *mut State, b: *mut u8, dom: usize) {
 // ---------------------------------------------------------------------------
 // The allocator's entry points. `dom` is the counter slot (0..=3).
 
-/// The usable size of a block from the C library's allocator.
+/// The usable size of a block from the C library's allocator, in bytes.
+///
+/// # Safety
+/// `p` is a live block from malloc/calloc/realloc.
 #[inline(always)]
-fn usable(p: *mut c_void) -> i64 {
-    // SAFETY: `p` is a live block from malloc/calloc/realloc.
+unsafe fn usable(p: *mut c_void) -> i64 {
+    // SAFETY: `p` is a live C-library block (this function's contract).
     unsafe { libc::malloc_usable_size(p) as i64 }
 }
 
@@ -993,7 +996,8 @@ fn large_malloc(dom: usize, n: usize) -> *mut c_void {
     // SAFETY: malloc accepts any size.
     let p = unsafe { libc::malloc(n.max(1)) };
     if !p.is_null() {
-        // SAFETY: the caller holds the GIL of the state's interpreter.
+        // SAFETY: the caller holds the GIL of the state's interpreter; `p`
+        // was just returned by the C library.
         unsafe { (*current_state()).counters[dom].add(1, usable(p)) };
     }
     p
@@ -1013,7 +1017,8 @@ pub fn calloc(dom: usize, nelem: usize, elsize: usize) -> *mut c_void {
     // SAFETY: calloc accepts any sizes.
     let p = unsafe { libc::calloc(n, 1) };
     if !p.is_null() {
-        // SAFETY: the caller holds the GIL of the state's interpreter.
+        // SAFETY: the caller holds the GIL of the state's interpreter; `p`
+        // was just returned by the C library.
         unsafe { (*current_state()).counters[dom].add(1, usable(p)) };
     }
     p
@@ -1134,11 +1139,13 @@ pub unsafe fn realloc(dom: usize, p: *mut c_void, n: usize) -> *mut c_void {
         return q;
     }
     // A malloc block stays one (as CPython's pymalloc does).
-    let before = usable(p);
+    // SAFETY: outside the arenas, `p` is a live malloc block (this function's contract).
+    let before = unsafe { usable(p) };
     // SAFETY: `p` is a live malloc block.
     let q = unsafe { libc::realloc(p, n.max(1)) };
     if !q.is_null() {
-        // SAFETY: the caller holds the GIL of its state's interpreter.
+        // SAFETY: the caller holds the GIL of its state's interpreter; `q`
+        // was just returned by realloc.
         unsafe { (*current_state()).counters[dom].add(0, usable(q) - before) };
     }
     q

@@ -21,7 +21,12 @@ pub fn ensure() -> PyGILState_STATE {
         // kept thread state whose GIL is free: no call at all, so no stack
         // frame either.
         let (t0, cur) = thread::slots(|s| (s.gilstate.get(), s.current.get()));
-        if !t0.is_null() && (cur == t0 || (cur.is_null() && thread::try_attach(t0))) {
+        let attached_now = || {
+            // SAFETY: `t0` is this thread's GILState thread state, live until
+            // deleted (which unbinds it).
+            unsafe { thread::try_attach(t0) }
+        };
+        if !t0.is_null() && (cur == t0 || (cur.is_null() && attached_now())) {
             let state = if cur == t0 {
                 PyGILState_LOCKED
             } else {
@@ -64,8 +69,12 @@ extern "C" fn gilstate_ensure() -> PyGILState_STATE {
                 );
             };
             t = made;
-            thread::bind_gilstate(t);
-            thread::attach_locked(t);
+            // SAFETY: `t` was just made for this thread, under the main GIL
+            // this thread holds.
+            unsafe {
+                thread::bind_gilstate(t);
+                thread::attach_locked(t);
+            }
             PyGILState_UNLOCKED
         } else if thread::current() == t {
             PyGILState_LOCKED
@@ -73,7 +82,9 @@ extern "C" fn gilstate_ensure() -> PyGILState_STATE {
             if !thread::current().is_null() {
                 fatal(c"_PyThreadState_Attach", "non-NULL old thread state");
             }
-            thread::attach(t);
+            // SAFETY: `t` is this thread's GILState thread state, live until
+            // deleted (which unbinds it).
+            unsafe { thread::attach(t) };
             PyGILState_UNLOCKED
         };
         // SAFETY: `t` is this thread's live GILState thread state.

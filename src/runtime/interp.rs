@@ -71,7 +71,8 @@ pub fn new_tstate(
     i.next_thread_id += 1;
     i.threads.push(Ptr(t));
     if thread::gilstate().is_null() {
-        thread::bind_gilstate(t);
+        // SAFETY: `t` was just made, on the calling thread.
+        unsafe { thread::bind_gilstate(t) };
     }
     Some(t)
 }

@@ -90,7 +90,8 @@ pub fn initialize(config: Config) -> PyResult<()> {
         )?;
         rt.core_initialized = true;
         drop(rt);
-        thread::attach(tstate);
+        // SAFETY: the main thread state, just made.
+        unsafe { thread::attach(tstate) };
     } else {
         let current = thread::current();
         if current.is_null() {
@@ -221,7 +222,8 @@ pub fn finalize() -> i32 {
     };
     if thread::current() != main_tstate.0 {
         thread::detach();
-        thread::attach(main_tstate.0);
+        // SAFETY: the main interpreter's first thread state, listed, so live.
+        unsafe { thread::attach(main_tstate.0) };
     }
     drain_pending();
     end_remaining_subinterpreters(main_tstate.0);
@@ -456,7 +458,8 @@ pub fn new_interpreter(
     };
     drop(rt);
     thread::detach();
-    thread::attach(tstate);
+    // SAFETY: the new interpreter's thread state, just made.
+    unsafe { thread::attach(tstate) };
     Ok(tstate)
 }
 
@@ -494,11 +497,13 @@ fn end_remaining_subinterpreters(main_tstate: *mut crate::abi::pystate::PyThread
     for interp in remaining {
         let t = crate::runtime::interp::new_tstate(&mut runtime::lock(), interp, 1);
         if let Some(t) = t {
-            thread::attach(t);
+            // SAFETY: `t` was just made for this sub-interpreter.
+            unsafe { thread::attach(t) };
             end_interpreter(t);
         }
     }
-    thread::attach(main_tstate);
+    // SAFETY: the main thread state stays live through finalization's steps.
+    unsafe { thread::attach(main_tstate) };
 }
 
 #[cfg(test)]

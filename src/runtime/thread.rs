@@ -377,14 +377,17 @@ pub fn set_gilstate(t: *mut PyThreadState) {
 }
 
 /// Makes `t` the calling thread's GILState thread state, unbinding the previous one.
-pub(crate) fn bind_gilstate(t: *mut PyThreadState) {
+///
+/// # Safety
+/// `t` is a live thread state of the calling thread.
+pub(crate) unsafe fn bind_gilstate(t: *mut PyThreadState) {
     let old = gilstate();
     if !old.is_null() && old != t {
         // SAFETY: the bound thread state is live (deleting one unbinds it).
         unsafe { tstate(old) }.bound_gilstate.set(false);
     }
     set_gilstate(t);
-    // SAFETY: callers pass a live thread state.
+    // SAFETY: `t` is live (this function's contract).
     unsafe { tstate(t) }.bound_gilstate.set(true);
 }
 
@@ -393,18 +396,44 @@ pub(crate) fn bind_gilstate(t: *mut PyThreadState) {
 /// previous one is unbound). The thread must have no current thread state.
 /// While the runtime is finalizing, any thread but the finalizing one that
 /// gets here releases the GIL again and blocks for good, as in CPython.
-pub(crate) fn attach(t: *mut PyThreadState) {
+///
+/// # Safety
+/// `t` is a live thread state, or the runtime is finalizing (then `t` may
+/// be freed: it is not read, and the thread blocks).
+pub(crate) unsafe fn attach(t: *mut PyThreadState) {
     if must_exit(t) {
         // Checked before `t` is touched: finalization may have freed it.
         hang_unlocked();
     }
-    // SAFETY: callers pass a live thread state; its GIL outlives it.
+    // SAFETY: not finalizing, so `t` is live (this function's contract);
+    // its interpreter, which owns the GIL, outlives it.
     let gil = unsafe { &*tstate(t).gil };
     gil.lock();
     if must_exit(t) {
         hang(gil);
     }
-    attach_locked(t);
+    // SAFETY: `t` is live and this thread holds its GIL.
+    unsafe { attach_locked(t) };
+}
+
+/// Attaches `tstate` for `PyEval_RestoreThread` / `PyEval_AcquireThread`:
+/// NULL and an already attached thread are CPython's fatal errors.
+///
+/// # Safety
+/// `tstate` is NULL, live, or freed by a finalization that started (as for [`attach`]).
+pub unsafe fn attach_checked(func: &std::ffi::CStr, tstate: *mut PyThreadState) {
+    if tstate.is_null() {
+        crate::runtime::fatal::require_current(func);
+    }
+    if !current().is_null() {
+        crate::runtime::fatal::fatal_error(
+            Some(c"_PyThreadState_Attach"),
+            "non-NULL old thread state",
+        );
+    }
+    // SAFETY: non-NULL here (`require_current` does not return for NULL, as no
+    // thread state is current), and live or finalizing (this function's contract).
+    unsafe { attach(tstate) };
 }
 
 /// The thread state finalizing the runtime, from the moment finalization
@@ -464,21 +493,29 @@ fn hang_unlocked() -> ! {
 }
 
 /// [`attach`] when the calling thread already took `t`'s GIL.
-pub(crate) fn attach_locked(t: *mut PyThreadState) {
+///
+/// # Safety
+/// `t` is a live thread state whose GIL the calling thread holds.
+pub(crate) unsafe fn attach_locked(t: *mut PyThreadState) {
     slots(|s| s.current.set(t));
-    // SAFETY: callers pass a live thread state whose GIL this thread took (`attach`,
-    // `PyGILState_Ensure`); nothing frees it while it is current.
+    // SAFETY: `t` is live (this function's contract); nothing frees it while
+    // it is current.
     if !unsafe { tstate(t) }.bound_gilstate.get() {
-        bind_gilstate(t);
+        // SAFETY: as above; `t` is now this thread's current thread state.
+        unsafe { bind_gilstate(t) };
     }
 }
 
 /// [`attach`] when `t`'s GIL is free and `t` is already the thread's bound
 /// GILState thread state: true when attached. No calls, so callers can keep
 /// it on a frame-less fast path.
+///
+/// # Safety
+/// `t` is a live thread state.
 #[inline(always)]
-pub(crate) fn try_attach(t: *mut PyThreadState) -> bool {
-    // SAFETY: callers pass a live thread state; its GIL outlives it.
+pub(crate) unsafe fn try_attach(t: *mut PyThreadState) -> bool {
+    // SAFETY: `t` is live (this function's contract); its interpreter, which
+    // owns the GIL, outlives it.
     unsafe {
         // Any finalization leaves the decision to `attach` (a call, which
         // this path avoids).
