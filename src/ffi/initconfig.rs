@@ -17,8 +17,8 @@ use crate::marshal::wide::{self, Raw};
 use crate::mem::NoMemory;
 use crate::runtime::configure::{CONFIG_NULL, preinit_for, preinit_from, read_config};
 use crate::runtime::{self, PreinitArgs};
-use crate::status::{NO_MEMORY_MSG, PyResult, Status};
-use crate::wstr::{WChar, WideString};
+use crate::status::{NO_MEMORY_MSG, Status};
+use crate::wstr::WChar;
 
 /// Returns a success status.
 #[unsafe(no_mangle)]
@@ -106,7 +106,7 @@ pub unsafe extern "C" fn PyWideStringList_Insert(
         // SAFETY: `item` is non-NULL and NUL-terminated (caller contract).
         let item = unsafe { wide::read_wstr(item) };
         // SAFETY: `list` is valid (caller contract).
-        unsafe { list_insert(list, index, &item) }.into()
+        unsafe { wide::list_insert(list, index, &item) }.into()
     })
 }
 
@@ -130,40 +130,6 @@ pub unsafe extern "C" fn PyWideStringList_Append(
         // NUL-terminated (this function's contract, the same as `PyWideStringList_Insert`'s).
         unsafe { PyWideStringList_Insert(list, end, item) }
     })
-}
-
-/// Inserts into a C list in place, growing its array with the raw allocator.
-///
-/// # Safety
-/// `list` is a consistent list whose array and items are raw blocks.
-unsafe fn list_insert(
-    list: &mut PyWideStringList,
-    index: isize,
-    item: &WideString,
-) -> PyResult<()> {
-    const FUNC: &CStr = c"PyWideStringList_Insert";
-    if list.length < 0 || (list.length > 0 && list.items.is_null()) {
-        return Err(Status::error(FUNC, wide::LIST_BAD));
-    }
-    let len = list.length as usize;
-    let index = (index as usize).min(len);
-    let copy = wide::alloc_wstr(item).map_err(|NoMemory| Status::no_memory(FUNC))?;
-    let bytes = (len + 1) * size_of::<*mut WChar>();
-    // SAFETY: `items` is NULL or the list's raw array.
-    let items = unsafe { crate::mem::raw_realloc(list.items.cast(), bytes) }.cast::<*mut WChar>();
-    if items.is_null() {
-        // SAFETY: `copy` was allocated above and is not shared.
-        unsafe { wide::free_wstr(copy) };
-        return Err(Status::no_memory(FUNC));
-    }
-    // SAFETY: the array now holds len + 1 slots; shift [index, len) up by one.
-    unsafe {
-        ptr::copy(items.add(index), items.add(index + 1), len - index);
-        *items.add(index) = copy;
-    }
-    list.items = items;
-    list.length += 1;
-    Ok(())
 }
 
 /// Writes `value` into `*config` if the pointer is non-NULL (NULL is ignored:
@@ -304,24 +270,8 @@ pub unsafe extern "C" fn PyConfig_SetString(
         // SAFETY: `str` is NULL or NUL-terminated (caller contract).
         let value = unsafe { wide::read_opt_wstr(str) };
         // SAFETY: `config_str` points to a raw-allocated string slot (caller contract).
-        unsafe { replace_string(config_str, &value) }.into()
+        unsafe { wide::replace_string(config_str, &value) }.into()
     })
-}
-
-/// Replaces a string slot with a copy of `value`, freeing the old string.
-///
-/// # Safety
-/// `slot` is valid and holds NULL or a raw-allocated string.
-unsafe fn replace_string(slot: *mut *mut WChar, value: &Option<WideString>) -> PyResult<()> {
-    let new =
-        wide::alloc_opt_wstr(value).map_err(|NoMemory| Status::no_memory(c"PyConfig_SetString"))?;
-    // SAFETY: `slot` is valid for reads and writes and holds NULL or a raw-domain
-    // string it owns (this function's contract); the old string is freed once, then replaced.
-    unsafe {
-        wide::free_wstr(*slot);
-        *slot = new;
-    }
-    Ok(())
 }
 
 /// Like `PyConfig_SetString`, but decodes the bytes string `str` with
@@ -364,28 +314,8 @@ pub unsafe extern "C" fn PyConfig_SetBytesString(
             }
         };
         // SAFETY: `config_str` points to a raw-allocated string slot (caller contract).
-        unsafe { replace_string(config_str, &value) }.into()
+        unsafe { wide::replace_string(config_str, &value) }.into()
     })
-}
-
-/// Replaces a list with copies of `length` strings, freeing the old list
-/// only once the new one is built.
-///
-/// # Safety
-/// `list` is valid and owns its raw-allocated contents.
-unsafe fn replace_list(
-    func: &'static CStr,
-    list: *mut PyWideStringList,
-    strings: &[WideString],
-) -> PyResult<()> {
-    let new = wide::alloc_list(strings).map_err(|NoMemory| Status::no_memory(func))?;
-    // SAFETY: `list` is valid for reads and writes and owns its raw-domain array and
-    // items (this function's contract); they are released once, then replaced by `new`.
-    unsafe {
-        wide::clear_list(&mut *list);
-        *list = new;
-    }
-    Ok(())
 }
 
 /// Sets `config->argv` to a copy of the `argc` wide strings of `argv`
@@ -418,7 +348,7 @@ pub unsafe extern "C" fn PyConfig_SetArgv(
             return e.into();
         }
         // SAFETY: `cfg.argv` is owned by the config.
-        unsafe { replace_list(c"_PyArgv_AsWstrList", &mut cfg.argv, &args) }.into()
+        unsafe { wide::replace_list(c"_PyArgv_AsWstrList", &mut cfg.argv, &args) }.into()
     })
 }
 
@@ -535,7 +465,7 @@ pub unsafe extern "C" fn PyConfig_SetWideStringList(
             Err(e) => return e.status(FUNC).into(),
         };
         // SAFETY: `list` is a list owned by the config (caller contract).
-        unsafe { replace_list(FUNC, list, &strings) }.into()
+        unsafe { wide::replace_list(FUNC, list, &strings) }.into()
     })
 }
 

@@ -33,18 +33,6 @@ fn name_of<'a>(name: *const c_char) -> &'a str {
     unsafe { CStr::from_ptr(name) }.to_str().unwrap_or("")
 }
 
-fn malloc_cstring(bytes: &[u8]) -> *mut c_char {
-    // SAFETY: malloc of len + 1 bytes; the copy stays inside the block.
-    unsafe {
-        let p = libc::malloc(bytes.len() + 1).cast::<u8>();
-        if !p.is_null() {
-            ptr::copy_nonoverlapping(bytes.as_ptr(), p, bytes.len());
-            *p.add(bytes.len()) = 0;
-        }
-        p.cast()
-    }
-}
-
 /// Creates a configuration with the isolated defaults (both `PyPreConfig` and
 /// `PyConfig`). Returns NULL when memory is exhausted.
 #[unsafe(no_mangle)]
@@ -173,7 +161,7 @@ pub unsafe extern "C" fn PyInitConfig_GetStr(
                 let p = match s {
                     None => ptr::null_mut(),
                     Some(bytes) => {
-                        let p = malloc_cstring(&bytes);
+                        let p = crate::marshal::wide::malloc_cstring(&bytes);
                         if p.is_null() {
                             c.no_memory();
                             return -1;
@@ -218,7 +206,7 @@ pub unsafe extern "C" fn PyInitConfig_GetStrList(
                 return -1;
             }
             for (i, bytes) in list.iter().enumerate() {
-                let s = malloc_cstring(bytes);
+                let s = crate::marshal::wide::malloc_cstring(bytes);
                 if s.is_null() {
                     // SAFETY: the first `i` items and the array were malloc'ed here.
                     unsafe { PyInitConfig_FreeStrList(i, array) };

@@ -8,7 +8,7 @@ use std::ptr;
 
 use crate::abi::initconfig::PyWideStringList;
 use crate::mem::{self, NoMemory};
-use crate::status::Status;
+use crate::status::{PyResult, Status};
 use crate::wstr::{Units, WChar, WideString};
 
 /// Reads a NUL-terminated wide string.
@@ -349,4 +349,88 @@ pub unsafe fn clear_list(list: &mut PyWideStringList) {
     // SAFETY: the list's array and items are NULL or live raw blocks of the current
     // route owned by the list (this function's contract, as for `Raw::clear_list`).
     unsafe { Raw::now().clear_list(list) }
+}
+
+/// Inserts into a C list in place, growing its array with the raw allocator.
+///
+/// # Safety
+/// `list` is a consistent list whose array and items are raw blocks.
+pub unsafe fn list_insert(
+    list: &mut PyWideStringList,
+    index: isize,
+    item: &WideString,
+) -> PyResult<()> {
+    const FUNC: &CStr = c"PyWideStringList_Insert";
+    if list.length < 0 || (list.length > 0 && list.items.is_null()) {
+        return Err(Status::error(FUNC, LIST_BAD));
+    }
+    let len = list.length as usize;
+    let index = (index as usize).min(len);
+    let copy = alloc_wstr(item).map_err(|NoMemory| Status::no_memory(FUNC))?;
+    let bytes = (len + 1) * size_of::<*mut WChar>();
+    // SAFETY: `items` is NULL or the list's raw array.
+    let items = unsafe { mem::raw_realloc(list.items.cast(), bytes) }.cast::<*mut WChar>();
+    if items.is_null() {
+        // SAFETY: `copy` was allocated above and is not shared.
+        unsafe { free_wstr(copy) };
+        return Err(Status::no_memory(FUNC));
+    }
+    // SAFETY: the array now holds len + 1 slots; shift [index, len) up by one.
+    unsafe {
+        ptr::copy(items.add(index), items.add(index + 1), len - index);
+        *items.add(index) = copy;
+    }
+    list.items = items;
+    list.length += 1;
+    Ok(())
+}
+
+/// Replaces a string slot with a copy of `value`, freeing the old string.
+///
+/// # Safety
+/// `slot` is valid and holds NULL or a raw-allocated string.
+pub unsafe fn replace_string(slot: *mut *mut WChar, value: &Option<WideString>) -> PyResult<()> {
+    let new = alloc_opt_wstr(value).map_err(|NoMemory| Status::no_memory(c"PyConfig_SetString"))?;
+    // SAFETY: `slot` is valid for reads and writes and holds NULL or a raw-domain
+    // string it owns (this function's contract); the old string is freed once, then replaced.
+    unsafe {
+        free_wstr(*slot);
+        *slot = new;
+    }
+    Ok(())
+}
+
+/// Replaces a list with copies of `length` strings, freeing the old list
+/// only once the new one is built.
+///
+/// # Safety
+/// `list` is valid and owns its raw-allocated contents.
+pub unsafe fn replace_list(
+    func: &'static CStr,
+    list: *mut PyWideStringList,
+    strings: &[WideString],
+) -> PyResult<()> {
+    let new = alloc_list(strings).map_err(|NoMemory| Status::no_memory(func))?;
+    // SAFETY: `list` is valid for reads and writes and owns its raw-domain array and
+    // items (this function's contract); they are released once, then replaced by `new`.
+    unsafe {
+        clear_list(&mut *list);
+        *list = new;
+    }
+    Ok(())
+}
+
+/// A copy of `bytes` with a NUL, allocated with the C library's `malloc`
+/// (what `PyInitConfig_GetStr` hands out, freed with `free`); NULL when
+/// memory is exhausted.
+pub fn malloc_cstring(bytes: &[u8]) -> *mut std::ffi::c_char {
+    // SAFETY: malloc of len + 1 bytes; the copy stays inside the block.
+    unsafe {
+        let p = libc::malloc(bytes.len() + 1).cast::<u8>();
+        if !p.is_null() {
+            ptr::copy_nonoverlapping(bytes.as_ptr(), p, bytes.len());
+            *p.add(bytes.len()) = 0;
+        }
+        p.cast()
+    }
 }
