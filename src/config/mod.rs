@@ -29,8 +29,10 @@ pub const CONFIG_INIT_ISOLATED: i32 = 3;
 pub const DEFAULT_MAX_STR_DIGITS: i32 = 4300;
 
 /// Every `PyConfig` member, the one table of them: grouped by C kind, in
-/// header order, each with its option type and visibility (PEP 741,
-/// [`spec::MemberType`], [`spec::Visibility`]). Calls `$callback!` with it:
+/// header order, each with its option type, its visibility (PEP 741,
+/// [`spec::MemberType`], [`spec::Visibility`]) and its position in CPython's
+/// own option table (the order `PyConfig_Names` lists and getpath's results
+/// are read in; [`spec::CONFIG_SPECS`] follows it). Calls `$callback!` with it:
 /// the model's struct, its by-name access, the option table and the
 /// conversions to and from C are all generated from this list.
 #[macro_export]
@@ -39,89 +41,91 @@ macro_rules! config_fields {
     ($callback:ident) => {
         $callback! {
             int {
-                _config_init: UInt InitOnly,
-                isolated: Bool ReadOnly,
-                use_environment: Bool Public,
-                dev_mode: Bool ReadOnly,
-                install_signal_handlers: Bool ReadOnly,
-                use_hash_seed: Bool ReadOnly,
-                faulthandler: Bool ReadOnly,
-                tracemalloc: UInt ReadOnly,
-                perf_profiling: UInt ReadOnly,
-                remote_debug: Bool ReadOnly,
-                import_time: UInt ReadOnly,
-                code_debug_ranges: Bool ReadOnly,
-                show_ref_count: Bool ReadOnly,
-                dump_refs: Bool ReadOnly,
-                malloc_stats: Bool ReadOnly,
-                parse_argv: Bool ReadOnly,
-                site_import: Bool ReadOnly,
-                bytes_warning: UInt Public,
-                warn_default_encoding: Bool ReadOnly,
-                inspect: Bool Public,
-                interactive: Bool Public,
-                optimization_level: UInt Public,
-                parser_debug: Bool Public,
-                write_bytecode: Bool Public,
-                verbose: UInt Public,
-                quiet: Bool Public,
-                user_site_directory: Bool ReadOnly,
-                configure_c_stdio: Bool ReadOnly,
-                buffered_stdio: Bool ReadOnly,
-                use_frozen_modules: Bool ReadOnly,
-                safe_path: Bool ReadOnly,
-                int_max_str_digits: UInt Public,
-                thread_inherit_context: Int ReadOnly,
-                context_aware_warnings: Int ReadOnly,
-                cpu_count: Int Public,
-                pathconfig_warnings: Bool ReadOnly,
-                module_search_paths_set: Bool InitOnly,
-                skip_source_first_line: Bool ReadOnly,
-                _install_importlib: Bool InitOnly,
-                _init_main: Bool InitOnly,
-                _is_python_build: Bool InitOnly,
+                _config_init: UInt InitOnly 62,
+                isolated: Bool ReadOnly 40,
+                use_environment: Bool Public 19,
+                dev_mode: Bool ReadOnly 28,
+                install_signal_handlers: Bool ReadOnly 39,
+                use_hash_seed: Bool ReadOnly 59,
+                faulthandler: Bool ReadOnly 31,
+                tracemalloc: UInt ReadOnly 57,
+                perf_profiling: UInt ReadOnly 45,
+                remote_debug: Bool ReadOnly 46,
+                import_time: UInt ReadOnly 38,
+                code_debug_ranges: Bool ReadOnly 26,
+                show_ref_count: Bool ReadOnly 52,
+                dump_refs: Bool ReadOnly 29,
+                malloc_stats: Bool ReadOnly 41,
+                parse_argv: Bool ReadOnly 43,
+                site_import: Bool ReadOnly 53,
+                bytes_warning: UInt Public 4,
+                warn_default_encoding: Bool ReadOnly 61,
+                inspect: Bool Public 8,
+                interactive: Bool Public 10,
+                optimization_level: UInt Public 12,
+                parser_debug: Bool Public 13,
+                write_bytecode: Bool Public 22,
+                verbose: UInt Public 20,
+                quiet: Bool Public 17,
+                user_site_directory: Bool ReadOnly 60,
+                configure_c_stdio: Bool ReadOnly 27,
+                buffered_stdio: Bool ReadOnly 24,
+                use_frozen_modules: Bool ReadOnly 58,
+                safe_path: Bool ReadOnly 51,
+                int_max_str_digits: UInt Public 9,
+                thread_inherit_context: Int ReadOnly 36,
+                context_aware_warnings: Int ReadOnly 37,
+                cpu_count: Int Public 5,
+                pathconfig_warnings: Bool ReadOnly 44,
+                module_search_paths_set: Bool InitOnly 66,
+                skip_source_first_line: Bool ReadOnly 54,
+                _install_importlib: Bool InitOnly 64,
+                _init_main: Bool InitOnly 63,
+                _is_python_build: Bool InitOnly 65,
             }
             ulong {
-                hash_seed: ULong ReadOnly,
+                hash_seed: ULong ReadOnly 34,
             }
             wstr {
-                dump_refs_file: WStrOpt ReadOnly,
-                filesystem_encoding: WStr ReadOnly,
-                filesystem_errors: WStr ReadOnly,
-                pycache_prefix: WStrOpt Public,
-                stdio_encoding: WStr ReadOnly,
-                stdio_errors: WStr ReadOnly,
-                check_hash_pycs_mode: WStr ReadOnly,
-                program_name: WStr ReadOnly,
-                pythonpath_env: WStrOpt InitOnly,
-                home: WStrOpt ReadOnly,
-                platlibdir: WStr Public,
-                stdlib_dir: WStrOpt Public,
-                executable: WStrOpt Public,
-                base_executable: WStrOpt Public,
-                prefix: WStrOpt Public,
-                base_prefix: WStrOpt Public,
-                exec_prefix: WStrOpt Public,
-                base_exec_prefix: WStrOpt Public,
-                run_command: WStrOpt ReadOnly,
-                run_module: WStrOpt ReadOnly,
-                run_filename: WStrOpt ReadOnly,
-                sys_path_0: WStrOpt InitOnly,
+                dump_refs_file: WStrOpt ReadOnly 30,
+                filesystem_encoding: WStr ReadOnly 32,
+                filesystem_errors: WStr ReadOnly 33,
+                pycache_prefix: WStrOpt Public 16,
+                stdio_encoding: WStr ReadOnly 55,
+                stdio_errors: WStr ReadOnly 56,
+                check_hash_pycs_mode: WStr ReadOnly 25,
+                program_name: WStr ReadOnly 47,
+                pythonpath_env: WStrOpt InitOnly 67,
+                home: WStrOpt ReadOnly 35,
+                platlibdir: WStr Public 14,
+                stdlib_dir: WStrOpt Public 18,
+                executable: WStrOpt Public 7,
+                base_executable: WStrOpt Public 2,
+                prefix: WStrOpt Public 15,
+                base_prefix: WStrOpt Public 3,
+                exec_prefix: WStrOpt Public 6,
+                base_exec_prefix: WStrOpt Public 1,
+                run_command: WStrOpt ReadOnly 48,
+                run_module: WStrOpt ReadOnly 50,
+                run_filename: WStrOpt ReadOnly 49,
+                sys_path_0: WStrOpt InitOnly 68,
             }
             list {
-                orig_argv: WStrList ReadOnly,
-                argv: WStrList Public,
-                xoptions: WStrList Public,
-                warnoptions: WStrList Public,
-                module_search_paths: WStrList Public,
+                orig_argv: WStrList ReadOnly 42,
+                argv: WStrList Public 0,
+                xoptions: WStrList Public 23,
+                warnoptions: WStrList Public 21,
+                module_search_paths: WStrList Public 11,
             }
         }
     };
 }
 
 macro_rules! define_config {
-    (int { $($i:ident: $it:ident $iv:ident,)* } ulong { $($u:ident: $ut:ident $uv:ident,)* }
-     wstr { $($s:ident: $st:ident $sv:ident,)* } list { $($l:ident: $lt:ident $lv:ident,)* }) => {
+    (int { $($i:ident: $it:ident $iv:ident $ix:literal,)* }
+     ulong { $($u:ident: $ut:ident $uv:ident $ux:literal,)* }
+     wstr { $($s:ident: $st:ident $sv:ident $sx:literal,)* }
+     list { $($l:ident: $lt:ident $lv:ident $lx:literal,)* }) => {
         /// A `PyConfig` on owned types. Each member has the name, meaning and
         /// value range of the `PyConfig` member of the same name (CPython's
         /// documentation of `PyConfig` describes each one); -1 means "not set yet,

@@ -57,17 +57,32 @@ const fn s(name: &'static str, ty: MemberType, visibility: Visibility) -> Spec {
     }
 }
 
+/// Number of `PyConfig` members.
+pub const CONFIG_MEMBERS: usize = 69;
+
 macro_rules! define_specs {
-    (int { $($i:ident: $it:ident $iv:ident,)* } ulong { $($u:ident: $ut:ident $uv:ident,)* }
-     wstr { $($s:ident: $st:ident $sv:ident,)* } list { $($l:ident: $lt:ident $lv:ident,)* }) => {
+    (int { $($i:ident: $it:ident $iv:ident $ix:literal,)* }
+     ulong { $($u:ident: $ut:ident $uv:ident $ux:literal,)* }
+     wstr { $($s:ident: $st:ident $sv:ident $sx:literal,)* }
+     list { $($l:ident: $lt:ident $lv:ident $lx:literal,)* }) => {
         /// The `PyConfig` options of CPython 3.14's default Linux build, in
-        /// header order within each C kind.
-        pub const CONFIG_SPECS: &[Spec] = &[
-            $(s(stringify!($i), $it, $iv),)*
-            $(s(stringify!($u), $ut, $uv),)*
-            $(s(stringify!($s), $st, $sv),)*
-            $(s(stringify!($l), $lt, $lv),)*
-        ];
+        /// the order of CPython's own option table (each member's position
+        /// in [`config_fields!`](crate::config_fields)).
+        pub const CONFIG_SPECS: &[Spec] = &{
+            const UNSET: Spec = s("", Int, InitOnly);
+            let mut out = [UNSET; CONFIG_MEMBERS];
+            $(out[$ix] = s(stringify!($i), $it, $iv);)*
+            $(out[$ux] = s(stringify!($u), $ut, $uv);)*
+            $(out[$sx] = s(stringify!($s), $st, $sv);)*
+            $(out[$lx] = s(stringify!($l), $lt, $lv);)*
+            // Every position is taken exactly once: a gap would stay UNSET.
+            let mut k = 0;
+            while k < CONFIG_MEMBERS {
+                assert!(!out[k].name.is_empty(), "config_fields!: a position is missing");
+                k += 1;
+            }
+            out
+        };
     };
 }
 crate::config_fields!(define_specs);
@@ -95,8 +110,10 @@ pub enum MemberMut<'a> {
 }
 
 macro_rules! impl_member_mut {
-    (int { $($i:ident: $it:ident $iv:ident,)* } ulong { $($u:ident: $ut:ident $uv:ident,)* }
-     wstr { $($s:ident: $st:ident $sv:ident,)* } list { $($l:ident: $lt:ident $lv:ident,)* }) => {
+    (int { $($i:ident: $it:ident $iv:ident $ix:literal,)* }
+     ulong { $($u:ident: $ut:ident $uv:ident $ux:literal,)* }
+     wstr { $($s:ident: $st:ident $sv:ident $sx:literal,)* }
+     list { $($l:ident: $lt:ident $lv:ident $lx:literal,)* }) => {
         impl Config {
             /// The member called `name`, if there is one.
             pub fn member_mut(&mut self, name: &str) -> Option<MemberMut<'_>> {
@@ -176,7 +193,13 @@ mod tests {
             assert!(ok, "{} has the wrong kind", s.name);
         }
         // All 69 members are reachable; 67 names are public or read-only, with the pre-config's.
-        assert_eq!(CONFIG_SPECS.len(), 69);
+        assert_eq!(CONFIG_SPECS.len(), CONFIG_MEMBERS);
+        // CPython's table order: the public options first, by name, then the
+        // read-only and the init-only ones.
+        let names: Vec<&str> = CONFIG_SPECS.iter().map(|s| s.name).collect();
+        assert_eq!(names[..3], ["argv", "base_exec_prefix", "base_executable"]);
+        assert_eq!(names[24], "buffered_stdio");
+        assert_eq!(names[68], "sys_path_0");
         let names = CONFIG_SPECS
             .iter()
             .filter(|s| s.visibility != InitOnly)

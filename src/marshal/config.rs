@@ -44,8 +44,10 @@ preconfig_conversions!(
 );
 
 macro_rules! impl_config_conversions {
-    (int { $($i:ident: $it:ident $iv:ident,)* } ulong { $($u:ident: $ut:ident $uv:ident,)* }
-     wstr { $($s:ident: $st:ident $sv:ident,)* } list { $($l:ident: $lt:ident $lv:ident,)* }) => {
+    (int { $($i:ident: $it:ident $iv:ident $ix:literal,)* }
+     ulong { $($u:ident: $ut:ident $uv:ident $ux:literal,)* }
+     wstr { $($s:ident: $st:ident $sv:ident $sx:literal,)* }
+     list { $($l:ident: $lt:ident $lv:ident $lx:literal,)* }) => {
         impl PyConfig {
             /// The struct an initializer writes for `model`, allocating its
             /// strings and lists. `Err(NoMemory)` when memory is exhausted (nothing leaks).
