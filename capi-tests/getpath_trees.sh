@@ -56,15 +56,15 @@ case_() {
             >>"$ROOT/$name.$impl" 2>&1
     done
     if cmp -s "$ROOT/$name.cpython" "$ROOT/$name.pyrt" &&
-        grep -q '^status: init ok' "$ROOT/$name.cpython"; then
+        grep -q "^status: init ${expect:-ok}" "$ROOT/$name.cpython"; then
         pass=$((pass + 1))
     else
         fail=$((fail + 1))
         failed="$failed $name"
         echo "FAIL getpath tree $name"
         diff "$ROOT/$name.cpython" "$ROOT/$name.pyrt" | head -20
-        grep -q '^status: init ok' "$ROOT/$name.cpython" ||
-            echo "  (CPython did not initialize: the case is wrong)"
+        grep -q "^status: init ${expect:-ok}" "$ROOT/$name.cpython" ||
+            echo "  (CPython's initialization did not end with '${expect:-ok}': the case is wrong)"
     fi
 }
 
@@ -197,6 +197,37 @@ P=$ROOT/pth
 install "$P"
 printf '# comment\n\n../lib/python3.14\n  ../lib/python3.14/lib-dynload  # trailing\nimport site\n' >"$P/bin/python3._pth"
 case_ pth_file "$P/bin/python3" "$P" "PYTHONPATH=/ignored" -- "$P/bin/python3"
+
+# NUL bytes in pyvenv.cfg, ._pth and pybuilddir.txt: CPython reads each
+# file up to its first NUL.
+U=$ROOT/nul
+install "$U/usr"
+install "$U/env"
+mkdir -p "$U/env2/bin"
+printf 'version = 3.14.10\000\nhome = /nowhere/bin\n' >"$U/env/pyvenv.cfg"
+case_ nul_hides_later_home_lines "$U/env/bin/python3" "$U" "" -- "$U/env/bin/python3"
+printf 'home = %s\000junk\n' "$U/usr/bin" >"$U/env2/pyvenv.cfg"
+case_ nul_ends_home_value "$U/usr/bin/python3" "$U" "" -- "$U/env2/bin/python3"
+W=$ROOT/nulpth
+install "$W"
+printf '../lib/python3.14\nabc\000def\n../lib/python3.14/lib-dynload\n' >"$W/bin/python3._pth"
+case_ nul_in_pth_file "$W/bin/python3" "$W" "" -- "$W/bin/python3"
+K=$ROOT/nulbuild
+mkdir -p "$K/src/build/lib.linux-x86_64-3.14"
+ln -sfn "$STD" "$K/Lib"
+printf 'build/lib.linux-x86_64-3.14\000junk' >"$K/src/pybuilddir.txt"
+case_ nul_in_pybuilddir "$K/src/python" "$K" "" -- "$K/src/python"
+
+# Values CPython refuses when it reads the getpath results back (the
+# first bad option in its table's order is named).
+expect=error
+case_ invalid_bytes_warning "$T/usr/bin/python3" "$T" "" --set bytes_warning=-1 -- "$T/usr/bin/python3"
+case_ invalid_first_in_table_order "$T/usr/bin/python3" "$T" "" --set _config_init=9 --set optimization_level=-3 --set bytes_warning=-1 -- "$T/usr/bin/python3"
+case_ invalid_optimization_level_int_min "$T/usr/bin/python3" "$T" "" --set optimization_level=-2147483648 -- "$T/usr/bin/python3"
+case_ invalid_config_init "$T/usr/bin/python3" "$T" "" --set _config_init=100 -- "$T/usr/bin/python3"
+case_ invalid_config_init_zero "$T/usr/bin/python3" "$T" "" --set _config_init=0 -- "$T/usr/bin/python3"
+expect=ok
+case_ negative_values_read_normalizes "$T/usr/bin/python3" "$T" "" --set tracemalloc=-1 --set int_max_str_digits=-5 --set import_time=-1 --set perf_profiling=-1 --set cpu_count=-7 -- "$T/usr/bin/python3"
 
 echo "getpath trees: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -196,9 +196,14 @@ struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
+    /// The lines of a text file (`pyvenv.cfg`, `._pth`, `pybuilddir.txt`),
+    /// read as CPython does: up to the first NUL byte.
     fn read_lines(&self, p: &[u8]) -> Result<Result<Vec<Vec<u8>>, ReadError>, Error> {
         match self.fs.read(p) {
-            Ok(c) => Ok(Ok(path::lines(&c))),
+            Ok(c) => {
+                let text = c.split(|&b| b == 0).next().unwrap_or_default();
+                Ok(Ok(path::lines(text)))
+            }
             Err(ReadError::TooLarge) => Err(Error::TooLarge(p.to_vec())),
             Err(e) => Ok(Err(e)),
         }

@@ -52,6 +52,38 @@ fn find_library_path() -> Option<Vec<u8>> {
     (lib != exe).then_some(fname)
 }
 
+/// CPython reads the getpath results back into the configuration through
+/// its option table, which refuses a negative value for an unsigned option
+/// and a `_config_init` that names no flavour: initialization then fails
+/// with "error getting getpath results", after the exception is reported on
+/// stderr. The first bad option in the table's order is named.
+fn check_int_values(c: &mut Config) -> PyResult<()> {
+    use crate::config::spec::{CONFIG_SPECS, MemberMut, MemberType};
+    use crate::config::{CONFIG_INIT_COMPAT, CONFIG_INIT_ISOLATED};
+    for spec in CONFIG_SPECS.iter().filter(|s| s.ty == MemberType::UInt) {
+        let Some(MemberMut::Int(v)) = c.member_mut(spec.name) else {
+            continue;
+        };
+        let bad = if spec.name == "_config_init" {
+            !(CONFIG_INIT_COMPAT..=CONFIG_INIT_ISOLATED).contains(v)
+        } else {
+            *v < 0
+        };
+        if bad {
+            host::write_stderr_line(&format!(
+                "Exception ignored while reading getpath results:\n\
+                 ValueError: invalid config value: {}",
+                spec.name
+            ));
+            return Err(Status::Error {
+                func: None,
+                msg: c"error getting getpath results",
+            });
+        }
+    }
+    Ok(())
+}
+
 /// Computes the paths of `c` (after copying what the legacy setters
 /// recorded), as initialization does before the main phase. `utf8` is the
 /// runtime's UTF-8 mode (paths are encoded with the file-system encoding).
@@ -129,6 +161,7 @@ pub fn compute(c: &mut Config, utf8: bool) -> PyResult<()> {
             return Err(error());
         }
     };
+    check_int_values(c)?;
     // The outputs often repeat one another (the prefixes, the home): each
     // distinct value is decoded once and shared.
     let mut seen: Vec<(&[u8], WideString)> = Vec::with_capacity(16);
