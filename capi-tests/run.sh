@@ -117,7 +117,7 @@ one() {
         if [ -f "$exp" ] && { tail -n1 "$exp" | grep -q '^--- exit 134$' ||
             grep -q 'still blocked at exit' "$exp"; }; then kinds=definite,indirect; fi
         vout=$(run_case "$build/pyrt/$t" env PYRT_TEST_SANITIZER=valgrind \
-            valgrind -q --error-exitcode=99 --leak-check=full \
+            valgrind -q --error-exitcode=99 --leak-check=full --child-silent-after-fork=yes \
             --freelist-vol=0 --freelist-big-blocks=0 \
             --show-leak-kinds=$kinds --errors-for-leak-kinds=$kinds --log-file="$tmpdir/vlog")
         if [ -s "$tmpdir/vlog" ]; then

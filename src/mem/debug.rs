@@ -19,7 +19,7 @@ use std::ffi::{CStr, CString, c_void};
 use std::fmt::Write as _;
 use std::ptr::{self, null_mut};
 
-use parking_lot::Mutex;
+use crate::sys::mutex::Mutex;
 
 use crate::abi::pymem::PyMemAllocatorEx;
 use crate::mem::{
@@ -51,6 +51,20 @@ static CTXS: Mutex<Vec<Ptr<DebugCtx>>> = Mutex::new(Vec::new());
 // SAFETY: a context is written once, before it is published, and only
 // read afterwards (from any thread, as the hooks are).
 unsafe impl Send for Ptr<DebugCtx> {}
+
+/// Takes the hooks' lock without a guard (before `fork()`).
+pub(crate) fn hold_for_fork() {
+    crate::sys::mutex::hold(&CTXS);
+}
+
+/// Releases the lock [`hold_for_fork`] took.
+///
+/// # Safety
+/// The calling thread (or, in the child, the forking thread) took it.
+pub(crate) unsafe fn release_after_fork() {
+    // SAFETY: the caller's contract.
+    unsafe { crate::sys::mutex::release(&CTXS) };
+}
 
 type MallocFn = unsafe extern "C" fn(*mut c_void, usize) -> *mut c_void;
 

@@ -22,7 +22,7 @@ use std::ffi::{c_int, c_void};
 use std::ptr::{self, null_mut};
 use std::sync::atomic::{AtomicBool, AtomicPtr, AtomicU64, Ordering};
 
-use parking_lot::Mutex;
+use crate::sys::mutex::Mutex;
 
 use crate::abi::pymem::{
     PYMEM_DOMAIN_MEM, PYMEM_DOMAIN_OBJ, PYMEM_DOMAIN_RAW, PyMemAllocatorEx, PyObjectArenaAllocator,
@@ -797,3 +797,29 @@ mod tests {
 /// An allocation failed: memory is exhausted (or the request was too large).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct NoMemory;
+
+/// Takes every lock of the memory layer without a guard (before `fork()`),
+/// in the order the allocator itself nests them.
+pub fn hold_for_fork() {
+    use crate::sys::mutex::hold;
+    hold(&KEPT);
+    hold(&KEPT_ARENAS);
+    debug::hold_for_fork();
+    obmalloc::hold_for_fork();
+}
+
+/// Releases what [`hold_for_fork`] took, in the parent or in the child.
+///
+/// # Safety
+/// The calling thread took the locks with [`hold_for_fork`] (in a child:
+/// the forking thread did, and is the only thread).
+pub unsafe fn release_after_fork() {
+    use crate::sys::mutex::release;
+    // SAFETY: held by this thread since `hold_for_fork` (the contract).
+    unsafe {
+        obmalloc::release_after_fork();
+        debug::release_after_fork();
+        release(&KEPT_ARENAS);
+        release(&KEPT);
+    }
+}

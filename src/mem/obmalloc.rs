@@ -45,7 +45,7 @@ use std::ffi::c_void;
 use std::ptr::{self, null_mut};
 use std::sync::atomic::{AtomicBool, AtomicI64, AtomicPtr, AtomicU32, AtomicUsize, Ordering};
 
-use parking_lot::Mutex;
+use crate::sys::mutex::Mutex;
 
 use crate::abi::pymem::PyObjectArenaAllocator;
 use crate::sys::SendPtr;
@@ -868,6 +868,47 @@ pub unsafe fn retire_state(s: *mut State) {
     LIVE.lock().retain(|p| p.0 != s);
     RETIRED.lock().push(SendPtr(s));
     OWN_STATES.fetch_sub(1, Ordering::SeqCst);
+}
+
+/// Takes the allocator's locks without a guard (before `fork()`): the
+/// lists of states, then each state's own lock (the order `new_state`
+/// nests them in).
+pub(crate) fn hold_for_fork() {
+    use crate::sys::mutex::hold;
+    hold(&RETIRED);
+    hold(&LIVE);
+    for_each_state_lock(hold);
+}
+
+/// Releases what [`hold_for_fork`] took.
+///
+/// # Safety
+/// The calling thread (or, in the child, the forking thread) took them.
+pub(crate) unsafe fn release_after_fork() {
+    use crate::sys::mutex::release;
+    // SAFETY: held by this thread since `hold_for_fork` (the contract).
+    for_each_state_lock(|l| unsafe { release(l) });
+    // SAFETY: as above.
+    unsafe {
+        release(&LIVE);
+        release(&RETIRED);
+    }
+}
+
+/// Calls `f` on the lock of every state: the main one, then the retired and
+/// live ones (read from the lists without taking their locks: the caller
+/// holds them).
+fn for_each_state_lock(mut f: impl FnMut(&Mutex<()>)) {
+    // SAFETY: states are never freed, and the lists cannot change while the
+    // caller holds their locks; `data_ptr` reads them without the guard.
+    unsafe {
+        f(&(*MAIN.0.get()).lock);
+        for list in [&RETIRED, &LIVE] {
+            for s in (*list.data_ptr()).iter() {
+                f(&(*s.0).lock);
+            }
+        }
+    }
 }
 
 /// Single-writer counter update: a load and a store, no locked instruction.

@@ -17,7 +17,7 @@ unsafe impl Send for Table {}
 
 /// Every extended table made, newest last: older ones stay allocated because C
 /// may still hold pointers into them.
-static EXTENDED: parking_lot::Mutex<Vec<Table>> = parking_lot::Mutex::new(Vec::new());
+static EXTENDED: crate::sys::mutex::Mutex<Vec<Table>> = crate::sys::mutex::Mutex::new(Vec::new());
 
 /// The fatal error of adding entries once the core is initialized.
 pub fn refuse_after_init(func: &CStr) {
@@ -66,4 +66,18 @@ pub fn extend(entries: &[_inittab]) {
     // SAFETY: the vector stays alive in EXTENDED for the life of the process;
     // the global is only written here, under EXTENDED's lock.
     unsafe { PyImport_Inittab = newest.0.as_mut_ptr() };
+}
+
+/// Takes this module's lock without a guard (before `fork()`).
+pub(crate) fn hold_for_fork() {
+    crate::sys::mutex::hold(&EXTENDED);
+}
+
+/// Releases the lock [`hold_for_fork`] took.
+///
+/// # Safety
+/// The calling thread (or, in the child, the forking thread) took it.
+pub(crate) unsafe fn release_after_fork() {
+    // SAFETY: the caller's contract.
+    unsafe { crate::sys::mutex::release(&EXTENDED) };
 }

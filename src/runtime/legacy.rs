@@ -105,8 +105,10 @@ pub fn write_config_globals(c: &crate::config::Config) {
     );
 }
 
-static FS_ENCODING: parking_lot::Mutex<(Option<std::ffi::CString>, Option<std::ffi::CString>)> =
-    parking_lot::Mutex::new((None, None));
+static FS_ENCODING: crate::sys::mutex::Mutex<(
+    Option<std::ffi::CString>,
+    Option<std::ffi::CString>,
+)> = crate::sys::mutex::Mutex::new((None, None));
 
 /// Sets `Py_FileSystemDefaultEncoding` / `...EncodeErrors` (None: NULL).
 pub fn set_filesystem_encoding(encoding: Option<String>, errors: Option<String>) {
@@ -121,4 +123,18 @@ pub fn set_filesystem_encoding(encoding: Option<String>, errors: Option<String>)
             .write_volatile(err.as_ref().map_or(std::ptr::null(), |c| c.as_ptr()));
     }
     *slot = (enc, err);
+}
+
+/// Takes this module's lock without a guard (before `fork()`).
+pub(crate) fn hold_for_fork() {
+    crate::sys::mutex::hold(&FS_ENCODING);
+}
+
+/// Releases the lock [`hold_for_fork`] took.
+///
+/// # Safety
+/// The calling thread (or, in the child, the forking thread) took it.
+pub(crate) unsafe fn release_after_fork() {
+    // SAFETY: the caller's contract.
+    unsafe { crate::sys::mutex::release(&FS_ENCODING) };
 }

@@ -346,19 +346,19 @@ pub fn on_main_thread() -> bool {
     MAIN_THREAD.load(std::sync::atomic::Ordering::Relaxed) == crate::sys::thread::os_thread()
 }
 
-/// `PyOS_BeforeFork`: hold the runtime lock across `fork()`.
+/// `PyOS_BeforeFork`: holds every pyrt lock across `fork()`.
 pub fn before_fork() {
-    runtime::lock_raw();
+    crate::runtime::fork::before();
 }
 
 /// `PyOS_AfterFork_Parent`.
 pub fn after_fork_parent() {
-    runtime::unlock_raw();
+    crate::runtime::fork::after();
 }
 
 /// `PyOS_AfterFork_Child`: the forking thread is the child's only thread.
 pub fn after_fork_child() {
-    runtime::unlock_raw();
+    crate::runtime::fork::after();
     MAIN_THREAD.store(
         crate::sys::thread::os_thread(),
         std::sync::atomic::Ordering::Relaxed,

@@ -27,7 +27,7 @@ struct ArgcArgv {
 // SAFETY: the strings are owned by this value and only read by C.
 unsafe impl Send for ArgcArgv {}
 
-static ARGC_ARGV: parking_lot::Mutex<ArgcArgv> = parking_lot::Mutex::new(ArgcArgv {
+static ARGC_ARGV: crate::sys::mutex::Mutex<ArgcArgv> = crate::sys::mutex::Mutex::new(ArgcArgv {
     argc: 0,
     argv: Vec::new(),
 });
@@ -143,4 +143,18 @@ pub fn main(args: MainArgs<'_>) -> c_int {
         }
         Err(e) => exit_status(e),
     }
+}
+
+/// Takes this module's lock without a guard (before `fork()`).
+pub(crate) fn hold_for_fork() {
+    crate::sys::mutex::hold(&ARGC_ARGV);
+}
+
+/// Releases the lock [`hold_for_fork`] took.
+///
+/// # Safety
+/// The calling thread (or, in the child, the forking thread) took it.
+pub(crate) unsafe fn release_after_fork() {
+    // SAFETY: the caller's contract.
+    unsafe { crate::sys::mutex::release(&ARGC_ARGV) };
 }

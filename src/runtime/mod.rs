@@ -1,7 +1,7 @@
 //! The process-wide runtime state (CPython's `_PyRuntime`): the effective
 //! pre-configuration and where the lifecycle stands.
 //!
-//! One mutex guards it ([`thread::Mutex`]: `parking_lot`'s, without atomic
+//! One mutex guards it ([`crate::sys::mutex::Mutex`]: pyrt's futex lock, without atomic
 //! instructions while the process has one thread). Nothing here calls back
 //! into C while holding the lock.
 
@@ -15,6 +15,7 @@ use crate::wstr::WideString;
 
 pub mod configure;
 pub mod fatal;
+pub mod fork;
 pub mod gilstate;
 pub mod host;
 pub mod inittab;
@@ -165,18 +166,6 @@ pub fn try_lock() -> Option<MutexGuard<'static, Runtime>> {
     RUNTIME.try_lock_for(std::time::Duration::from_millis(100))
 }
 
-/// Takes the runtime lock without a guard (`PyOS_BeforeFork`).
-pub fn lock_raw() {
-    std::mem::forget(RUNTIME.lock());
-}
-
-/// Releases the lock taken by [`lock_raw`] (in the parent, or in the child
-/// where the forking thread is the only one left).
-pub fn unlock_raw() {
-    // SAFETY: paired with `lock_raw` on this thread (or its forked copy).
-    unsafe { RUNTIME.force_unlock() };
-}
-
 /// Set when a panic unwound through a [`RuntimeGuard`]: the runtime state
 /// may be half-updated (the lock does not poison itself), so it is not
 /// used again.
@@ -216,7 +205,37 @@ impl Drop for RuntimeGuard {
         if std::thread::panicking() {
             POISONED.store(true, std::sync::atomic::Ordering::Relaxed);
         }
+        self.0.publish();
     }
+}
+
+/// What the lock-free readers see of the pre-configuration:
+/// [`PRE_PREINITIALIZED`] and [`PRE_UTF8`], republished each time the
+/// runtime lock is released. `Py_DecodeLocale`, `Py_EncodeLocale` and the
+/// config setters read it without the lock (a thread may `fork()` while
+/// another holds it).
+static PRE_STATE: std::sync::atomic::AtomicU8 = std::sync::atomic::AtomicU8::new(0);
+/// [`PRE_STATE`]: pre-initialization completed (and no finalization since).
+const PRE_PREINITIALIZED: u8 = 1;
+/// [`PRE_STATE`]: the runtime decodes and encodes in UTF-8 mode.
+const PRE_UTF8: u8 = 2;
+
+impl Runtime {
+    /// Publishes [`PRE_STATE`] (the caller holds the runtime lock).
+    fn publish(&self) {
+        let mut v = 0;
+        if self.is_preinitialized() {
+            v |= PRE_PREINITIALIZED;
+        }
+        if self.preconfig.utf8_mode >= 1 {
+            v |= PRE_UTF8;
+        }
+        PRE_STATE.store(v, std::sync::atomic::Ordering::Release);
+    }
+}
+
+fn pre_state() -> u8 {
+    PRE_STATE.load(std::sync::atomic::Ordering::Acquire)
 }
 
 /// Locks the runtime state. Never call back into C while holding the guard.
@@ -253,21 +272,20 @@ pub struct ConfigPreinitFields {
     pub dev_mode: i32,
 }
 
-/// True once pre-initialization completed.
+/// True once pre-initialization completed. Takes no lock.
 pub fn is_preinitialized() -> bool {
-    lock().is_preinitialized()
+    pre_state() & PRE_PREINITIALIZED != 0
 }
 
-/// True when the runtime decodes and encodes in UTF-8 mode.
+/// True when the runtime decodes and encodes in UTF-8 mode. Takes no lock.
 pub fn utf8_mode() -> bool {
-    lock().preconfig.utf8_mode >= 1
+    pre_state() & PRE_UTF8 != 0
 }
 
 /// [`utf8_mode`] once pre-initialized, None before (one look at the runtime).
 pub fn utf8_mode_if_preinitialized() -> Option<bool> {
-    let rt = lock();
-    rt.is_preinitialized()
-        .then_some(rt.preconfig.utf8_mode >= 1)
+    let v = pre_state();
+    (v & PRE_PREINITIALIZED != 0).then_some(v & PRE_UTF8 != 0)
 }
 
 /// Pre-initializes from a config's members, as the `PyConfig_Set*` helpers,

@@ -314,7 +314,7 @@ struct Slot {
     ptr: usize,
 }
 
-static SLOTS: parking_lot::Mutex<[Slot; 6]> = parking_lot::Mutex::new(
+static SLOTS: crate::sys::mutex::Mutex<[Slot; 6]> = crate::sys::mutex::Mutex::new(
     [const {
         Slot {
             value: None,
@@ -344,4 +344,18 @@ pub fn legacy_getter(slot: usize, pick: fn(&LegacyPaths) -> Option<&WideString>)
     });
     s.value = if s.ptr == 0 { None } else { value };
     s.ptr as *mut WChar
+}
+
+/// Takes this module's lock without a guard (before `fork()`).
+pub(crate) fn hold_for_fork() {
+    crate::sys::mutex::hold(&SLOTS);
+}
+
+/// Releases the lock [`hold_for_fork`] took.
+///
+/// # Safety
+/// The calling thread (or, in the child, the forking thread) took it.
+pub(crate) unsafe fn release_after_fork() {
+    // SAFETY: the caller's contract.
+    unsafe { crate::sys::mutex::release(&SLOTS) };
 }

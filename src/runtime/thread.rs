@@ -248,17 +248,7 @@ impl Gil {
     /// Sleeps (already counted as a sleeper, `seq` read before that) until
     /// woken; true when this thread took over the awake waiter's role.
     fn sleep(&self, seq: u32) -> bool {
-        // SAFETY: a futex wait on a word of this live GIL; the kernel only
-        // compares it with `seq` and returns on a wake, a signal or a mismatch.
-        unsafe {
-            libc::syscall(
-                libc::SYS_futex,
-                self.wake_seq.as_ptr(),
-                libc::FUTEX_WAIT | libc::FUTEX_PRIVATE_FLAG,
-                seq,
-                ptr::null::<libc::timespec>(),
-            );
-        }
+        crate::sys::futex::wait(&self.wake_seq, seq, None);
         loop {
             let s = self.state.load(Ordering::Relaxed);
             let woken = s & WAKING != 0;
@@ -309,15 +299,7 @@ impl Gil {
             if self.cas(s, next) {
                 if wake {
                     self.wake_seq.fetch_add(1, Ordering::SeqCst);
-                    // SAFETY: a futex wake on a word of this live GIL.
-                    unsafe {
-                        libc::syscall(
-                            libc::SYS_futex,
-                            self.wake_seq.as_ptr(),
-                            libc::FUTEX_WAKE | libc::FUTEX_PRIVATE_FLAG,
-                            1,
-                        );
-                    }
+                    crate::sys::futex::wake(&self.wake_seq, 1);
                 }
                 return;
             }

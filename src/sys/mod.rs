@@ -5,6 +5,7 @@
 //! ([`SendPtr`]), and the last-resort fatal-error report ([`fatal`]).
 
 pub mod fatal;
+pub mod futex;
 pub mod mutex;
 pub mod panic;
 pub mod thread;

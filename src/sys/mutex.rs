@@ -1,21 +1,108 @@
-//! The lock of the runtime's own state: `parking_lot`'s mutex, without any
-//! atomic instruction while the process has one thread.
+//! The locks of pyrt's own state: a futex mutex ([`FutexLock`]) that takes
+//! no atomic instruction while the process has one thread
+//! ([`ElidingRawMutex`]), used through `lock_api` as [`Mutex`].
+//!
+//! Every lock is pyrt's own, with its whole state in one word, so that
+//! `fork()` can be made safe: `PyOS_BeforeFork` (or pyrt's own `atfork`
+//! handler) takes them all, and the child releases them with nothing left
+//! behind in a shared wait queue.
 
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::time::{Duration, Instant};
 
-use parking_lot::lock_api::RawMutex as _;
-
+use super::futex;
 use super::thread::single_threaded;
+
+/// A futex mutex: 0 free, 1 held, 2 held with (possible) sleepers.
+pub struct FutexLock(AtomicU32);
+
+/// Polls of a held lock before going to sleep.
+const SPINS: u32 = 100;
+
+impl FutexLock {
+    /// A free lock.
+    pub const fn new() -> FutexLock {
+        FutexLock(AtomicU32::new(0))
+    }
+
+    /// Takes the lock if it is free.
+    #[inline]
+    pub fn try_lock(&self) -> bool {
+        self.0
+            .compare_exchange(0, 1, Ordering::Acquire, Ordering::Relaxed)
+            .is_ok()
+    }
+
+    /// Takes the lock, sleeping while another thread holds it.
+    #[inline]
+    pub fn lock(&self) {
+        if !self.try_lock() {
+            self.lock_slow(None);
+        }
+    }
+
+    /// Takes the lock unless `deadline` passes first.
+    pub fn try_lock_until(&self, deadline: Instant) -> bool {
+        self.try_lock() || self.lock_slow(Some(deadline))
+    }
+
+    #[cold]
+    fn lock_slow(&self, deadline: Option<Instant>) -> bool {
+        for _ in 0..SPINS {
+            if self.0.load(Ordering::Relaxed) == 0 && self.try_lock() {
+                return true;
+            }
+            std::hint::spin_loop();
+        }
+        // From here on the word says 2 while this thread may sleep, so the
+        // holder's unlock wakes a sleeper.
+        while self.0.swap(2, Ordering::Acquire) != 0 {
+            let timeout = match deadline {
+                None => None,
+                Some(d) => match d.checked_duration_since(Instant::now()) {
+                    Some(left) if !left.is_zero() => Some(left),
+                    // Giving up may leave a 2 with nobody asleep: the next
+                    // unlock then makes one useless wake call.
+                    _ => return false,
+                },
+            };
+            futex::wait(&self.0, 2, timeout);
+        }
+        true
+    }
+
+    /// Releases the lock.
+    ///
+    /// # Safety
+    /// The calling thread holds it (or, in a child after `fork()`, the
+    /// forking thread held it).
+    #[inline]
+    pub unsafe fn unlock(&self) {
+        if self.0.swap(0, Ordering::Release) == 2 {
+            futex::wake(&self.0, 1);
+        }
+    }
+
+    /// Whether some thread holds the lock.
+    pub fn is_locked(&self) -> bool {
+        self.0.load(Ordering::Relaxed) != 0
+    }
+}
+
+impl Default for FutexLock {
+    fn default() -> Self {
+        FutexLock::new()
+    }
+}
 
 /// A mutex for the runtime's own state that takes no atomic
 /// read-modify-write while the process has one thread: then nobody else can
 /// look at it, so the holder only marks it taken (`elided`). Otherwise it is
-/// `parking_lot`'s mutex, and a thread that gets that one also waits until
+/// a [`FutexLock`], and a thread that gets that one also waits until
 /// a holder from the one-thread time (if the process grew a thread since)
 /// lets go. Use it through [`Mutex`].
 pub struct ElidingRawMutex {
-    inner: parking_lot::RawMutex,
+    inner: FutexLock,
     /// Held by the single thread the process had when it was taken.
     elided: AtomicBool,
 }
@@ -37,10 +124,7 @@ impl ElidingRawMutex {
     /// nobody holds it; false otherwise.
     #[inline(always)]
     fn try_elide(&self) -> bool {
-        if single_threaded()
-            && !self.elided.load(Ordering::Relaxed)
-            && !parking_lot::lock_api::RawMutex::is_locked(&self.inner)
-        {
+        if single_threaded() && !self.elided.load(Ordering::Relaxed) && !self.inner.is_locked() {
             self.elided.store(true, Ordering::Relaxed);
             return true;
         }
@@ -55,7 +139,7 @@ impl ElidingRawMutex {
 unsafe impl parking_lot::lock_api::RawMutex for ElidingRawMutex {
     #[allow(clippy::declare_interior_mutable_const)]
     const INIT: ElidingRawMutex = ElidingRawMutex {
-        inner: <parking_lot::RawMutex as parking_lot::lock_api::RawMutex>::INIT,
+        inner: FutexLock::new(),
         elided: AtomicBool::new(false),
     };
     type GuardMarker = parking_lot::lock_api::GuardNoSend;
@@ -130,10 +214,25 @@ unsafe impl parking_lot::lock_api::RawMutexTimed for ElidingRawMutex {
     }
 }
 
-/// A mutex over [`ElidingRawMutex`] (same API as `parking_lot::Mutex`).
+/// A mutex over [`ElidingRawMutex`] (the API of `parking_lot::Mutex`).
 pub type Mutex<T> = parking_lot::lock_api::Mutex<ElidingRawMutex, T>;
 /// The guard of a [`Mutex`].
 pub type MutexGuard<'a, T> = parking_lot::lock_api::MutexGuard<'a, ElidingRawMutex, T>;
+
+/// Takes `m` without a guard, for `fork()`: released by [`release`].
+pub fn hold<T>(m: &Mutex<T>) {
+    std::mem::forget(m.lock());
+}
+
+/// Releases a lock taken by [`hold`].
+///
+/// # Safety
+/// The calling thread took `m` with [`hold`] (in a child after `fork()`:
+/// the thread that forked did, and is now the only one).
+pub unsafe fn release<T>(m: &Mutex<T>) {
+    // SAFETY: the caller's contract: this thread holds `m` with no guard.
+    unsafe { m.force_unlock() };
+}
 
 #[cfg(test)]
 mod tests {

@@ -1,0 +1,97 @@
+//! `fork()` with threads: no pyrt lock may be held by another thread at the
+//! moment of the fork, or the child (where that thread does not exist)
+//! waits for it for good.
+//!
+//! `PyOS_BeforeFork` takes every pyrt lock on the forking thread, and
+//! `PyOS_AfterFork_Parent`/`_Child` release them. A `fork()` without that
+//! protocol is covered too: pyrt registers `pthread_atfork` handlers when
+//! the library is loaded, which do the same unless the protocol already
+//! did. The locks are pyrt's own one-word futex locks
+//! ([`crate::sys::mutex`]), so releasing them in the child leaves nothing
+//! behind.
+
+use std::cell::Cell;
+
+use crate::sys::mutex::{hold, release};
+
+thread_local! {
+    /// This thread called `PyOS_BeforeFork` and holds every lock.
+    static PROTOCOL: Cell<bool> = const { Cell::new(false) };
+    /// The `atfork` handler took every lock for a fork without the protocol.
+    static ATFORK: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Takes every pyrt lock, in the order pyrt nests them: the runtime, the
+/// legacy paths, the smaller tables, then the memory layer's.
+fn hold_all() {
+    hold(&super::RUNTIME);
+    hold(&super::LEGACY_PATHS);
+    super::inittab::hold_for_fork();
+    super::pathconfig::hold_for_fork();
+    super::main::hold_for_fork();
+    super::legacy::hold_for_fork();
+    crate::mem::hold_for_fork();
+}
+
+/// Releases what [`hold_all`] took, in reverse order.
+///
+/// # Safety
+/// The calling thread took them with [`hold_all`] (in a child: the forking
+/// thread did, and is now the only thread).
+unsafe fn release_all() {
+    // SAFETY: every lock below is held by this thread (the contract).
+    unsafe {
+        crate::mem::release_after_fork();
+        super::legacy::release_after_fork();
+        super::main::release_after_fork();
+        super::pathconfig::release_after_fork();
+        super::inittab::release_after_fork();
+        release(&super::LEGACY_PATHS);
+        release(&super::RUNTIME);
+    }
+}
+
+/// `PyOS_BeforeFork`: takes every lock on this thread until the fork's other side.
+pub fn before() {
+    if !PROTOCOL.get() {
+        hold_all();
+        PROTOCOL.set(true);
+    }
+}
+
+/// `PyOS_AfterFork_Parent` and `_Child`: releases what [`before`] took, if it did.
+pub fn after() {
+    if PROTOCOL.replace(false) {
+        // SAFETY: `before` took every lock on this thread.
+        unsafe { release_all() };
+    }
+}
+
+extern "C" fn atfork_prepare() {
+    if !PROTOCOL.get() && !ATFORK.get() {
+        hold_all();
+        ATFORK.set(true);
+    }
+}
+
+extern "C" fn atfork_after() {
+    if ATFORK.replace(false) {
+        // SAFETY: `atfork_prepare` took every lock on this thread (in the
+        // child: on the thread that forked, now the only one).
+        unsafe { release_all() };
+    }
+}
+
+extern "C" fn register_atfork() {
+    // SAFETY: the handlers are plain functions that live as long as the
+    // library; registering has no other precondition.
+    unsafe {
+        libc::pthread_atfork(Some(atfork_prepare), Some(atfork_after), Some(atfork_after));
+    }
+}
+
+/// Registers the `atfork` handlers when the library is loaded (an ELF
+/// constructor), before any thread of the embedder can fork.
+#[used]
+#[unsafe(link_section = ".init_array")]
+static REGISTER_ATFORK: extern "C" fn() = register_atfork;
