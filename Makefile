@@ -126,7 +126,8 @@ TSAN_LIBDIR := $(CURDIR)/target/tsan/$(TSAN_TARGET)/release
 TSAN_RT     := $(shell rustc --print sysroot)/lib/rustlib/$(TSAN_TARGET)/lib/librustc-stable_rt.tsan.a
 TSAN_CASES  := test_stress:own_gil_interpreters_and_gilstate test_threads:gilstate_foreign_thread \
                test_threads:gil_contention test_threads:new_interpreter_from_config \
-               test_threads:interp_ids test_lifecycle:pending_calls
+               test_threads:interp_ids test_lifecycle:pending_calls \
+               pyrt_soak:restore_on_ended_interpreter test_fork:fork_with_protocol
 tsan:
 	RUSTC_BOOTSTRAP=1 RUSTFLAGS="-Zsanitizer=thread -Cunsafe-allow-abi-mismatch=sanitizer" \
 	  $(CARGO) build --release --locked --quiet --target $(TSAN_TARGET) --target-dir target/tsan

@@ -12,7 +12,12 @@
  * PyGILState_Ensure once the runtime is finalized blocks for good (pyrt
  * treats it as CPython treats threads that take the GIL during
  * finalization), and the process still exits normally. CPython 3.14
- * crashes there. */
+ * crashes there.
+ *
+ * restore_on_ended_interpreter: a thread blocked in PyEval_RestoreThread on
+ * an own-GIL sub-interpreter's thread state while the holder ends that
+ * interpreter never runs with the ended interpreter's state: it blocks for
+ * good, and nothing reads freed memory. CPython 3.14 crashes there. */
 #include "harness.h"
 #include "rss.h"
 
@@ -106,9 +111,48 @@ static int ensure_after_finalize(void) {
     return 0;
 }
 
+static PyThreadState *waiter_tstate;
+static atomic_int waiter_calling, waiter_returned;
+
+static void *restore_waiter(void *arg) {
+    (void)arg;
+    atomic_store(&waiter_calling, 1);
+    PyEval_RestoreThread(waiter_tstate); /* blocks: the holder has the GIL */
+    atomic_store(&waiter_returned, 1);
+    return NULL;
+}
+
+static int restore_on_ended_interpreter(void) {
+    init_isolated();
+    PyThreadState *main_t = PyThreadState_Get();
+    PyInterpreterConfig cfg = {
+        .use_main_obmalloc = 0, .allow_fork = 0, .allow_exec = 0, .allow_threads = 1,
+        .allow_daemon_threads = 0, .check_multi_interp_extensions = 1,
+        .gil = PyInterpreterConfig_OWN_GIL,
+    };
+    PyThreadState *sub_t = NULL;
+    CHECK_OK(Py_NewInterpreterFromConfig(&sub_t, &cfg));
+    waiter_tstate = PyThreadState_New(PyThreadState_GetInterpreter(sub_t));
+    CHECK(waiter_tstate != NULL);
+    pthread_t th;
+    CHECK(pthread_create(&th, NULL, restore_waiter, NULL) == 0);
+    while (!atomic_load(&waiter_calling)) sched_yield();
+    struct timespec d = {0, 200 * 1000 * 1000};
+    nanosleep(&d, NULL);
+    Py_EndInterpreter(sub_t); /* also deletes the waiter's thread state */
+    nanosleep(&d, NULL);
+    printf("PyEval_RestoreThread returned: %d\n", atomic_load(&waiter_returned));
+    PyThreadState_Swap(main_t);
+    printf("Py_FinalizeEx: %d\n", Py_FinalizeEx());
+    CHECK(pthread_detach(th) == 0);
+    puts("the waiting thread is still blocked at exit");
+    return 0;
+}
+
 static const struct test_case cases[] = {
     {"cycles", cycles},
     {"ensure_after_finalize", ensure_after_finalize},
+    {"restore_on_ended_interpreter", restore_on_ended_interpreter},
     {NULL, NULL},
 };
 

@@ -30,6 +30,7 @@ fn hold_all() {
     super::pathconfig::hold_for_fork();
     super::main::hold_for_fork();
     super::legacy::hold_for_fork();
+    super::thread::hold_for_fork();
     crate::mem::hold_for_fork();
 }
 
@@ -42,6 +43,7 @@ unsafe fn release_all() {
     // SAFETY: every lock below is held by this thread (the contract).
     unsafe {
         crate::mem::release_after_fork();
+        super::thread::release_after_fork();
         super::legacy::release_after_fork();
         super::main::release_after_fork();
         super::pathconfig::release_after_fork();

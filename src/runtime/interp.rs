@@ -98,6 +98,7 @@ pub(crate) fn delete_tstate(rt: &mut Runtime, t: *mut PyThreadState) {
 /// # Safety
 /// `handle` is a live interpreter or not listed at all (then nothing is removed).
 pub unsafe fn delete_interp(handle: *mut PyInterpreterState) {
+    end_gil(handle);
     let cur = thread::current();
     // SAFETY: a current thread state is live.
     if !cur.is_null() && unsafe { tstate(cur) }.interp == handle {
@@ -106,6 +107,20 @@ pub unsafe fn delete_interp(handle: *mut PyInterpreterState) {
     // SAFETY: `handle` is a live interpreter or not listed at all (this function's
     // contract), which is exactly `remove_interp`'s condition; the runtime lock is held.
     unsafe { remove_interp(&mut runtime::lock(), handle) };
+}
+
+/// Marks the own GIL of a listed interpreter as ended, so that threads
+/// still waiting on it never run with the interpreter's state (called
+/// before the GIL is released for the last time). The main GIL, shared by
+/// legacy sub-interpreters, goes on.
+pub fn end_gil(handle: *mut PyInterpreterState) {
+    let rt = runtime::lock();
+    let main = rt.main().map(|m| Arc::as_ptr(&m.gil));
+    if let Some(i) = rt.interps.iter().find(|i| i.handle.0 == handle) {
+        if main != Some(Arc::as_ptr(&i.gil)) {
+            i.gil.end();
+        }
+    }
 }
 
 /// Removes an interpreter from the runtime and frees it with its remaining
@@ -119,6 +134,7 @@ pub unsafe fn remove_interp(rt: &mut Runtime, handle: *mut PyInterpreterState) {
         return;
     };
     let removed = rt.interps.remove(pos);
+    thread::retire_gil(removed.gil.clone());
     for t in &removed.threads {
         if thread::gilstate() == t.0 {
             thread::set_gilstate(ptr::null_mut());

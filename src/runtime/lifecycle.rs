@@ -439,7 +439,7 @@ pub fn new_interpreter(
         (config, main_gil)
     };
     let gil = if settings.gil == 2 {
-        Default::default()
+        thread::own_gil()
     } else {
         main_gil
     };
@@ -470,6 +470,7 @@ pub(crate) fn end_interpreter(t: *mut crate::abi::pystate::PyThreadState) {
     // SAFETY: the caller checked that `t` is the live current thread state.
     let interp = unsafe { crate::runtime::state::tstate(t) }.interp;
     run_interp_atexit(interp);
+    crate::runtime::interp::end_gil(interp);
     thread::detach();
     // SAFETY: `t`'s interpreter is live (its thread state was).
     unsafe { crate::runtime::interp::remove_interp(&mut runtime::lock(), interp) };

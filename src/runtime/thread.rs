@@ -12,7 +12,7 @@
 //! the GIL passes to it, the others sleep in arrival order.
 
 use std::ptr;
-use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
 
 use crate::abi::pystate::PyThreadState;
 use crate::runtime::state::tstate;
@@ -71,6 +71,12 @@ pub struct Gil {
     turn_releases: AtomicU32,
     /// When the current turn started (`now_ns`).
     turn_start: AtomicU64,
+    /// Its interpreter was ended: a thread that takes it afterwards was
+    /// waiting for an interpreter that no longer exists.
+    ended: AtomicBool,
+    /// Bumped each time a retired GIL is given to a new interpreter, so a
+    /// waiter can tell that the GIL it took now serves another one.
+    generation: AtomicU32,
 }
 
 impl Gil {
@@ -81,7 +87,15 @@ impl Gil {
             wake_seq: AtomicU32::new(0),
             turn_releases: AtomicU32::new(0),
             turn_start: AtomicU64::new(0),
+            ended: AtomicBool::new(false),
+            generation: AtomicU32::new(0),
         }
+    }
+
+    /// Marks the GIL's interpreter as ended (its holder does, before it
+    /// releases the GIL for the last time).
+    pub fn end(&self) {
+        self.ended.store(true, Ordering::SeqCst);
     }
 
     /// Takes the GIL if it is free and nobody waits for it. No calls.
@@ -336,6 +350,51 @@ pub fn main_gil() -> std::sync::Arc<Gil> {
     MAIN_GIL.clone()
 }
 
+/// The own GILs of ended interpreters. A GIL outlives every thread that may
+/// wait on it, so it is never freed: a retired one is given to the next
+/// interpreter that needs its own, once nobody waits on it.
+static RETIRED_GILS: crate::sys::mutex::Mutex<Vec<std::sync::Arc<Gil>>> =
+    crate::sys::mutex::Mutex::new(Vec::new());
+
+/// A GIL for an interpreter of its own (PEP 684): a retired one nobody
+/// waits on, or a new one.
+pub fn own_gil() -> std::sync::Arc<Gil> {
+    let mut retired = RETIRED_GILS.lock();
+    if let Some(i) = retired
+        .iter()
+        .position(|g| g.state.load(Ordering::SeqCst) == 0)
+    {
+        let gil = retired.swap_remove(i);
+        gil.generation.fetch_add(1, Ordering::SeqCst);
+        gil.ended.store(false, Ordering::SeqCst);
+        return gil;
+    }
+    drop(retired);
+    std::sync::Arc::new(Gil::new())
+}
+
+/// Keeps the GIL of an interpreter being removed alive for the threads
+/// that may still wait on it (the main GIL lives for good anyway).
+pub fn retire_gil(gil: std::sync::Arc<Gil>) {
+    if !std::ptr::eq(&*gil, &**MAIN_GIL) {
+        RETIRED_GILS.lock().push(gil);
+    }
+}
+
+/// Takes the retired GILs' lock without a guard (before `fork()`).
+pub(crate) fn hold_for_fork() {
+    crate::sys::mutex::hold(&RETIRED_GILS);
+}
+
+/// Releases the lock [`hold_for_fork`] took.
+///
+/// # Safety
+/// The calling thread (or, in the child, the forking thread) took it.
+pub(crate) unsafe fn release_after_fork() {
+    // SAFETY: the caller's contract.
+    unsafe { crate::sys::mutex::release(&RETIRED_GILS) };
+}
+
 /// [`Gil::after_fork_child`] for the main GIL, which outlives runtimes.
 pub fn main_gil_after_fork_child() {
     MAIN_GIL.after_fork_child();
@@ -388,10 +447,16 @@ pub(crate) unsafe fn attach(t: *mut PyThreadState) {
         hang_unlocked();
     }
     // SAFETY: not finalizing, so `t` is live (this function's contract);
-    // its interpreter, which owns the GIL, outlives it.
+    // GILs are never freed.
     let gil = unsafe { &*tstate(t).gil };
+    let generation = gil.generation.load(Ordering::SeqCst);
     gil.lock();
-    if must_exit(t) {
+    if must_exit(t)
+        || gil.ended.load(Ordering::SeqCst)
+        || gil.generation.load(Ordering::SeqCst) != generation
+    {
+        // The interpreter of `t` was ended while this thread waited (and
+        // `t` with it): it never runs with that interpreter's state.
         hang(gil);
     }
     // SAFETY: `t` is live and this thread holds its GIL.
