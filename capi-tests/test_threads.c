@@ -240,6 +240,19 @@ static int delete_current(void) {
     return 0;
 }
 
+static int delete_current_without_tstate(void) {
+    init_isolated();
+    PyEval_SaveThread();
+    PyThreadState_DeleteCurrent();
+    return 0;
+}
+
+static int delete_null(void) {
+    init_isolated();
+    PyThreadState_Delete(NULL);
+    return 0;
+}
+
 static int restore_with_current(void) {
     init_isolated();
     PyEval_RestoreThread(PyThreadState_Get());
@@ -314,6 +327,8 @@ static const struct test_case cases[] = {
     {"new_interpreter_before_init", new_interpreter_before_init},
     {"end_interpreter_not_current", end_interpreter_not_current},
     {"delete_current", delete_current},
+    {"delete_current_without_tstate", delete_current_without_tstate},
+    {"delete_null", delete_null},
     {"restore_with_current", restore_with_current},
     {"acquire_release", acquire_release},
     {"gilstate_release_without_tstate", gilstate_release_without_tstate},

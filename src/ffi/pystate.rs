@@ -7,7 +7,7 @@ use std::ptr;
 
 use crate::abi::pystate::{PyGILState_STATE, PyInterpreterState, PyThreadState};
 use crate::ffi::guard;
-use crate::runtime::fatal::{fatal_error, require_current};
+use crate::runtime::fatal::{fatal_error, null_tstate, require_current};
 use crate::runtime::state::{interp, tstate};
 use crate::runtime::{self, gilstate, thread};
 
@@ -227,8 +227,7 @@ pub unsafe extern "C" fn PyThreadState_Clear(tstate: *mut PyThreadState) {
 pub unsafe extern "C" fn PyThreadState_Delete(tstate: *mut PyThreadState) {
     guard(c"PyThreadState_Delete", || {
         if tstate.is_null() {
-            require_current(c"PyThreadState_Delete");
-            fatal(c"PyThreadState_Delete", "NULL thread state");
+            null_tstate(c"PyThreadState_Delete");
         }
         if tstate == thread::current() {
             fatal(
@@ -245,7 +244,7 @@ pub unsafe extern "C" fn PyThreadState_Delete(tstate: *mut PyThreadState) {
 #[unsafe(no_mangle)]
 pub extern "C" fn PyThreadState_DeleteCurrent() {
     guard(c"PyThreadState_DeleteCurrent", || {
-        let t = require_current(c"PyThreadState_DeleteCurrent");
+        let t = require_current(c"_PyThreadState_DeleteCurrent");
         thread::detach();
         runtime::interp::delete_tstate(&mut runtime::lock(), t);
     })

@@ -95,12 +95,18 @@ static REGISTER_REPORTER: extern "C" fn() = register_reporter;
 pub fn require_current(func: &CStr) -> *mut crate::abi::pystate::PyThreadState {
     let t = tls::current();
     if t.is_null() {
-        fatal_error(
-            Some(func),
-            "the function must be called with the GIL held, after Python initialization and \
-             before Python finalization, but the GIL is released (the current Python thread \
-             state is NULL)",
-        );
+        null_tstate(func);
     }
     t
+}
+
+/// CPython's fatal error for a NULL thread state: the current one, or one
+/// passed as an argument (`PyThreadState_Delete(NULL)` says the same).
+pub fn null_tstate(func: &CStr) -> ! {
+    fatal_error(
+        Some(func),
+        "the function must be called with the GIL held, after Python initialization and \
+         before Python finalization, but the GIL is released (the current Python thread \
+         state is NULL)",
+    )
 }
