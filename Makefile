@@ -109,7 +109,7 @@ capi-asan: $(addprefix $(BUILD)/asan/,$(C_PROGRAMS))
 # so that nothing is compared with a reference that is not there.
 capi-cpython:
 	@mkdir -p $(BUILD); \
-	if $(ORACLE) fetch >/dev/null 2>$(BUILD)/oracle.err; then \
+	if $(ORACLE) env >/dev/null 2>$(BUILD)/oracle.err; then \
 	  for p in $(filter-out $(PYRT_ONLY),$(C_PROGRAMS)); do $(MAKE) --no-print-directory $(BUILD)/cpython/$$p || exit 1; done; \
 	else rc=$$?; [ $$rc = 3 ] || { cat $(BUILD)/oracle.err; exit $$rc; }; rm -rf $(BUILD)/cpython; \
 	  tools/skip "C tests built against CPython 3.14" "$$(tail -n1 $(BUILD)/oracle.err)"; fi
@@ -261,9 +261,12 @@ check-cxx:
 check-coverage: lib
 	tools/check-coverage.sh $(LIB)
 
-# What the checks need beside Rust and a C compiler (apt-get as root; else noted as skipped).
+# What the checks need beside Rust and a C compiler (apt-get as root; else
+# noted as skipped), and the reference CPython, downloaded once into its cache
+# (when it cannot be had, the steps that compare with it skip and say why).
 check-prereqs:
 	@tools/ensure-system
+	@$(ORACLE) fetch >/dev/null || true
 
 # The skip paths: with the reference CPython unavailable, the comparison steps
 # pass and name what they skipped; a tool that cannot be installed skips its step.

@@ -28,6 +28,9 @@ here=$(cd "$(dirname "$0")" && pwd)
 # PYRT_TEST_HOME is a Python home both builds configure (CPython needs its
 # standard library to finish initializing): the oracle's, when available.
 clean_env=(env -i PATH=/usr/bin:/bin HOME=/nonexistent "PYRT_TEST_HOME=${PYRT_TEST_HOME:-/nonexistent}")
+# SIGINT at its default, as from a terminal: a shell starting `make check` in
+# the background (cmd &, nohup) hands it down ignored, which the signal cases see.
+if env --default-signal=INT true 2>/dev/null; then clean_env=(env -i --default-signal=INT "${clean_env[@]:2}"); fi
 
 # set_case PROGRAM CASE: fills SC_ENV, SC_ARGS and SC_FILTER.
 set_case() {
