@@ -14,6 +14,8 @@ CXX        ?= c++
 # PYRT_ORACLE=none acts as if it were unavailable).
 ORACLE     ?= $(CURDIR)/tools/cpython314
 export ORACLE
+# The reason the reference is unavailable, from the last line of its stderr.
+ORACLE_WHY := sed -e 's/^cpython314: //' -e 's/^unavailable: /reference CPython 3.14 unavailable: /'
 BUILD      := build
 # Project-local tools (cargo install --root): kept by `make clean`, not by `make distclean`.
 TOOLDIR    := $(CURDIR)/$(BUILD)/tools
@@ -112,7 +114,7 @@ capi-cpython:
 	if $(ORACLE) env >/dev/null 2>$(BUILD)/oracle.err; then \
 	  for p in $(filter-out $(PYRT_ONLY),$(C_PROGRAMS)); do $(MAKE) --no-print-directory $(BUILD)/cpython/$$p || exit 1; done; \
 	else rc=$$?; [ $$rc = 3 ] || { cat $(BUILD)/oracle.err; exit $$rc; }; rm -rf $(BUILD)/cpython; \
-	  tools/skip "C tests built against CPython 3.14" "$$(tail -n1 $(BUILD)/oracle.err)"; fi
+	  tools/skip "C tests built against CPython 3.14" "$$(tail -n1 $(BUILD)/oracle.err | $(ORACLE_WHY))"; fi
 
 capi: capi-pyrt capi-asan capi-cpython
 
@@ -238,7 +240,7 @@ check-symbols: lib
 check-compat: lib
 	@mkdir -p $(BUILD); oracle_env=$$($(ORACLE) env 2>$(BUILD)/oracle.err) || { rc=$$?; \
 	  [ $$rc = 3 ] || { cat $(BUILD)/oracle.err; exit $$rc; }; \
-	  tools/skip check-compat "$$(tail -n1 $(BUILD)/oracle.err)"; exit 0; }; \
+	  tools/skip check-compat "$$(tail -n1 $(BUILD)/oracle.err | $(ORACLE_WHY))"; exit 0; }; \
 	eval "$$oracle_env"; set -e; \
 	$(CC) $(CSTD) $$ORACLE_CFLAGS capi-tests/compat_prog.c -o $(BUILD)/compat_cpython \
 	  -L$$ORACLE_ROOT/usr/lib/x86_64-linux-gnu -Wl,--allow-shlib-undefined -lpython3.14; \

@@ -16,7 +16,8 @@ BUILD=${1:-build}
 here=$(cd "$(dirname "$0")" && pwd)
 ORACLE=${ORACLE:-$here/../tools/cpython314}
 if ! oracle_env=$("$ORACLE" env 2>"${TMPDIR:-/tmp}/pyrt-getpath.$$.err"); then
-    "$here/../tools/skip" check-getpath "$(tail -n1 "${TMPDIR:-/tmp}/pyrt-getpath.$$.err")"
+    "$here/../tools/skip" check-getpath "$(tail -n1 "${TMPDIR:-/tmp}/pyrt-getpath.$$.err" |
+        sed -e 's/^cpython314: //' -e 's/^unavailable: /reference CPython 3.14 unavailable: /')"
     rm -f "${TMPDIR:-/tmp}/pyrt-getpath.$$.err"
     exit 0
 fi

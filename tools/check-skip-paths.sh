@@ -28,7 +28,7 @@ PYRT_ORACLE=none tools/cpython314 env >"$tmp/out" 2>"$tmp/err"
 if [ $? = 3 ] && [ ! -s "$tmp/out" ] && grep -q 'PYRT_ORACLE=none' "$tmp/err"; then
     ok "PYRT_ORACLE=none: tools/cpython314 exits 3 and says why"
 else bad "PYRT_ORACLE=none: tools/cpython314 exits 3 and says why" "$tmp/out" "$tmp/err"; fi
-PYRT_ORACLE_CACHE=/dev/null/cache tools/cpython314 fetch >"$tmp/out" 2>"$tmp/err"
+PYRT_ORACLE= PYRT_ORACLE_CACHE=/dev/null/cache tools/cpython314 fetch >"$tmp/out" 2>"$tmp/err"
 if [ $? = 3 ] && grep -q 'PYRT_ORACLE_CACHE' "$tmp/err"; then
     ok "an unusable PYRT_ORACLE_CACHE: tools/cpython314 exits 3 and says why"
 else bad "an unusable PYRT_ORACLE_CACHE: tools/cpython314 exits 3 and says why" "$tmp/out" "$tmp/err"; fi
