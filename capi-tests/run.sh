@@ -26,8 +26,10 @@ here=$(cd "$(dirname "$0")" && pwd)
 
 # Each case runs as: env -i <clean env> ENV... [WRAPPER...] BINARY ARGS...
 # PYRT_TEST_HOME is a Python home both builds configure (CPython needs its
-# standard library to finish initializing): the oracle's, when available.
-clean_env=(env -i PATH=/usr/bin:/bin HOME=/nonexistent "PYRT_TEST_HOME=${PYRT_TEST_HOME:-/nonexistent}")
+# standard library to finish initializing): the oracle's, when available;
+# else a path that does not exist and that no program prints otherwise (they
+# use /nonexistent/bin/python3), so masking it as <home> changes nothing else.
+clean_env=(env -i PATH=/usr/bin:/bin HOME=/nonexistent "PYRT_TEST_HOME=${PYRT_TEST_HOME:-/nonexistent/python-home}")
 # SIGINT at its default, as from a terminal: a shell starting `make check` in
 # the background (cmd &, nohup) hands it down ignored, which the signal cases see.
 if env --default-signal=INT true 2>/dev/null; then clean_env=(env -i --default-signal=INT "${clean_env[@]:2}"); fi
@@ -62,7 +64,7 @@ run_case() {
         cat "$out"
         if [ -s "$err" ]; then echo "--- stderr"; cat "$err"; fi
         echo "--- exit $rc"
-    } | sed -E -e "s|${PYRT_TEST_HOME:-/nonexistent}|<home>|g" -e 's/0x[0-9a-f]{6,}/0x<address>/g' \
+    } | sed -E -e "s|${PYRT_TEST_HOME:-/nonexistent/python-home}|<home>|g" -e 's/0x[0-9a-f]{6,}/0x<address>/g' \
             -e 's/^((Current thread|Thread) 0x<address>) \[[^]]*\]/\1 [<name>]/' |
         if [ -n "$SC_FILTER" ]; then sed -E "$SC_FILTER"; else cat; fi
     rm -f "$out" "$err"
@@ -138,7 +140,7 @@ build=$(cd "$1" && pwd); shift
 if [ -z "${PYRT_TEST_HOME:-}" ]; then
     oracle_env=$("${ORACLE:-$here/../tools/cpython314}" env 2>/dev/null) &&
         PYRT_TEST_HOME=$(sed -n 's/^ORACLE_HOME=//p' <<<"$oracle_env")
-    export PYRT_TEST_HOME=${PYRT_TEST_HOME:-/nonexistent}
+    export PYRT_TEST_HOME=${PYRT_TEST_HOME:-/nonexistent/python-home}
 fi
 pairs=()
 for t in "$@"; do

@@ -5,10 +5,11 @@
 #   1. the reference forced away (PYRT_ORACLE=none) or its cache folder unusable:
 #      tools/cpython314 exits 3; capi-cpython, check-compat and getpath_trees.sh
 #      pass and note their skip; run.sh on abi_layout (no CPython build) passes
-#      and lists the skipped comparisons before its final count;
+#      and lists the skipped comparisons before its final count, and so does
+#      run.sh on test_pathconfig, whose cases print paths near the Python home;
 #   2. tools that cannot be installed (cargo offline, a version no registry has):
 #      check-header and fuzz pass and note their skip.
-# Needs BUILD/pyrt/abi_layout (make capi-pyrt).
+# Needs BUILD/pyrt/abi_layout and BUILD/pyrt/test_pathconfig (make capi-pyrt).
 set -u
 build=$(cd "${1:-build}" && pwd)
 tmp=$(mktemp -d /tmp/pyrt-skips.XXXXXX)
@@ -35,8 +36,10 @@ else bad "an unusable PYRT_ORACLE_CACHE: tools/cpython314 exits 3 and says why" 
 
 export PYRT_SKIP_LOG=$tmp/skipped.txt
 mkdir -p "$tmp/build/pyrt" "$tmp/build/cpython" "$tmp/build/asan"
-ln -s "$build/pyrt/abi_layout" "$tmp/build/pyrt/abi_layout"
-[ -x "$build/asan/abi_layout" ] && ln -s "$build/asan/abi_layout" "$tmp/build/asan/abi_layout"
+for p in abi_layout test_pathconfig; do
+    ln -s "$build/pyrt/$p" "$tmp/build/pyrt/$p"
+    [ -x "$build/asan/$p" ] && ln -s "$build/asan/$p" "$tmp/build/asan/$p"
+done
 : >"$tmp/build/cpython/abi_layout"      # a stale CPython build: must not be used
 chmod +x "$tmp/build/cpython/abi_layout"
 PYRT_ORACLE=none $make --no-print-directory -s BUILD="$tmp/build" capi-cpython check-compat >"$tmp/make.out" 2>&1 &&
@@ -48,10 +51,10 @@ if [ $? = 0 ] && [ ! -e "$tmp/build/cpython/abi_layout" ] &&
     ok "no reference: capi-cpython, check-compat and check-getpath pass and note their skip"
 else bad "no reference: capi-cpython, check-compat and check-getpath pass and note their skip" \
     "$tmp/make.out" "$PYRT_SKIP_LOG"; fi
-PYRT_ORACLE=none capi-tests/run.sh "$tmp/build" abi_layout >"$tmp/run.out" 2>&1
+PYRT_ORACLE=none capi-tests/run.sh "$tmp/build" abi_layout test_pathconfig >"$tmp/run.out" 2>&1
 if [ $? = 0 ] && tail -n1 "$tmp/run.out" | grep -Eq '^[1-9][0-9]* passed, 0 failed, [1-9][0-9]* skipped$' &&
     grep -q '^skipped:$' "$tmp/run.out" &&
-    grep -q '^  capi-tests \[cpython\]: 1 cases not run' "$tmp/run.out" &&
+    grep -q '^  capi-tests \[cpython\]: 8 cases not run' "$tmp/run.out" &&
     grep -q '^  check-compat: ' "$tmp/run.out" && grep -q '^  check-getpath: ' "$tmp/run.out"; then
     ok "no reference: run.sh passes and its summary lists the skipped comparisons"
 else bad "no reference: run.sh passes and its summary lists the skipped comparisons" "$tmp/run.out"; fi
