@@ -1,13 +1,34 @@
 # pyrt: make (library + header), make demo, make check, make bench.
-# Everything a fresh machine needs is installed by .ci/run.
+# A clone needs a Rust toolchain, a C compiler and make: `make check` builds
+# the pinned cbindgen and cargo-fuzz into build/tools, installs valgrind,
+# pkg-config and g++ with apt-get when run as root, and downloads the reference
+# CPython 3.14 with tools/cpython314; whatever it cannot have, it skips and
+# lists in the summary before its last line.
 
 CARGO      ?= cargo
-CBINDGEN   ?= cbindgen
 CBINDGEN_VERSION := 0.29.2
+CARGO_FUZZ_VERSION := 0.13.2
 CC         ?= cc
 CXX        ?= c++
-ORACLE     := ../shared/oracle/cpython314
+# The reference CPython 3.14 (tools/cpython314: cache in $PYRT_ORACLE_CACHE;
+# PYRT_ORACLE=none acts as if it were unavailable).
+ORACLE     ?= $(CURDIR)/tools/cpython314
+export ORACLE
+# The reason the reference is unavailable, from the last line of its stderr.
+ORACLE_WHY := sed -e 's/^cpython314: //' -e 's/^unavailable: /reference CPython 3.14 unavailable: /'
 BUILD      := build
+# Project-local tools (cargo install --root): kept by `make clean`, not by `make distclean`.
+TOOLDIR    := $(CURDIR)/$(BUILD)/tools
+CBINDGEN   := $(TOOLDIR)/bin/cbindgen
+CARGO_FUZZ := $(TOOLDIR)/bin/cargo-fuzz
+ENSURE_TOOLS := tools/ensure-tools $(TOOLDIR)
+# Each part of the checks that cannot run notes why here (tools/skip); run.sh
+# lists the notes before the final count. Emptied by every top-level make.
+PYRT_SKIP_LOG ?= $(CURDIR)/$(BUILD)/skipped.txt
+export PYRT_SKIP_LOG
+ifeq ($(MAKELEVEL),0)
+$(shell rm -f $(PYRT_SKIP_LOG))
+endif
 LIBDIR     := $(CURDIR)/target/release
 LIB        := $(LIBDIR)/libpyrt.so
 CSTD       := -std=c11 -Wall -Wextra -Wpedantic -Werror -g
@@ -15,19 +36,18 @@ CFLAGS_PYRT := $(CSTD) -Iinclude
 LDFLAGS_PYRT := -L$(LIBDIR) -Wl,-rpath,$(LIBDIR) -lpyrt
 ASAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
-# C test programs: capi-tests/test_*.c, plus the shared ABI layout dump.
+# C test programs: capi-tests/test_*.c, plus the ABI layout dump and the config probe.
 TESTS      := $(basename $(notdir $(wildcard capi-tests/test_*.c)))
 PYRT_ONLY  := $(basename $(notdir $(wildcard capi-tests/pyrt_*.c)))
 C_PROGRAMS := $(TESTS) $(PYRT_ONLY) probe abi_layout
 TEST_DEPS  := capi-tests/harness.h capi-tests/config_dump.h capi-tests/rss.h include/Python.h include/pyrt.h
-SRC_abi_layout := ../shared/oracle/abi_layout.c
-src_of = $(if $(SRC_$(1)),$(SRC_$(1)),capi-tests/$(1).c)
+src_of = capi-tests/$(1).c
 
 RUST_SRC   := $(shell find src -name '*.rs') Cargo.toml Cargo.lock build.rs
 
 .PHONY: all lib header check-header check check-getpath test test-rust lint capi capi-pyrt capi-asan capi-cpython \
-        check-capi check-coverage check-cxx fuzz tsan record install uninstall check-install \
-        check-std-headers check-symbols check-compat demo bench clean
+        check-capi check-coverage check-cxx fuzz fuzz-run tsan tsan-run record install uninstall check-install \
+        check-std-headers check-symbols check-compat check-prereqs check-skip-paths demo bench clean distclean
 
 all: lib header
 
@@ -45,16 +65,18 @@ $(LIB): $(RUST_SRC)
 	@ln -sf ../libpyrt.so $(LIBDIR)/compat/libpython3.14.so
 
 # --- the generated header -------------------------------------------------
+# cbindgen $(CBINDGEN_VERSION), built into build/tools on first use.
 cbindgen-version:
-	@$(CBINDGEN) --version | grep -q " $(CBINDGEN_VERSION)$$" || \
-	  { echo "cbindgen $(CBINDGEN_VERSION) required (cargo install cbindgen --version $(CBINDGEN_VERSION) --locked)"; exit 1; }
+	@$(ENSURE_TOOLS) cbindgen@$(CBINDGEN_VERSION)
 
 .PHONY: cbindgen-version
 header: cbindgen-version
 	$(CBINDGEN) --quiet --config cbindgen.toml --crate pyrt --output include/pyrt.h
 
-check-header: cbindgen-version
-	@tmp=$$(mktemp); \
+check-header:
+	@$(ENSURE_TOOLS) cbindgen@$(CBINDGEN_VERSION) || \
+	  { tools/skip check-header "cbindgen $(CBINDGEN_VERSION) could not be installed (no network? see $(TOOLDIR)/cbindgen.log)"; exit 0; }; \
+	tmp=$$(mktemp); \
 	$(CBINDGEN) --quiet --config cbindgen.toml --crate pyrt --output $$tmp && \
 	if diff -u include/pyrt.h $$tmp; then echo "include/pyrt.h is up to date"; rm -f $$tmp; \
 	else echo "include/pyrt.h is stale: run 'make header' and commit it"; rm -f $$tmp; exit 1; fi
@@ -91,8 +113,14 @@ $(BUILD)/cpython/%: $(TEST_DEPS) $(wildcard capi-tests/*.c)
 
 capi-pyrt: $(addprefix $(BUILD)/pyrt/,$(C_PROGRAMS))
 capi-asan: $(addprefix $(BUILD)/asan/,$(C_PROGRAMS))
+# Without the reference, the CPython builds of an earlier run are removed too,
+# so that nothing is compared with a reference that is not there.
 capi-cpython:
-	@for p in $(filter-out $(PYRT_ONLY),$(C_PROGRAMS)); do $(MAKE) --no-print-directory $(BUILD)/cpython/$$p || exit 1; done
+	@mkdir -p $(BUILD); \
+	if $(ORACLE) env >/dev/null 2>$(BUILD)/oracle.err; then \
+	  for p in $(filter-out $(PYRT_ONLY),$(C_PROGRAMS)); do $(MAKE) --no-print-directory $(BUILD)/cpython/$$p || exit 1; done; \
+	else rc=$$?; [ $$rc = 3 ] || { cat $(BUILD)/oracle.err; exit $$rc; }; rm -rf $(BUILD)/cpython; \
+	  tools/skip "C tests built against CPython 3.14" "$$(tail -n1 $(BUILD)/oracle.err | $(ORACLE_WHY))"; fi
 
 capi: capi-pyrt capi-asan capi-cpython
 
@@ -108,11 +136,17 @@ record: capi
 	RECORD=1 capi-tests/run.sh $(BUILD) $(C_PROGRAMS)
 
 # --- fuzzing (libFuzzer through cargo-fuzz; RUSTC_BOOTSTRAP lets stable build it) ---
+# cargo-fuzz $(CARGO_FUZZ_VERSION) is built into build/tools on first use and run from there.
 FUZZ_SECONDS ?= 30
 fuzz:
-	@command -v cargo-fuzz >/dev/null || { echo "cargo-fuzz missing: cargo install cargo-fuzz --locked"; exit 1; }
+	@if ! command -v $(CXX) >/dev/null; then tools/skip fuzz "no C++ compiler ($(CXX)) to build libFuzzer"; \
+	elif ! $(ENSURE_TOOLS) cargo-fuzz@$(CARGO_FUZZ_VERSION); then \
+	  tools/skip fuzz "cargo-fuzz $(CARGO_FUZZ_VERSION) could not be installed (no network? see $(TOOLDIR)/cargo-fuzz.log)"; \
+	else $(MAKE) --no-print-directory fuzz-run; fi
+
+fuzz-run:
 	@mkdir -p $(BUILD)/fuzz-corpus
-	@cd fuzz && RUSTC_BOOTSTRAP=1 cargo fuzz run config_read --fuzz-dir . \
+	@cd fuzz && RUSTC_BOOTSTRAP=1 $(CARGO_FUZZ) fuzz run config_read --fuzz-dir . \
 	  ../$(BUILD)/fuzz-corpus seeds -- -max_total_time=$(FUZZ_SECONDS) >../$(BUILD)/fuzz.log 2>&1 \
 	  || { tail -60 ../$(BUILD)/fuzz.log; echo "fuzzing found a failure: see fuzz/artifacts/"; exit 1; }
 	@grep -E '^Done [0-9]+ runs' $(BUILD)/fuzz.log
@@ -128,7 +162,14 @@ TSAN_CASES  := test_stress:own_gil_interpreters_and_gilstate test_threads:gilsta
                test_threads:gil_contention test_threads:new_interpreter_from_config \
                test_threads:interp_ids test_lifecycle:pending_calls \
                pyrt_soak:restore_on_ended_interpreter test_fork:fork_with_protocol
+# Needs the toolchain's TSan runtime (in rust-std for $(TSAN_TARGET); no
+# rust-src: the standard library is not rebuilt) and libstdc++ (g++).
 tsan:
+	@if [ ! -f $(TSAN_RT) ]; then tools/skip tsan "the Rust toolchain has no ThreadSanitizer runtime ($(TSAN_RT))"; \
+	elif ! command -v $(CXX) >/dev/null; then tools/skip tsan "no C++ compiler ($(CXX)), so no libstdc++ to link the TSan runtime with"; \
+	else $(MAKE) --no-print-directory tsan-run; fi
+
+tsan-run:
 	RUSTC_BOOTSTRAP=1 RUSTFLAGS="-Zsanitizer=thread -Cunsafe-allow-abi-mismatch=sanitizer" \
 	  $(CARGO) build --release --locked --quiet --target $(TSAN_TARGET) --target-dir target/tsan
 	@ln -sf libpyrt.so $(TSAN_LIBDIR)/libpyrt.so.0
@@ -174,7 +215,8 @@ uninstall:
 # (pkg-config, pyrt-config, plain flags), run each, then uninstall and check
 # that nothing is left.
 check-install: lib
-	@tmp=$$(mktemp -d); prefix=$$tmp/prefix; set -e; \
+	@command -v pkg-config >/dev/null || { tools/skip check-install "pkg-config not installed"; exit 0; }; \
+	tmp=$$(mktemp -d); prefix=$$tmp/prefix; set -e; \
 	$(MAKE) --no-print-directory -s install PREFIX=$$prefix >/dev/null; \
 	PKG_CONFIG_PATH=$$prefix/lib/pkgconfig $(CC) $(CSTD) examples/embed.c -o $$tmp/e1 \
 	  $$(PKG_CONFIG_PATH=$$prefix/lib/pkgconfig pkg-config --cflags --libs pyrt); \
@@ -203,8 +245,10 @@ check-symbols: lib
 # rpath) runs on pyrt through the compat directory and prints what the same
 # source prints when built against pyrt's headers.
 check-compat: lib
-	@eval "$$($(ORACLE) env 2>/dev/null)" || { echo "CPython 3.14 unavailable: skipping check-compat"; exit 0; }; \
-	set -e; mkdir -p $(BUILD); \
+	@mkdir -p $(BUILD); oracle_env=$$($(ORACLE) env 2>$(BUILD)/oracle.err) || { rc=$$?; \
+	  [ $$rc = 3 ] || { cat $(BUILD)/oracle.err; exit $$rc; }; \
+	  tools/skip check-compat "$$(tail -n1 $(BUILD)/oracle.err | $(ORACLE_WHY))"; exit 0; }; \
+	eval "$$oracle_env"; set -e; \
 	$(CC) $(CSTD) $$ORACLE_CFLAGS capi-tests/compat_prog.c -o $(BUILD)/compat_cpython \
 	  -L$$ORACLE_ROOT/usr/lib/x86_64-linux-gnu -Wl,--allow-shlib-undefined -lpython3.14; \
 	$(CC) $(CFLAGS_PYRT) capi-tests/compat_prog.c -o $(BUILD)/compat_pyrt $(LDFLAGS_PYRT); \
@@ -219,13 +263,26 @@ $(BUILD)/header_cxx: capi-tests/header_cxx.cpp $(LIB) include/Python.h include/p
 	@mkdir -p $(@D)
 	$(CXX) -std=c++17 -Wall -Wextra -Wpedantic -Werror -Iinclude -o $@ $< $(LDFLAGS_PYRT)
 
-check-cxx: $(BUILD)/header_cxx
-	$(BUILD)/header_cxx
+check-cxx:
+	@if command -v $(CXX) >/dev/null; then $(MAKE) --no-print-directory $(BUILD)/header_cxx && $(BUILD)/header_cxx; \
+	else tools/skip check-cxx "no C++ compiler ($(CXX))"; fi
 
 check-coverage: lib
 	tools/check-coverage.sh $(LIB)
 
-check: lib check-header lint test-rust fuzz tsan check-symbols check-coverage check-cxx check-std-headers check-install check-compat check-getpath check-capi
+# What the checks need beside Rust and a C compiler (apt-get as root; else
+# noted as skipped), and the reference CPython, downloaded once into its cache
+# (when it cannot be had, the steps that compare with it skip and say why).
+check-prereqs:
+	@tools/ensure-system
+	@$(ORACLE) fetch >/dev/null || true
+
+# The skip paths: with the reference CPython unavailable, the comparison steps
+# pass and name what they skipped; a tool that cannot be installed skips its step.
+check-skip-paths: capi-pyrt
+	@tools/check-skip-paths.sh $(BUILD)
+
+check: check-prereqs lib check-header lint test-rust fuzz tsan check-symbols check-coverage check-cxx check-std-headers check-install check-compat check-skip-paths check-getpath check-capi
 
 # --- the example embedder -------------------------------------------------
 $(BUILD)/embed: examples/embed.c $(LIB) include/Python.h include/pyrt.h
@@ -262,6 +319,10 @@ bench: $(BUILD)/bench_pyrt $(BUILD)/bench_cpython $(BUILD)/bench_pyrt_hostlibc
 	  tools/bench.sh $(BUILD)/bench_pyrt $(BUILD)/bench_cpython $(BUILD)/bench_pyrt_hostlibc > docs/performance.md
 	@cat docs/performance.md
 
+# `clean` keeps the tools built into build/tools; `distclean` removes them too.
 clean:
 	$(CARGO) clean
+	find $(BUILD) -mindepth 1 -maxdepth 1 ! -name tools -exec rm -rf {} + 2>/dev/null || true
+
+distclean: clean
 	rm -rf $(BUILD)

@@ -13,11 +13,20 @@
 # usage: capi-tests/getpath_trees.sh BUILD_DIR   (skips without the oracle)
 set -u
 BUILD=${1:-build}
-ORACLE=../shared/oracle/cpython314
-if ! eval "$($ORACLE env 2>/dev/null)" || [ ! -x "$BUILD/cpython/probe" ]; then
-    echo "CPython 3.14 unavailable: skipping the getpath trees"
+here=$(cd "$(dirname "$0")" && pwd)
+ORACLE=${ORACLE:-$here/../tools/cpython314}
+if ! oracle_env=$("$ORACLE" env 2>"${TMPDIR:-/tmp}/pyrt-getpath.$$.err"); then
+    "$here/../tools/skip" check-getpath "$(tail -n1 "${TMPDIR:-/tmp}/pyrt-getpath.$$.err" |
+        sed -e 's/^cpython314: //' -e 's/^unavailable: /reference CPython 3.14 unavailable: /')"
+    rm -f "${TMPDIR:-/tmp}/pyrt-getpath.$$.err"
     exit 0
 fi
+rm -f "${TMPDIR:-/tmp}/pyrt-getpath.$$.err"
+if [ ! -x "$BUILD/cpython/probe" ]; then
+    "$here/../tools/skip" check-getpath "no CPython build of probe in $BUILD/cpython"
+    exit 0
+fi
+eval "$oracle_env"
 STD=$ORACLE_HOME/lib/python3.14
 ROOT=$(mktemp -d /tmp/pyrt-getpath.XXXXXX)
 trap 'rm -rf "$ROOT"' EXIT

@@ -2,7 +2,7 @@
 # run.sh: runs every case of every C test program, each in its own process,
 # and compares what it prints with the output recorded from real CPython 3.14
 # (capi-tests/expected/PROGRAM/CASE.out). Every case is checked as:
-#   cpython   the program built against CPython 3.14 (skipped if the oracle is unavailable)
+#   cpython   the program built against CPython 3.14 (skipped if tools/cpython314 is unavailable)
 #   pyrt      built against include/ and libpyrt.so
 #   valgrind  the pyrt build under valgrind: no error, no leak (skipped without valgrind)
 #   asan      the pyrt build with AddressSanitizer + UBSan (skipped if not built)
@@ -20,14 +20,21 @@
 #        from the CPython build first. JOBS=N: parallel cases (default: nproc).
 #        CHECKS=pyrt,asan: only these checks (default: all four; `make test`
 #        runs the pyrt check alone).
-# The last line is "N passed, N failed, N skipped".
+# The last line is "N passed, N failed, N skipped"; before it, "skipped:" lists
+# what did not run: the kinds of checks skipped here, and the notes of
+# $PYRT_SKIP_LOG (the other steps of `make check`, through tools/skip).
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 
 # Each case runs as: env -i <clean env> ENV... [WRAPPER...] BINARY ARGS...
 # PYRT_TEST_HOME is a Python home both builds configure (CPython needs its
-# standard library to finish initializing): the oracle's, when available.
-clean_env=(env -i PATH=/usr/bin:/bin HOME=/nonexistent "PYRT_TEST_HOME=${PYRT_TEST_HOME:-/nonexistent}")
+# standard library to finish initializing): the oracle's, when available;
+# else a path that does not exist and that no program prints otherwise (they
+# use /nonexistent/bin/python3), so masking it as <home> changes nothing else.
+clean_env=(env -i PATH=/usr/bin:/bin HOME=/nonexistent "PYRT_TEST_HOME=${PYRT_TEST_HOME:-/nonexistent/python-home}")
+# SIGINT at its default, as from a terminal: a shell starting `make check` in
+# the background (cmd &, nohup) hands it down ignored, which the signal cases see.
+if env --default-signal=INT true 2>/dev/null; then clean_env=(env -i --default-signal=INT "${clean_env[@]:2}"); fi
 
 # set_case PROGRAM CASE: fills SC_ENV, SC_ARGS and SC_FILTER.
 set_case() {
@@ -59,7 +66,7 @@ run_case() {
         cat "$out"
         if [ -s "$err" ]; then echo "--- stderr"; cat "$err"; fi
         echo "--- exit $rc"
-    } | sed -E -e "s|${PYRT_TEST_HOME:-/nonexistent}|<home>|g" -e 's/0x[0-9a-f]{6,}/0x<address>/g' \
+    } | sed -E -e "s|${PYRT_TEST_HOME:-/nonexistent/python-home}|<home>|g" -e 's/0x[0-9a-f]{6,}/0x<address>/g' \
             -e 's/^((Current thread|Thread) 0x<address>) \[[^]]*\]/\1 [<name>]/' |
         if [ -n "$SC_FILTER" ]; then sed -E "$SC_FILTER"; else cat; fi
     rm -f "$out" "$err"
@@ -142,9 +149,9 @@ if [ "${1:-}" = --one ]; then shift; one "$@"; exit 0; fi
 
 build=$(cd "$1" && pwd); shift
 if [ -z "${PYRT_TEST_HOME:-}" ]; then
-    oracle_env=$("$here/../../shared/oracle/cpython314" env 2>/dev/null) &&
+    oracle_env=$("${ORACLE:-$here/../tools/cpython314}" env 2>/dev/null) &&
         PYRT_TEST_HOME=$(sed -n 's/^ORACLE_HOME=//p' <<<"$oracle_env")
-    export PYRT_TEST_HOME=${PYRT_TEST_HOME:-/nonexistent}
+    export PYRT_TEST_HOME=${PYRT_TEST_HOME:-/nonexistent/python-home}
 fi
 pairs=()
 for t in "$@"; do
@@ -162,6 +169,22 @@ printf '%s\n' "${pairs[@]}" | xargs -P "${JOBS:-$(nproc)}" -n 2 "$0" --one "$bui
 grep -v '^\(PASS\|SKIP\) ' "$log"
 pass=$(grep -c '^PASS ' "$log"); fail=$(grep -c '^FAIL ' "$log"); skip=$(grep -c '^SKIP ' "$log")
 if [ "$fail" -gt 0 ]; then echo "failed checks:"; grep '^FAIL ' "$log" | sed 's/^FAIL /  /'; fi
-rm -f "$log"
+# What did not run: the cases skipped here by kind, and the parts of the whole
+# run that noted a skip in $PYRT_SKIP_LOG (tools/skip), each once.
+{
+    for kind in cpython valgrind asan; do
+        n=$(grep -c "^SKIP .* \[$kind\]$" "$log")
+        [ "$n" -gt 0 ] || continue
+        case $kind in
+        cpython) why="no CPython 3.14 build: the reference was unavailable" ;;
+        valgrind) why="valgrind not installed" ;;
+        asan) why="no ASan build" ;;
+        esac
+        echo "capi-tests [$kind]: $n cases not run ($why)"
+    done
+    if [ -n "${PYRT_SKIP_LOG:-}" ] && [ -f "$PYRT_SKIP_LOG" ]; then awk '!seen[$0]++' "$PYRT_SKIP_LOG"; fi
+} >"$log.skipped"
+if [ -s "$log.skipped" ]; then echo "skipped:"; sed 's/^/  /' "$log.skipped"; else echo "skipped: nothing"; fi
+rm -f "$log" "$log.skipped"
 echo "$pass passed, $fail failed, $skip skipped"
 [ "$fail" -eq 0 ]

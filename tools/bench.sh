@@ -55,7 +55,7 @@ if grep -q '^config_resolution_host_libc ' "$tmp/pyrt"; then
     [ -n "$host_cpy" ] && echo "$host_cpy" >>"$tmp/cpy"
 fi
 cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')
-pyver=$(${ORACLE:-../shared/oracle/cpython314} python -c 'import sys; print(sys.version.split()[0])' 2>/dev/null || echo unavailable)
+pyver=$(${ORACLE:-tools/cpython314} python -c 'import sys; print(sys.version.split()[0])' 2>/dev/null || echo unavailable)
 cat <<HEAD
 # Performance: pyrt against CPython 3.14
 

@@ -4,17 +4,16 @@
 # what LIB exports.
 set -u
 lib=$1
-required=../shared/oracle/required-symbols.txt
+required=abi/required-symbols.txt
+[ -f "$required" ] || { echo "$required missing"; exit 1; }
 fail=0
 table=$(sed -n '/<!-- coverage:begin -->/,/<!-- coverage:end -->/p' README.md | grep '^| `')
 exports=$(nm -D --defined-only "$lib" | awk '{print $3}' | sort -u)
-if [ -f "$required" ]; then
-    while read -r sym; do
-        [ -z "$sym" ] && continue
-        n=$(grep -c "^| \`$sym\` |" <<<"$table")
-        [ "$n" = 1 ] || { echo "README coverage: $sym listed $n times"; fail=1; }
-    done <"$required"
-fi
+while read -r sym; do
+    [ -z "$sym" ] && continue
+    n=$(grep -c "^| \`$sym\` |" <<<"$table")
+    [ "$n" = 1 ] || { echo "README coverage: $sym listed $n times"; fail=1; }
+done <"$required"
 while IFS='|' read -r _ sym status _; do
     sym=$(tr -d ' `' <<<"$sym"); status=$(tr -d ' ' <<<"$status")
     exported=0; grep -qx "$sym" <<<"$exports" && exported=1

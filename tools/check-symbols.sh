@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # check-symbols.sh LIB: the library exports exactly abi/exports.txt, only
 # Py*, _Py* and PyRT_* names leave it, and every entry point of
-# ../shared/oracle/required-symbols.txt is among them.
+# abi/required-symbols.txt is among them.
 set -u
 lib=$1
 actual=$(nm -D --defined-only "$lib" | awk '{print $3}' | sort)
@@ -12,10 +12,9 @@ if ! diff -u abi/exports.txt - <<<"$actual"; then
 fi
 stray=$(grep -v -E '^(Py|_Py|PyRT_)' <<<"$actual")
 if [ -n "$stray" ]; then echo "non-API symbols exported:"; echo "$stray"; fail=1; fi
-required=../shared/oracle/required-symbols.txt
-if [ -f "$required" ]; then
-    missing=$(comm -23 <(grep -v '^#' "$required" | awk 'NF {print $1}' | sort -u) - <<<"$actual")
-    if [ -n "$missing" ]; then echo "required entry points not exported:"; echo "$missing"; fail=1; fi
-fi
+required=abi/required-symbols.txt
+[ -f "$required" ] || { echo "$required missing"; exit 1; }
+missing=$(comm -23 <(grep -v '^#' "$required" | awk 'NF {print $1}' | sort -u) - <<<"$actual")
+if [ -n "$missing" ]; then echo "required entry points not exported:"; echo "$missing"; fail=1; fi
 [ $fail = 0 ] && echo "exported symbols: $(wc -l <<<"$actual") names, all public API, as abi/exports.txt says"
 exit $fail
