@@ -21,17 +21,58 @@ thread_local! {
     static ATFORK: Cell<bool> = const { Cell::new(false) };
 }
 
-/// Takes every pyrt lock, in the order pyrt nests them: the runtime, the
-/// legacy paths, the smaller tables, then the memory layer's.
-fn hold_all() {
+/// A lock's guard-less take and its release (the release's caller holds it).
+type LockPair = (fn(), unsafe fn());
+
+/// Every pyrt lock, in the order pyrt nests them (the runtime, the legacy
+/// paths, the smaller tables, then the GILs' and the memory layer's): taken
+/// in this order, released in reverse.
+const LOCKS: [LockPair; 7] = [
+    (hold_runtime, release_runtime),
+    (
+        super::inittab::hold_for_fork,
+        super::inittab::release_after_fork,
+    ),
+    (
+        super::pathconfig::hold_for_fork,
+        super::pathconfig::release_after_fork,
+    ),
+    (super::main::hold_for_fork, super::main::release_after_fork),
+    (
+        super::legacy::hold_for_fork,
+        super::legacy::release_after_fork,
+    ),
+    (
+        super::thread::hold_for_fork,
+        super::thread::release_after_fork,
+    ),
+    (crate::mem::hold_for_fork, crate::mem::release_after_fork),
+];
+
+/// The runtime lock and the legacy paths' (initialization nests the second
+/// in the first).
+fn hold_runtime() {
     hold(&super::RUNTIME);
     hold(&super::LEGACY_PATHS);
-    super::inittab::hold_for_fork();
-    super::pathconfig::hold_for_fork();
-    super::main::hold_for_fork();
-    super::legacy::hold_for_fork();
-    super::thread::hold_for_fork();
-    crate::mem::hold_for_fork();
+}
+
+/// Releases what [`hold_runtime`] took.
+///
+/// # Safety
+/// The calling thread took them with [`hold_runtime`].
+unsafe fn release_runtime() {
+    // SAFETY: this thread holds both (the contract).
+    unsafe {
+        release(&super::LEGACY_PATHS);
+        release(&super::RUNTIME);
+    }
+}
+
+/// Takes every pyrt lock ([`LOCKS`], in order).
+fn hold_all() {
+    for (take, _) in LOCKS {
+        take();
+    }
 }
 
 /// Releases what [`hold_all`] took, in reverse order.
@@ -40,16 +81,9 @@ fn hold_all() {
 /// The calling thread took them with [`hold_all`] (in a child: the forking
 /// thread did, and is now the only thread).
 unsafe fn release_all() {
-    // SAFETY: every lock below is held by this thread (the contract).
-    unsafe {
-        crate::mem::release_after_fork();
-        super::thread::release_after_fork();
-        super::legacy::release_after_fork();
-        super::main::release_after_fork();
-        super::pathconfig::release_after_fork();
-        super::inittab::release_after_fork();
-        release(&super::LEGACY_PATHS);
-        release(&super::RUNTIME);
+    for (_, give_back) in LOCKS.iter().rev() {
+        // SAFETY: this thread holds the lock (the contract).
+        unsafe { give_back() };
     }
 }
 
