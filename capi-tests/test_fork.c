@@ -16,6 +16,7 @@
 #include "harness.h"
 
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <sys/wait.h>
@@ -25,7 +26,7 @@
 #define BUSY_THREADS 4
 #define CHILD_SECONDS 10
 
-static atomic_int stop;
+static atomic_int stop, started;
 /* Writer-preferring, so the forking thread is not starved by the readers. */
 static pthread_rwlock_t pause_lock = PTHREAD_RWLOCK_WRITER_NONRECURSIVE_INITIALIZER_NP;
 
@@ -36,6 +37,7 @@ static int under(const char *sanitizer) {
 
 static void *decoder(void *arg) {
     (void)arg;
+    atomic_fetch_add(&started, 1);
     while (!atomic_load(&stop)) {
         pthread_rwlock_rdlock(&pause_lock);
         size_t n = 0;
@@ -76,9 +78,13 @@ static int wait_child(pid_t pid) {
     }
 }
 
+/* Returns once every decoder runs its loop: a thread still starting up can
+ * hold the C library's (or a sanitizer's) locks at a fork. */
 static void start_decoders(pthread_t *th) {
     atomic_store(&stop, 0);
+    atomic_store(&started, 0);
     for (int i = 0; i < BUSY_THREADS; i++) CHECK(pthread_create(&th[i], NULL, decoder, NULL) == 0);
+    while (atomic_load(&started) < BUSY_THREADS) sched_yield();
 }
 
 static void stop_decoders(pthread_t *th) {
