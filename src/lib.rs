@@ -11,7 +11,7 @@
 //! 5  marshal/   PyConfig <-> Config, wide strings and lists
 //! 4  mem/       the allocator domains, pymalloc-class allocator, debug hooks
 //! 3  config/ getpath/ status wstr locale version   the safe model and values
-//! 2  sys/       platform: TLS slots, eliding mutex, thread facts, panic
+//! 2  sys/       platform: TLS slots, futex locks, thread facts, panic
 //!               guard, the last-resort fatal report
 //! 1  abi/       #[repr(C)] mirrors of CPython's headers, ABI globals, layouts
 //! ```
