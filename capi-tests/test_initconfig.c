@@ -325,8 +325,38 @@ static int preinitialize_null(void) {
     return 0;
 }
 
+/* A list member with a negative length, as CPython takes it: PyConfig_Read
+ * fails for argv, rebuilds warnoptions, and leaves the others as they are;
+ * initialization then fails copying the config. */
+static int negative_list_lengths(void) {
+    static const char *names[] = {"orig_argv", "argv", "xoptions", "warnoptions",
+                                  "module_search_paths"};
+    for (int i = 0; i < 5; i++) {
+        PyConfig c;
+        PyConfig_InitIsolatedConfig(&c);
+        const char *home = getenv("PYRT_TEST_HOME");
+        CHECK_OK(PyConfig_SetBytesString(&c, &c.home, home ? home : "/nonexistent"));
+        PyWideStringList *lists[] = {&c.orig_argv, &c.argv, &c.xoptions, &c.warnoptions,
+                                     &c.module_search_paths};
+        lists[i]->length = -1;
+        printf("%s:\n", names[i]);
+        PyStatus st = PyConfig_Read(&c);
+        print_status("  read", st);
+        printf("  length after read: %zd\n", lists[i]->length);
+        if (!PyStatus_Exception(st)) {
+            st = Py_InitializeFromConfig(&c);
+            print_status("  init", st);
+            if (!PyStatus_Exception(st)) printf("  finalize: %d\n", Py_FinalizeEx());
+        }
+        lists[i]->length = 0; /* as the caller must before clearing */
+        PyConfig_Clear(&c);
+    }
+    return 0;
+}
+
 static const struct test_case cases[] = {
     {"status_constructors", status_constructors},
+    {"negative_list_lengths", negative_list_lengths},
     {"wstrlist_insert", wstrlist_insert},
     {"wstrlist_append_empty_string", wstrlist_append_empty_string},
     {"preconfig_python", preconfig_python},

@@ -118,10 +118,17 @@ macro_rules! impl_config_conversions {
                 let mut fresh = [false; LIST_MEMBERS];
                 let mut lists = [PyWideStringList::EMPTY; LIST_MEMBERS];
                 let raw = Raw::now();
+                for i in 0..LIST_MEMBERS {
+                    if origins.1[i] {
+                        // Left as C had it (see `to_model_traced`).
+                        taken[i] = true;
+                        lists[i] = old[i];
+                    }
+                }
                 let filled = (|| -> Result<(), NoMemory> {
                     // SAFETY: the old strings are NULL or NUL-terminated (contract).
                     $(out.$s = unsafe { keep_or_alloc_wstr(raw, self.$s, &model.$s) }?;)*
-                    for i in 0..LIST_MEMBERS {
+                    for i in (0..LIST_MEMBERS).filter(|&i| !origins.1[i]) {
                         // SAFETY: the old lists are readable (contract).
                         match unsafe { find_equal_list(&old, origins, &taken, i, new[i]) } {
                             Some(j) => {
@@ -182,6 +189,9 @@ macro_rules! impl_config_conversions {
             /// Every string member is NULL or NUL-terminated; every list is
             /// readable for its length, its items NULL or NUL-terminated.
             pub unsafe fn to_model(&self) -> Result<Config, BadList> {
+                if [$(self.$l.length),*].iter().any(|&n| n < 0) {
+                    return Err(BadList::NegativeLength);
+                }
                 // SAFETY: string members are NULL or NUL-terminated and lists readable (this
                 // function's contract), the same as `to_model_traced`'s.
                 unsafe { self.to_model_traced() }.map(|(model, _)| model)
@@ -194,14 +204,21 @@ macro_rules! impl_config_conversions {
             /// As for [`PyConfig::to_model`].
             pub unsafe fn to_model_traced(&self) -> Result<(Config, ListOrigins), BadList> {
                 let mut origins = ListOrigins::default();
-                let mut slots = origins.0.iter_mut();
+                let mut member = 0;
                 let mut read = |list: &PyWideStringList| {
+                    let i = member;
+                    member += 1;
+                    // A negative length, as CPython's read takes it: an error for
+                    // `argv`; `warnoptions` is rebuilt from nothing; the others are
+                    // not read and stay as they are (initialization then fails).
+                    if list.length < 0 && i != LIST_ARGV {
+                        origins.1[i] = i != LIST_WARNOPTIONS;
+                        return Ok(Vec::new());
+                    }
                     // SAFETY: `list` is one of `self`'s lists: its `length` item pointers
                     // are readable, each NULL or NUL-terminated (this function's contract).
                     let (strings, buf) = unsafe { wide::read_array_traced(list.length, list.items) }?;
-                    if let Some(slot) = slots.next() {
-                        *slot = buf;
-                    }
+                    origins.0[i] = buf;
                     Ok::<_, BadList>(strings)
                 };
                 let model = Config {
@@ -243,9 +260,15 @@ crate::config_fields!(impl_config_conversions);
 const LIST_MEMBERS: usize = 5;
 
 /// The buffers the lists of a `PyConfig` were read into, in member order
-/// (None for an empty list): see [`PyConfig::to_model_traced`].
+/// (None for an empty list), and the lists left as C had them: see
+/// [`PyConfig::to_model_traced`].
 #[derive(Default)]
-pub struct ListOrigins([Option<Units>; LIST_MEMBERS]);
+pub struct ListOrigins([Option<Units>; LIST_MEMBERS], [bool; LIST_MEMBERS]);
+
+/// Positions of the list members in `config_fields!` order.
+const LIST_ARGV: usize = 1;
+/// See [`LIST_ARGV`].
+const LIST_WARNOPTIONS: usize = 3;
 
 /// `old` itself when it holds exactly `new` (no allocation), else a new raw copy.
 ///

@@ -7,6 +7,7 @@ use std::ffi::CStr;
 use crate::abi::initconfig::PyConfig;
 use crate::config::Config;
 use crate::config::preconfig::PreArgs as PreinitArgs;
+use crate::marshal::wide::BadList;
 use crate::mem::NoMemory;
 use crate::runtime::lifecycle;
 use crate::status::{PyResult, Status};
@@ -78,7 +79,11 @@ pub fn read_config_then(
 ) -> PyResult<()> {
     preinit_for(func, cfg, PreinitArgs::None)?;
     // SAFETY: an initialized config holds NULL or valid strings and lists.
-    let (mut model, origins) = unsafe { cfg.to_model_traced() }.map_err(|e| e.status(func))?;
+    let (mut model, origins) = unsafe { cfg.to_model_traced() }.map_err(|e| match e {
+        // A negative `argv` length: CPython's read fails sizing its copy.
+        BadList::NegativeLength => Status::no_memory(c"_PyConfig_Read"),
+        BadList::NullItem => e.status(func),
+    })?;
     crate::runtime::read_config(&mut model)?;
     more(&mut model)?;
     // SAFETY: the members are owned by the config (initializer contract);
@@ -91,8 +96,11 @@ pub fn read_config_then(
 pub fn initialize_from(cfg: &PyConfig) -> PyResult<()> {
     preinit_for_config(c"Py_InitializeFromConfig", cfg)?;
     // SAFETY: an initialized config holds NULL or valid strings and lists.
-    let model = unsafe { cfg.to_model() }
-        .map_err(|_| Status::error(c"Py_InitializeFromConfig", c"invalid configuration"))?;
+    let model = unsafe { cfg.to_model() }.map_err(|e| match e {
+        // CPython's copy of the config fails first, sizing the list.
+        BadList::NegativeLength => Status::no_memory(c"_PyConfig_Copy"),
+        BadList::NullItem => Status::error(c"Py_InitializeFromConfig", c"invalid configuration"),
+    })?;
     read_and_initialize(model)
 }
 
