@@ -18,20 +18,11 @@ static void call(const char *name) {
 }
 
 static int run(const char *label) {
-    PyConfig c;
-    PyConfig_InitIsolatedConfig(&c);
-    const char *home = getenv("PYRT_TEST_HOME");
-    PyStatus st = PyConfig_SetBytesString(&c, &c.home, home ? home : "/nonexistent");
-    if (!PyStatus_Exception(st)) st = Py_InitializeFromConfig(&c);
-    PyConfig_Clear(&c);
+    PyStatus st = init_isolated_status();
     print_status(label, st);
     if (PyStatus_Exception(st)) return 1;
     PyThreadState *main_t = PyThreadState_Get();
-    PyInterpreterConfig cfg = {
-        .use_main_obmalloc = 0, .allow_fork = 0, .allow_exec = 0, .allow_threads = 1,
-        .allow_daemon_threads = 0, .check_multi_interp_extensions = 1,
-        .gil = PyInterpreterConfig_OWN_GIL,
-    };
+    PyInterpreterConfig cfg = own_gil_config();
     PyThreadState *sub = NULL;
     st = Py_NewInterpreterFromConfig(&sub, &cfg);
     print_status("  sub-interpreter", st);

@@ -100,14 +100,32 @@ static inline void print_list(const PyWideStringList *l) {
 }
 
 /* Initializes Python with the isolated configuration and config.home from
- * PYRT_TEST_HOME (CPython needs its standard library; pyrt records it). */
-static inline void init_isolated(void) {
+ * PYRT_TEST_HOME (CPython needs its standard library; pyrt records it);
+ * returns the first failed status, or success. */
+static inline PyStatus init_isolated_status(void) {
     PyConfig c;
     PyConfig_InitIsolatedConfig(&c);
     const char *home = getenv("PYRT_TEST_HOME");
-    CHECK_OK(PyConfig_SetBytesString(&c, &c.home, home ? home : "/nonexistent"));
-    CHECK_OK(Py_InitializeFromConfig(&c));
+    PyStatus st = PyConfig_SetBytesString(&c, &c.home, home ? home : "/nonexistent");
+    if (!PyStatus_Exception(st)) st = Py_InitializeFromConfig(&c);
     PyConfig_Clear(&c);
+    return st;
+}
+
+/* init_isolated_status(), which must succeed. */
+static inline void init_isolated(void) {
+    CHECK_OK(init_isolated_status());
+}
+
+/* The configuration of an isolated sub-interpreter with its own GIL and
+ * allocator (PEP 684), as CPython's docs and tests make one. */
+static inline PyInterpreterConfig own_gil_config(void) {
+    PyInterpreterConfig cfg = {
+        .use_main_obmalloc = 0, .allow_fork = 0, .allow_exec = 0, .allow_threads = 1,
+        .allow_daemon_threads = 0, .check_multi_interp_extensions = 1,
+        .gil = PyInterpreterConfig_OWN_GIL,
+    };
+    return cfg;
 }
 
 static inline int harness_main(const struct test_case *cases, int argc, char **argv) {

@@ -95,7 +95,7 @@ static int subinterpreter_state(void) {
         from_main[i] = PyObject_Malloc(48);
         memset(from_main[i], 0x11, 48);
     }
-    PyInterpreterConfig cfg = {0, 0, 0, 1, 0, 1, PyInterpreterConfig_OWN_GIL};
+    PyInterpreterConfig cfg = own_gil_config();
     PyThreadState *sub = NULL;
     CHECK_OK(Py_NewInterpreterFromConfig(&sub, &cfg));
     for (int i = 0; i < N; i++) {

@@ -125,11 +125,7 @@ static void *restore_waiter(void *arg) {
 static int restore_on_ended_interpreter(void) {
     init_isolated();
     PyThreadState *main_t = PyThreadState_Get();
-    PyInterpreterConfig cfg = {
-        .use_main_obmalloc = 0, .allow_fork = 0, .allow_exec = 0, .allow_threads = 1,
-        .allow_daemon_threads = 0, .check_multi_interp_extensions = 1,
-        .gil = PyInterpreterConfig_OWN_GIL,
-    };
+    PyInterpreterConfig cfg = own_gil_config();
     PyThreadState *sub_t = NULL;
     CHECK_OK(Py_NewInterpreterFromConfig(&sub_t, &cfg));
     waiter_tstate = PyThreadState_New(PyThreadState_GetInterpreter(sub_t));

@@ -53,9 +53,14 @@ static int forks_to_run(void) {
     return under("valgrind") ? 20 : 200;
 }
 
-/* Waits for `pid` up to CHILD_SECONDS: 0 when it exited with 0, 1 when it
- * hung (then it is killed), 2 when it failed otherwise. */
-static int wait_child(pid_t pid) {
+/* How the children ended. */
+struct outcome {
+    int hangs, failures;
+};
+
+/* Waits for `pid` up to CHILD_SECONDS and counts it in `o` when it hung
+ * (then it is killed) or failed. */
+static void wait_child(pid_t pid, struct outcome *o) {
     struct timespec start, now;
     clock_gettime(CLOCK_MONOTONIC, &start);
     for (;;) {
@@ -65,13 +70,17 @@ static int wait_child(pid_t pid) {
          * other threads had in hand at the fork: the child has no such
          * threads, so the blocks look lost (the parent is what is checked). */
         int ok = WIFEXITED(st) && (WEXITSTATUS(st) == 0 || (under("valgrind") && WEXITSTATUS(st) == 99));
-        if (r == pid) return ok ? 0 : 2;
+        if (r == pid) {
+            o->failures += !ok;
+            return;
+        }
         CHECK(r == 0);
         clock_gettime(CLOCK_MONOTONIC, &now);
         if (now.tv_sec - start.tv_sec >= CHILD_SECONDS) {
             kill(pid, SIGKILL);
             waitpid(pid, &st, 0);
-            return 1;
+            o->hangs++;
+            return;
         }
         struct timespec pause = {0, 1000000};
         nanosleep(&pause, NULL);
@@ -92,16 +101,17 @@ static void stop_decoders(pthread_t *th) {
     for (int i = 0; i < BUSY_THREADS; i++) CHECK(pthread_join(th[i], NULL) == 0);
 }
 
-static void report(int hangs, int failures) {
-    printf("children that hung: %d\n", hangs);
-    printf("children that failed: %d\n", failures);
+static void report(struct outcome o) {
+    printf("children that hung: %d\n", o.hangs);
+    printf("children that failed: %d\n", o.failures);
 }
 
 static int fork_with_protocol(void) {
     init_isolated();
     pthread_t th[BUSY_THREADS];
     start_decoders(th);
-    int n = forks_to_run(), hangs = 0, failures = 0;
+    int n = forks_to_run();
+    struct outcome o = {0, 0};
     for (int i = 0; i < n; i++) {
         PyOS_BeforeFork();
         pid_t pid = fork();
@@ -112,12 +122,10 @@ static int fork_with_protocol(void) {
             _exit(w && Py_IsInitialized() ? 0 : 3);
         }
         PyOS_AfterFork_Parent();
-        int r = wait_child(pid);
-        hangs += r == 1;
-        failures += r == 2;
+        wait_child(pid, &o);
     }
     stop_decoders(th);
-    report(hangs, failures);
+    report(o);
     printf("Py_FinalizeEx: %d\n", Py_FinalizeEx());
     return 0;
 }
@@ -125,7 +133,8 @@ static int fork_with_protocol(void) {
 static int fork_without_protocol(void) {
     pthread_t th[BUSY_THREADS];
     start_decoders(th);
-    int n = forks_to_run(), hangs = 0, failures = 0;
+    int n = forks_to_run();
+    struct outcome o = {0, 0};
     int quiesce = under("asan");
     for (int i = 0; i < n; i++) {
         if (quiesce) pthread_rwlock_wrlock(&pause_lock);
@@ -133,20 +142,13 @@ static int fork_without_protocol(void) {
         CHECK(pid >= 0);
         if (quiesce && pid != 0) pthread_rwlock_unlock(&pause_lock);
         if (pid == 0) {
-            PyConfig c;
-            PyConfig_InitIsolatedConfig(&c);
-            const char *home = getenv("PYRT_TEST_HOME");
-            PyStatus st = PyConfig_SetBytesString(&c, &c.home, home ? home : "/nonexistent");
-            if (!PyStatus_Exception(st)) st = Py_InitializeFromConfig(&c);
-            PyConfig_Clear(&c);
+            PyStatus st = init_isolated_status();
             _exit(!PyStatus_Exception(st) && Py_FinalizeEx() == 0 ? 0 : 3);
         }
-        int r = wait_child(pid);
-        hangs += r == 1;
-        failures += r == 2;
+        wait_child(pid, &o);
     }
     stop_decoders(th);
-    report(hangs, failures);
+    report(o);
     printf("initialized: %d\n", Py_IsInitialized());
     return 0;
 }

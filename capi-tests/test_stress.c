@@ -16,7 +16,7 @@ static long foreign_total;
 
 static void *sub_worker(void *arg) {
     int idx = (int)(intptr_t)arg;
-    PyInterpreterConfig cfg = {0, 0, 0, 1, 0, 1, PyInterpreterConfig_OWN_GIL};
+    PyInterpreterConfig cfg = own_gil_config();
     PyThreadState *t = NULL;
     /* Created and ended concurrently by threads without a thread state. */
     PyStatus st = Py_NewInterpreterFromConfig(&t, &cfg);

@@ -169,8 +169,7 @@ static void show_new(const char *label, PyInterpreterConfig cfg) {
 
 static int new_interpreter_from_config(void) {
     init_isolated();
-    PyInterpreterConfig own = {0, 0, 0, 1, 0, 1, PyInterpreterConfig_OWN_GIL};
-    show_new("isolated own GIL", own);
+    show_new("isolated own GIL", own_gil_config());
     PyInterpreterConfig legacy = {1, 1, 1, 1, 1, 0, PyInterpreterConfig_SHARED_GIL};
     show_new("legacy shared GIL", legacy);
     PyInterpreterConfig main_own = {1, 1, 1, 1, 1, 0, PyInterpreterConfig_OWN_GIL};
