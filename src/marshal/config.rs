@@ -252,6 +252,9 @@ macro_rules! impl_config_conversions {
                 self.module_search_paths_set = 0;
             }
         }
+
+        /// The list members' names, in member order.
+        const LIST_NAMES: [&str; LIST_MEMBERS] = [$(stringify!($l)),*];
     };
 }
 crate::config_fields!(impl_config_conversions);
@@ -265,10 +268,30 @@ const LIST_MEMBERS: usize = 5;
 #[derive(Default)]
 pub struct ListOrigins([Option<Units>; LIST_MEMBERS], [bool; LIST_MEMBERS]);
 
-/// Positions of the list members in `config_fields!` order.
-const LIST_ARGV: usize = 1;
-/// See [`LIST_ARGV`].
-const LIST_WARNOPTIONS: usize = 3;
+/// The position of the list member `name` in member order (a compile-time
+/// error for a name that is not one).
+const fn list_position(name: &str) -> usize {
+    let mut i = 0;
+    while i < LIST_MEMBERS {
+        let (a, b) = (LIST_NAMES[i].as_bytes(), name.as_bytes());
+        if a.len() == b.len() {
+            let mut k = 0;
+            while k < a.len() && a[k] == b[k] {
+                k += 1;
+            }
+            if k == a.len() {
+                return i;
+            }
+        }
+        i += 1;
+    }
+    panic!("not a list member of PyConfig")
+}
+
+/// Position of `argv` among the list members.
+const LIST_ARGV: usize = list_position("argv");
+/// Position of `warnoptions` among the list members.
+const LIST_WARNOPTIONS: usize = list_position("warnoptions");
 
 /// `old` itself when it holds exactly `new` (no allocation), else a new raw copy.
 ///

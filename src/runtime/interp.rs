@@ -115,9 +115,8 @@ pub unsafe fn delete_interp(handle: *mut PyInterpreterState) {
 /// legacy sub-interpreters, goes on.
 pub fn end_gil(handle: *mut PyInterpreterState) {
     let rt = runtime::lock();
-    let main = rt.main().map(|m| Arc::as_ptr(&m.gil));
     if let Some(i) = rt.interps.iter().find(|i| i.handle.0 == handle) {
-        if main != Some(Arc::as_ptr(&i.gil)) {
+        if !i.gil.is_main() {
             i.gil.end();
         }
     }

@@ -92,6 +92,11 @@ impl Gil {
         }
     }
 
+    /// The main interpreter's GIL (also shared by legacy sub-interpreters).
+    pub fn is_main(&self) -> bool {
+        std::ptr::eq(self, &**MAIN_GIL)
+    }
+
     /// Marks the GIL's interpreter as ended (its holder does, before it
     /// releases the GIL for the last time).
     pub fn end(&self) {
@@ -376,7 +381,7 @@ pub fn own_gil() -> std::sync::Arc<Gil> {
 /// Keeps the GIL of an interpreter being removed alive for the threads
 /// that may still wait on it (the main GIL lives for good anyway).
 pub fn retire_gil(gil: std::sync::Arc<Gil>) {
-    if !std::ptr::eq(&*gil, &**MAIN_GIL) {
+    if !gil.is_main() {
         RETIRED_GILS.lock().push(gil);
     }
 }
