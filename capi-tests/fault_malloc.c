@@ -1,14 +1,17 @@
-/* fault_malloc: an LD_PRELOAD shim that makes the C library's allocator
- * fail at one chosen call, for the fault-injection run (tools/fault-inject.sh).
+/* fault_malloc: the C library's allocator, failing at one chosen call, for
+ * the fault-injection run (tools/fault-inject.sh). Linked into the program
+ * under test (exported with -rdynamic), its malloc, calloc and realloc come
+ * before the C library's for every caller, libpyrt and the C library
+ * included; they pass each call on to the C library's.
  *
  *   PYRT_FAULT_AT=N   the Nth malloc/calloc/realloc call after arming fails
  *                     (returns NULL with ENOMEM); 0 or unset: none fails
- *   PYRT_FAULT_COUNT=FILE  at exit, the number of calls made while armed is
- *                     written to FILE (the dry run uses it to size the sweep)
+ *   PYRT_FAULT_COUNT=FILE  at disarming, the number of calls made while
+ *                     armed is written to FILE (the dry run sizes the sweep)
  *
- * The shim is armed by the program under test (pyrt_fault_arm(), looked up
- * with dlsym, so the program also runs without the shim). Calls made by
- * the dynamic loader and by the C library before arming are not counted. */
+ * The program arms and disarms it (pyrt_fault_arm(), pyrt_fault_disarm(),
+ * looked up with dlsym, so the program also runs without the shim). Calls
+ * made before arming are not counted. */
 #define _GNU_SOURCE
 #include <dlfcn.h>
 #include <errno.h>

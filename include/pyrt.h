@@ -1682,6 +1682,18 @@ void PyObject_SetArenaAllocator(struct PyObjectArenaAllocator *allocator);
 int PyRT_Mem_GetStats(PyMemAllocatorDomain domain, struct PyRT_MemStats *stats);
 
 /*
+ pyrt addition: how many allocations of pyrt's own heap (the memory its
+ Rust code uses for configurations, paths and states, apart from the
+ three domains) the C library has refused in this process. pyrt never
+ aborts on such a failure: the block comes from a fixed emergency
+ reserve, and the operation that needed it reports "memory allocation
+ failed" (a `PyStatus`, NULL or -1, as CPython's would) before it changes
+ any state. Teardown steps that cannot fail (finalization) go on with the
+ reserved block. Callable at any time, from any thread.
+ */
+uint64_t PyRT_Mem_HeapFailures(void);
+
+/*
  Computes the path configuration of `config` without initializing
  anything: reads it (as `PyConfig_Read`), then fills `program_name`,
  `home`, `executable`, `base_executable`, `prefix`, `base_prefix`,

@@ -16,6 +16,7 @@
 use std::ffi::CStr;
 use std::sync::atomic::{AtomicI8, Ordering};
 
+use crate::sys::alloc::AllocWatch;
 use crate::wstr::{WChar, WideString};
 
 /// Why decoding failed.
@@ -55,8 +56,19 @@ pub fn decodes_to_itself(bytes: &[u8]) -> bool {
     bytes.is_ascii()
 }
 
-/// Decodes `bytes` (no NUL inside) the way `Py_DecodeLocale` does.
+/// Decodes `bytes` (no NUL inside) the way `Py_DecodeLocale` does;
+/// `NoMemory` when an allocation failed on the way (the emergency reserve of
+/// [`crate::sys::alloc`] served it).
 pub fn decode(bytes: &[u8], utf8_mode: bool) -> Result<WideString, DecodeError> {
+    let watch = AllocWatch::start();
+    let result = decode_unwatched(bytes, utf8_mode);
+    if watch.failed() {
+        return Err(DecodeError::NoMemory);
+    }
+    result
+}
+
+fn decode_unwatched(bytes: &[u8], utf8_mode: bool) -> Result<WideString, DecodeError> {
     // Skip the per-byte calls where the codec cannot change anything.
     if decodes_to_itself(bytes) {
         return Ok(WideString::from_bytes_widened(bytes));
@@ -170,8 +182,18 @@ pub fn encode_utf8_strict(text: &[WChar]) -> Option<Vec<u8>> {
     encode_utf8_escape(text).ok()
 }
 
-/// Encodes `text` (no NUL inside) the way `Py_EncodeLocale` does.
+/// Encodes `text` (no NUL inside) the way `Py_EncodeLocale` does;
+/// `NoMemory` as for [`decode`].
 pub fn encode(text: &[WChar], utf8_mode: bool) -> Result<Vec<u8>, EncodeError> {
+    let watch = AllocWatch::start();
+    let result = encode_unwatched(text, utf8_mode);
+    if watch.failed() {
+        return Err(EncodeError::NoMemory);
+    }
+    result
+}
+
+fn encode_unwatched(text: &[WChar], utf8_mode: bool) -> Result<Vec<u8>, EncodeError> {
     // ASCII encodes to itself in every codec below (see `decode`).
     if text.iter().all(|&c| (0..0x80).contains(&c)) {
         return Ok(text.iter().map(|&c| c as u8).collect());

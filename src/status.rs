@@ -7,6 +7,8 @@
 
 use std::ffi::CStr;
 
+use crate::sys::alloc::AllocWatch;
+
 /// An abnormal outcome of a configuration or lifecycle step.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Status {
@@ -40,6 +42,18 @@ impl Status {
     /// An out-of-memory error recorded as coming from `func`.
     pub const fn no_memory(func: &'static CStr) -> Status {
         Status::error(func, NO_MEMORY_MSG)
+    }
+
+    /// `Err` with [`Status::no_memory`]`(func)` when an allocation of pyrt's
+    /// heap failed on the calling thread since `watch` started (the
+    /// emergency reserve of [`crate::sys::alloc`] served it): the watch
+    /// points of operations that must report such a failure.
+    pub fn check_alloc(watch: AllocWatch, func: &'static CStr) -> PyResult<()> {
+        if watch.failed() {
+            Err(Status::no_memory(func))
+        } else {
+            Ok(())
+        }
     }
 
     /// The message, if this is an error.

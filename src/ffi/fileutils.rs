@@ -67,9 +67,14 @@ pub unsafe extern "C" fn Py_EncodeLocale(text: *const WChar, error_pos: *mut usi
             store(error_pos, usize::MAX);
             return ptr::null_mut();
         }
+        let watch = crate::sys::alloc::AllocWatch::start();
         // SAFETY: `text` is NUL-terminated (caller contract).
         let w = unsafe { wide::read_wstr(text) };
-        match locale::encode(w.units(), runtime::utf8_mode()) {
+        let encoded = match locale::encode(w.units(), runtime::utf8_mode()) {
+            Ok(_) if watch.failed() => Err(EncodeError::NoMemory),
+            other => other,
+        };
+        match encoded {
             Ok(bytes) => {
                 store(error_pos, usize::MAX);
                 // Released with PyMem_Free: the mem domain's block.

@@ -10,7 +10,7 @@ use crate::abi::initconfig::{
 };
 use crate::abi::pyport::Py_ssize_t;
 use crate::config::{CONFIG_INIT_COMPAT, CONFIG_INIT_ISOLATED, CONFIG_INIT_PYTHON, PreConfig};
-use crate::ffi::guard;
+use crate::ffi::{guard, guard_status};
 use crate::marshal;
 use crate::marshal::config::{borrow_bytes_array, read_bytes_array};
 use crate::marshal::wide::{self, Raw};
@@ -92,7 +92,7 @@ pub unsafe extern "C" fn PyWideStringList_Insert(
     item: *const WChar,
 ) -> PyStatus {
     const FUNC: &CStr = c"PyWideStringList_Insert";
-    guard(FUNC, || {
+    guard_status(FUNC, FUNC, || {
         // SAFETY: the caller guarantees `list` is NULL or valid.
         let Some(list) = (unsafe { list.as_mut() }) else {
             return Status::error(FUNC, LIST_NULL).into();
@@ -259,7 +259,7 @@ pub unsafe extern "C" fn PyConfig_SetString(
     str: *const WChar,
 ) -> PyStatus {
     const FUNC: &CStr = c"PyConfig_SetString";
-    guard(FUNC, || {
+    guard_status(FUNC, FUNC, || {
         if config_str.is_null() {
             return Status::error(FUNC, c"config string pointer is NULL").into();
         }
@@ -289,7 +289,7 @@ pub unsafe extern "C" fn PyConfig_SetBytesString(
     str: *const c_char,
 ) -> PyStatus {
     const FUNC: &CStr = c"PyConfig_SetBytesString";
-    guard(FUNC, || {
+    guard_status(FUNC, FUNC, || {
         if config_str.is_null() {
             return Status::error(FUNC, c"config string pointer is NULL").into();
         }
@@ -334,7 +334,7 @@ pub unsafe extern "C" fn PyConfig_SetArgv(
     argv: *const *mut WChar,
 ) -> PyStatus {
     const FUNC: &CStr = c"PyConfig_SetArgv";
-    guard(FUNC, || {
+    guard_status(FUNC, FUNC, || {
         // SAFETY: the caller guarantees `config` is NULL or valid.
         let Some(cfg) = (unsafe { config.as_mut() }) else {
             return Status::error(FUNC, CONFIG_NULL).into();
@@ -367,7 +367,7 @@ pub unsafe extern "C" fn PyConfig_SetBytesArgv(
     argv: *const *mut c_char,
 ) -> PyStatus {
     const FUNC: &CStr = c"PyConfig_SetBytesArgv";
-    guard(FUNC, || {
+    guard_status(FUNC, FUNC, || {
         // SAFETY: the caller guarantees `config` is NULL or valid.
         let Some(cfg) = (unsafe { config.as_mut() }) else {
             return Status::error(FUNC, CONFIG_NULL).into();
@@ -451,7 +451,7 @@ pub unsafe extern "C" fn PyConfig_SetWideStringList(
     items: *mut *mut WChar,
 ) -> PyStatus {
     const FUNC: &CStr = c"PyConfig_SetWideStringList";
-    guard(FUNC, || {
+    guard_status(FUNC, FUNC, || {
         if list.is_null() {
             return Status::error(FUNC, LIST_NULL).into();
         }
@@ -485,7 +485,7 @@ pub unsafe extern "C" fn PyConfig_SetWideStringList(
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn PyConfig_Read(config: *mut PyConfig) -> PyStatus {
     const FUNC: &CStr = c"PyConfig_Read";
-    guard(FUNC, || {
+    guard_status(FUNC, FUNC, || {
         // SAFETY: the caller guarantees `config` is NULL or valid.
         let Some(cfg) = (unsafe { config.as_mut() }) else {
             return Status::error(FUNC, CONFIG_NULL).into();

@@ -13,6 +13,7 @@ use crate::abi::pylifecycle::_inittab;
 use crate::abi::pyport::PyObject;
 use crate::config::pep741::InitConfig;
 use crate::ffi::guard;
+use crate::sys::alloc::AllocWatch;
 
 /// Runs `f` on the object behind `config`, or returns `null` for NULL.
 fn with<R>(config: *mut PyInitConfig, null: R, f: impl FnOnce(&mut InitConfig) -> R) -> R {
@@ -22,6 +23,23 @@ fn with<R>(config: *mut PyInitConfig, null: R, f: impl FnOnce(&mut InitConfig) -
         Some(c) => f(c),
         None => null,
     }
+}
+
+/// [`with`] for the functions that return 0 or -1: when an allocation of
+/// pyrt's heap failed during `f` (the emergency reserve of
+/// [`crate::sys::alloc`] served it), the result is -1 with "memory
+/// allocation failed" recorded. `f` must not hand out memory when it
+/// returns 0 (the getters check for themselves).
+fn with_int(config: *mut PyInitConfig, f: impl FnOnce(&mut InitConfig) -> c_int) -> c_int {
+    with(config, -1, |c| {
+        let watch = AllocWatch::start();
+        let r = f(c);
+        if r == 0 && watch.failed() {
+            c.no_memory();
+            return -1;
+        }
+        r
+    })
 }
 
 /// The option name as UTF-8 text ("" for NULL or non-UTF-8, which no option has).
@@ -38,7 +56,12 @@ fn name_of<'a>(name: *const c_char) -> &'a str {
 #[unsafe(no_mangle)]
 pub extern "C" fn PyInitConfig_Create() -> *mut PyInitConfig {
     guard(c"PyInitConfig_Create", || {
-        Box::into_raw(Box::new(InitConfig::new())).cast::<PyInitConfig>()
+        let watch = AllocWatch::start();
+        let config = Box::new(InitConfig::new());
+        if watch.failed() {
+            return ptr::null_mut();
+        }
+        Box::into_raw(config).cast::<PyInitConfig>()
     })
 }
 
@@ -131,7 +154,7 @@ pub unsafe extern "C" fn PyInitConfig_GetInt(
     value: *mut i64,
 ) -> c_int {
     guard(c"PyInitConfig_GetInt", || {
-        with(config, -1, |c| match c.get_int(name_of(name)) {
+        with_int(config, |c| match c.get_int(name_of(name)) {
             Ok(v) => {
                 if !value.is_null() {
                     // SAFETY: the caller passes a writable pointer.
@@ -156,7 +179,12 @@ pub unsafe extern "C" fn PyInitConfig_GetStr(
     value: *mut *mut c_char,
 ) -> c_int {
     guard(c"PyInitConfig_GetStr", || {
+        let watch = AllocWatch::start();
         with(config, -1, |c| match c.get_str(name_of(name)) {
+            Ok(_) if watch.failed() => {
+                c.no_memory();
+                -1
+            }
             Ok(s) => {
                 let p = match s {
                     None => ptr::null_mut(),
@@ -194,9 +222,14 @@ pub unsafe extern "C" fn PyInitConfig_GetStrList(
 ) -> c_int {
     guard(c"PyInitConfig_GetStrList", || {
         with(config, -1, |c| {
+            let watch = AllocWatch::start();
             let Ok(list) = c.get_str_list(name_of(name)) else {
                 return -1;
             };
+            if watch.failed() {
+                c.no_memory();
+                return -1;
+            }
             // SAFETY: malloc of a pointer array (at least one slot so the
             // result is never NULL on success).
             let array = unsafe { libc::malloc(list.len().max(1) * size_of::<*mut c_char>()) }
@@ -259,7 +292,7 @@ pub unsafe extern "C" fn PyInitConfig_SetInt(
     value: i64,
 ) -> c_int {
     guard(c"PyInitConfig_SetInt", || {
-        with(config, -1, |c| match c.set_int(name_of(name), value) {
+        with_int(config, |c| match c.set_int(name_of(name), value) {
             Ok(()) => 0,
             Err(_) => -1,
         })
@@ -280,7 +313,7 @@ pub unsafe extern "C" fn PyInitConfig_SetStr(
     guard(c"PyInitConfig_SetStr", || {
         // SAFETY: a non-NULL value is NUL-terminated (caller contract).
         let bytes = (!value.is_null()).then(|| unsafe { CStr::from_ptr(value) }.to_bytes());
-        with(config, -1, |c| match c.set_str(name_of(name), bytes) {
+        with_int(config, |c| match c.set_str(name_of(name), bytes) {
             Ok(()) => 0,
             Err(_) => -1,
         })
@@ -300,7 +333,7 @@ pub unsafe extern "C" fn PyInitConfig_SetStrList(
     items: *const *mut c_char,
 ) -> c_int {
     guard(c"PyInitConfig_SetStrList", || {
-        with(config, -1, |c| {
+        with_int(config, |c| {
             let mut list: Vec<&[u8]> = Vec::with_capacity(length);
             for i in 0..length {
                 // SAFETY: `items` holds `length` pointers (caller contract).
@@ -336,7 +369,7 @@ pub unsafe extern "C" fn PyInitConfig_AddModule(
     initfunc: Option<unsafe extern "C" fn() -> *mut PyObject>,
 ) -> c_int {
     guard(c"PyInitConfig_AddModule", || {
-        with(config, -1, |c| {
+        with_int(config, |c| {
             c.inittab.push(_inittab { name, initfunc });
             0
         })

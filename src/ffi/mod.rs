@@ -32,6 +32,25 @@ pub mod sysmodule;
 pub use crate::sys::fatal::abort_with as fatal_abort;
 pub use crate::sys::panic::{PANIC_MSG, PanicDefault, guard, guard_noreturn};
 
+/// [`guard`] for the exports that return a status: when an allocation of
+/// pyrt's heap failed during the body (the emergency reserve of
+/// [`crate::sys::alloc`] served it) and the body still succeeded, the result
+/// is "memory allocation failed" from CPython's function `func`.
+pub fn guard_status(
+    export: &'static CStr,
+    func: &'static CStr,
+    body: impl FnOnce() -> crate::abi::initconfig::PyStatus,
+) -> crate::abi::initconfig::PyStatus {
+    guard(export, || {
+        let watch = crate::sys::alloc::AllocWatch::start();
+        let status = body();
+        match crate::status::Status::check_alloc(watch, func) {
+            Err(e) if status._type == crate::abi::initconfig::_PyStatus_TYPE_OK => e.into(),
+            _ => status,
+        }
+    })
+}
+
 impl PanicDefault for crate::abi::initconfig::PyStatus {
     fn panic_default(export: &'static CStr) -> Self {
         crate::status::Status::error(export, PANIC_MSG).into()

@@ -26,7 +26,9 @@ fn preinit<'a>(
         return Status::error(FUNC, c"preinitialization config is NULL").into();
     };
     let pre = PreConfig::from(*src);
-    let result = match args() {
+    let watch = crate::sys::alloc::AllocWatch::start();
+    let args = args().and_then(|a| Status::check_alloc(watch, c"_PyArgv_AsWstrList").map(|()| a));
+    let result = match args {
         Err(e) => Err(e),
         Ok(None) => runtime::preinitialize(&pre, PreArgs::None),
         Ok(Some(PreArgsOwned::Wide(w))) => runtime::preinitialize(&pre, PreArgs::Wide(&w)),

@@ -278,3 +278,16 @@ pub unsafe extern "C" fn PyRT_Mem_GetStats(
         0
     })
 }
+
+/// pyrt addition: how many allocations of pyrt's own heap (the memory its
+/// Rust code uses for configurations, paths and states, apart from the
+/// three domains) the C library has refused in this process. pyrt never
+/// aborts on such a failure: the block comes from a fixed emergency
+/// reserve, and the operation that needed it reports "memory allocation
+/// failed" (a `PyStatus`, NULL or -1, as CPython's would) before it changes
+/// any state. Teardown steps that cannot fail (finalization) go on with the
+/// reserved block. Callable at any time, from any thread.
+#[unsafe(no_mangle)]
+pub extern "C" fn PyRT_Mem_HeapFailures() -> u64 {
+    guard(c"PyRT_Mem_HeapFailures", crate::sys::alloc::total_failures)
+}

@@ -114,8 +114,9 @@ fn chunk(addr: usize, create: bool) -> Option<&'static Chunk> {
             return None;
         }
         let layout = std::alloc::Layout::new::<Leaf>();
-        // SAFETY: the layout has a non-zero size; all-zero atomics are valid.
-        let fresh = unsafe { std::alloc::alloc_zeroed(layout) }.cast::<Leaf>();
+        // All-zero atomics are valid. From the C library only: a failure
+        // here is this allocator's NULL, not the emergency reserve's.
+        let fresh = crate::sys::alloc::try_alloc_zeroed(layout).cast::<Leaf>();
         if fresh.is_null() {
             return None;
         }
@@ -496,7 +497,7 @@ impl State {
         }
         let first = (base + POOL_SIZE - 1) & !(POOL_SIZE - 1);
         let npools = ((base + ARENA_SIZE - first) / POOL_SIZE) as u32;
-        let a = Box::into_raw(Box::new(Arena {
+        let arena = crate::sys::alloc::try_box(Arena {
             base,
             allocator,
             nfree: npools,
@@ -508,7 +509,16 @@ impl State {
             next: null_mut(),
             all_next: self.all,
             populate: crate::mem::is_default_arena_allocator(&allocator),
-        }));
+        });
+        let Ok(arena) = arena else {
+            mark_arena(base, false);
+            if let Some(free) = allocator.free {
+                // SAFETY: returning the arena just obtained from this allocator.
+                unsafe { free(allocator.ctx, base as *mut c_void, ARENA_SIZE) };
+            }
+            return None;
+        };
+        let a = Box::into_raw(arena);
         self.all = a;
         self.narenas
             .store(self.narenas.load(Ordering::Relaxed) + 1, Ordering::Relaxed);

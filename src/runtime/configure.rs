@@ -11,6 +11,7 @@ use crate::marshal::wide::BadList;
 use crate::mem::NoMemory;
 use crate::runtime::lifecycle;
 use crate::status::{PyResult, Status};
+use crate::sys::alloc::AllocWatch;
 
 /// Error message for a NULL config argument (pyrt's answer where CPython crashes).
 pub const CONFIG_NULL: &CStr = c"config is NULL";
@@ -77,6 +78,7 @@ pub fn read_config_then(
     cfg: &mut PyConfig,
     more: impl FnOnce(&mut crate::config::Config) -> PyResult<()>,
 ) -> PyResult<()> {
+    let watch = AllocWatch::start();
     preinit_for(func, cfg, PreinitArgs::None)?;
     // SAFETY: an initialized config holds NULL or valid strings and lists.
     let (mut model, origins) = unsafe { cfg.to_model_traced() }.map_err(|e| match e {
@@ -86,6 +88,7 @@ pub fn read_config_then(
     })?;
     crate::runtime::read_config(&mut model)?;
     more(&mut model)?;
+    Status::check_alloc(watch, c"_PyConfig_Read")?;
     // SAFETY: the members are owned by the config (initializer contract);
     // its lists are the ones just read.
     unsafe { cfg.assign_model_traced(&model, &origins) }.map_err(|NoMemory| Status::no_memory(func))
@@ -94,6 +97,7 @@ pub fn read_config_then(
 /// `Py_InitializeFromConfig` on a valid config: implicit pre-initialization,
 /// the read through the model, then initialization.
 pub fn initialize_from(cfg: &PyConfig) -> PyResult<()> {
+    let watch = AllocWatch::start();
     preinit_for_config(c"Py_InitializeFromConfig", cfg)?;
     // SAFETY: an initialized config holds NULL or valid strings and lists.
     let model = unsafe { cfg.to_model() }.map_err(|e| match e {
@@ -101,13 +105,18 @@ pub fn initialize_from(cfg: &PyConfig) -> PyResult<()> {
         BadList::NegativeLength => Status::no_memory(c"_PyConfig_Copy"),
         BadList::NullItem => Status::error(c"Py_InitializeFromConfig", c"invalid configuration"),
     })?;
-    read_and_initialize(model)
+    read_and_initialize(model, watch)
 }
 
 /// Initialization from the model, as `Py_InitializeFromConfig` does from
 /// the same values in a `PyConfig` (`Py_InitializeEx`, `Py_BytesMain` and
 /// PEP 741 start from the model, without a C copy).
 pub fn initialize_model(model: Config) -> PyResult<()> {
+    initialize_model_watched(model, AllocWatch::start())
+}
+
+/// [`initialize_model`] with a watch started before the model was made.
+fn initialize_model_watched(model: Config, watch: AllocWatch) -> PyResult<()> {
     let fields = crate::runtime::ConfigPreinitFields {
         config_init: model._config_init,
         parse_argv: model.parse_argv,
@@ -118,11 +127,14 @@ pub fn initialize_model(model: Config) -> PyResult<()> {
     if !crate::runtime::is_preinitialized() {
         crate::runtime::preinit_from_config(&fields, PreinitArgs::Wide(&model.argv))?;
     }
-    read_and_initialize(model)
+    read_and_initialize(model, watch)
 }
 
-fn read_and_initialize(mut model: Config) -> PyResult<()> {
+/// Reads the model and initializes from it; `watch` started with the caller's
+/// conversions, which an allocation failure reported here undoes by dropping.
+fn read_and_initialize(mut model: Config, watch: AllocWatch) -> PyResult<()> {
     crate::runtime::read_config(&mut model)?;
+    Status::check_alloc(watch, c"_PyConfig_Read")?;
     lifecycle::initialize(model)
 }
 
@@ -130,10 +142,11 @@ fn read_and_initialize(mut model: Config) -> PyResult<()> {
 /// table, pre-initializes from the options (with their `argv`), then
 /// initializes from the model.
 pub fn initialize_init_config(c: &crate::config::pep741::InitConfig) -> PyResult<()> {
+    let watch = AllocWatch::start();
     crate::runtime::inittab::extend(&c.inittab);
     let mut pre = c.pre;
     let m = &c.config;
     pre.overlay(m.parse_argv, m.isolated, m.use_environment, m.dev_mode);
     crate::runtime::preinitialize(&pre, PreinitArgs::Wide(&m.argv))?;
-    initialize_model(m.clone())
+    initialize_model_watched(m.clone(), watch)
 }

@@ -25,9 +25,10 @@ thread_local! {
 type LockPair = (fn(), unsafe fn());
 
 /// Every pyrt lock, in the order pyrt nests them (the runtime, the legacy
-/// paths, the smaller tables, then the GILs' and the memory layer's): taken
+/// paths, the smaller tables, then the GILs', the memory layer's and the
+/// Rust heap's emergency reserve's, which any of the others may need): taken
 /// in this order, released in reverse.
-const LOCKS: [LockPair; 7] = [
+const LOCKS: [LockPair; 8] = [
     (hold_runtime, release_runtime),
     (
         super::inittab::hold_for_fork,
@@ -47,6 +48,10 @@ const LOCKS: [LockPair; 7] = [
         super::thread::release_after_fork,
     ),
     (crate::mem::hold_for_fork, crate::mem::release_after_fork),
+    (
+        crate::sys::alloc::hold_for_fork,
+        crate::sys::alloc::release_after_fork,
+    ),
 ];
 
 /// The runtime lock and the legacy paths' (initialization nests the second

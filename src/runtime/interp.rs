@@ -12,6 +12,7 @@ use crate::runtime::state::{InterpState, ThreadState, interp, tstate};
 use crate::runtime::thread::{self, Gil};
 use crate::runtime::{self, Interp, Ptr, Runtime};
 use crate::status::{PyResult, Status};
+use crate::sys::alloc::AllocWatch;
 
 /// Creates an interpreter with `config` and appends it to the runtime's list.
 pub fn new_interp(
@@ -19,6 +20,7 @@ pub fn new_interp(
     config: Config,
     gil: Arc<Gil>,
 ) -> PyResult<*mut PyInterpreterState> {
+    let watch = AllocWatch::start();
     let id = rt.next_interp_id;
     let raw = crate::mem::runtime_owned(|| PyConfig::from_model(&config))
         .map_err(|_| Status::no_memory(c"_PyInterpreterState_New"))?;
@@ -38,6 +40,11 @@ pub fn new_interp(
         next_thread_id: 1,
         gil,
     });
+    if watch.failed() {
+        // SAFETY: made and listed just above.
+        unsafe { remove_interp(rt, handle) };
+        return Err(Status::no_memory(c"_PyInterpreterState_New"));
+    }
     Ok(handle)
 }
 
@@ -52,7 +59,33 @@ pub fn new_bare_interp() -> Option<*mut PyInterpreterState> {
 
 /// Creates a thread state of `interp`, bound to the calling OS thread (it
 /// becomes the thread's GILState thread state if it has none). Not current.
+/// None for an unknown interpreter or when an allocation failed.
 pub fn new_tstate(
+    rt: &mut Runtime,
+    interp: *mut PyInterpreterState,
+    counter: i32,
+) -> Option<*mut PyThreadState> {
+    let watch = AllocWatch::start();
+    let t = make_tstate(rt, interp, counter)?;
+    if watch.failed() {
+        // CPython's answer when its allocation of the state fails.
+        delete_tstate(rt, t);
+        return None;
+    }
+    Some(t)
+}
+
+/// [`new_tstate`] for finalization, which cannot fail: an allocation failure
+/// the emergency reserve served is not reported.
+pub fn new_tstate_unchecked(
+    rt: &mut Runtime,
+    interp: *mut PyInterpreterState,
+    counter: i32,
+) -> Option<*mut PyThreadState> {
+    make_tstate(rt, interp, counter)
+}
+
+fn make_tstate(
     rt: &mut Runtime,
     interp: *mut PyInterpreterState,
     counter: i32,

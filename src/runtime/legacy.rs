@@ -111,10 +111,8 @@ static FS_ENCODING: crate::sys::mutex::Mutex<(
 )> = crate::sys::mutex::Mutex::new((None, None));
 
 /// Sets `Py_FileSystemDefaultEncoding` / `...EncodeErrors` (None: NULL).
-pub fn set_filesystem_encoding(encoding: Option<String>, errors: Option<String>) {
+pub fn set_filesystem_encoding(enc: Option<std::ffi::CString>, err: Option<std::ffi::CString>) {
     let mut slot = FS_ENCODING.lock();
-    let enc = encoding.and_then(|e| std::ffi::CString::new(e).ok());
-    let err = errors.and_then(|e| std::ffi::CString::new(e).ok());
     // SAFETY: the pointers stored point into CStrings kept in `slot` until replaced.
     unsafe {
         addr_of_mut!(Py_FileSystemDefaultEncoding)

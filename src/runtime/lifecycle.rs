@@ -12,6 +12,7 @@ use crate::runtime::{
 };
 use crate::status::{PyResult, Status};
 use crate::status_err;
+use crate::sys::alloc::AllocWatch;
 use crate::wstr;
 use crate::wstr::{WChar, WideString};
 
@@ -68,6 +69,7 @@ pub fn codec_name(name: &WideString) -> WideString {
 /// The core and main phases of `Py_InitializeFromConfig` for a config that
 /// `PyConfig_Read` already completed.
 pub fn initialize(config: Config) -> PyResult<()> {
+    let watch = AllocWatch::start();
     let mut rt = runtime::lock();
     if !rt.core_initialized {
         if rt.initialized {
@@ -85,9 +87,20 @@ pub fn initialize(config: Config) -> PyResult<()> {
         );
         let interp = crate::runtime::interp::new_interp(&mut rt, config, thread::main_gil())?;
         thread::set_gilstate(std::ptr::null_mut());
-        let tstate = crate::runtime::interp::new_tstate(&mut rt, interp, 1).ok_or(
-            Status::error(c"pycore_create_interpreter", c"can't make first thread"),
-        )?;
+        let tstate = crate::runtime::interp::new_tstate(&mut rt, interp, 1);
+        let failed = match tstate {
+            None => Some(Status::error(
+                c"pycore_create_interpreter",
+                c"can't make first thread",
+            )),
+            Some(_) => Status::check_alloc(watch, c"pycore_create_interpreter").err(),
+        };
+        if let Some(status) = failed {
+            // SAFETY: made and listed just above; nothing else refers to it.
+            unsafe { crate::runtime::interp::remove_interp(&mut rt, interp) };
+            return Err(status);
+        }
+        let tstate = tstate.expect("checked above");
         rt.core_initialized = true;
         drop(rt);
         // SAFETY: the main thread state, just made.
@@ -144,8 +157,10 @@ fn init_main_phase() -> PyResult<()> {
     // Encodings are normalized to Python's codec names, as the codec registry
     // does, and boolean members become 0 or 1 (CPython stores the main
     // interpreter's config through a Python dict at this point).
+    let watch = AllocWatch::start();
     let mut config = main.config.clone();
     crate::runtime::pathconfig::compute(&mut config, utf8)?;
+    Status::check_alloc(watch, c"_PyConfig_InitPathConfig")?;
     crate::runtime::pathconfig::update_legacy(&config);
     for spec in crate::config::spec::CONFIG_SPECS {
         if spec.ty == crate::config::spec::MemberType::Bool {
@@ -160,14 +175,13 @@ fn init_main_phase() -> PyResult<()> {
         }
     }
     let install_signal_handlers = config.install_signal_handlers != 0;
-    let fs_encoding = config
-        .filesystem_encoding
-        .as_ref()
-        .map(|w| w.to_string_lossy());
-    let fs_errors = config
-        .filesystem_errors
-        .as_ref()
-        .map(|w| w.to_string_lossy());
+    let c_string = |w: &Option<WideString>| {
+        w.as_ref()
+            .and_then(|w| std::ffi::CString::new(w.to_string_lossy()).ok())
+    };
+    let fs_encoding = c_string(&config.filesystem_encoding);
+    let fs_errors = c_string(&config.filesystem_errors);
+    Status::check_alloc(watch, c"_PyConfig_InitPathConfig")?;
     replace_config(main, config)?;
     if install_signal_handlers {
         crate::runtime::host::install_signal_handlers();
@@ -403,6 +417,7 @@ pub struct InterpSettings {
 pub fn new_interpreter(
     settings: InterpSettings,
 ) -> PyResult<*mut crate::abi::pystate::PyThreadState> {
+    let watch = AllocWatch::start();
     let previous = thread::current();
     let mut rt = runtime::lock();
     if !rt.initialized {
@@ -451,8 +466,10 @@ pub fn new_interpreter(
         unsafe { crate::runtime::interp::give_own_obmalloc(interp) };
     }
     crate::mem::set_gil_checks_disabled(true);
-    let Some(tstate) = crate::runtime::interp::new_tstate(&mut rt, interp, 1) else {
-        // SAFETY: `interp` was made just above and is listed.
+    let tstate = crate::runtime::interp::new_tstate(&mut rt, interp, 1);
+    let Some(tstate) = tstate.filter(|_| !watch.failed()) else {
+        // SAFETY: `interp` was made just above and is listed; a thread
+        // state made for it goes with it.
         unsafe { crate::runtime::interp::remove_interp(&mut rt, interp) };
         return Err(Status::no_memory(c"new_interpreter"));
     };
@@ -496,7 +513,7 @@ fn end_remaining_subinterpreters(main_tstate: *mut crate::abi::pystate::PyThread
     );
     thread::detach();
     for interp in remaining {
-        let t = crate::runtime::interp::new_tstate(&mut runtime::lock(), interp, 1);
+        let t = crate::runtime::interp::new_tstate_unchecked(&mut runtime::lock(), interp, 1);
         if let Some(t) = t {
             // SAFETY: `t` was just made for this sub-interpreter.
             unsafe { thread::attach(t) };

@@ -319,6 +319,7 @@ pub fn preinitialize(src: &PreConfig, args: PreinitArgs<'_>) -> PyResult<()> {
         return Ok(());
     }
     rt.preinitializing = true;
+    let watch = crate::sys::alloc::AllocWatch::start();
     let mut pre = *src;
     let mut host = host::Process::snapshot();
     preconfig::read(
@@ -327,7 +328,9 @@ pub fn preinitialize(src: &PreConfig, args: PreinitArgs<'_>) -> PyResult<()> {
         crate::runtime::legacy::legacy_flags(),
         &mut host,
     )?;
+    Status::check_alloc(watch, c"_PyPreConfig_Read")?;
     write(&mut rt, &mut pre, &mut host)?;
+    Status::check_alloc(watch, c"_PyPreConfig_Write")?;
     rt.preconfig = pre;
     rt.preinitializing = false;
     rt.preinitialized = true;

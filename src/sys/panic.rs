@@ -23,6 +23,12 @@ impl PanicDefault for c_int {
     }
 }
 
+impl PanicDefault for u64 {
+    fn panic_default(_: &'static CStr) -> Self {
+        u64::MAX
+    }
+}
+
 impl<T> PanicDefault for *mut T {
     fn panic_default(_: &'static CStr) -> Self {
         std::ptr::null_mut()

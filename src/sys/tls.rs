@@ -22,13 +22,15 @@ pub struct Slots {
     /// Set while the thread builds or releases runtime-owned copies
     /// (`mem::runtime_owned`).
     pub runtime_owned: Cell<bool>,
+    /// Allocations the C library refused on this thread ([`super::alloc`]).
+    pub alloc_failures: Cell<u64>,
 }
 
 // The slots live in the static TLS block (the "initial-exec" model): one
 // %fs-relative address computation instead of the `__tls_get_addr` call a
 // shared library's `thread_local!` costs. They are plain zero-initialized
-// data (`.tbss`): every thread starts with two NULL pointers and a false
-// flag, which is what
+// data (`.tbss`): every thread starts with two NULL pointers, a false
+// flag and a zero count, which is what
 // `Slots` holds before anything is recorded, and they need no destructor.
 // The symbol is hidden, so it is neither exported nor interposable.
 #[cfg(not(miri))]
@@ -37,14 +39,14 @@ std::arch::global_asm!(
     ".globl pyrt_thread_slots",
     ".hidden pyrt_thread_slots",
     ".type pyrt_thread_slots,@object",
-    ".size pyrt_thread_slots,24",
+    ".size pyrt_thread_slots,32",
     ".p2align 3",
     "pyrt_thread_slots:",
-    ".zero 24",
+    ".zero 32",
     ".popsection",
 );
 
-const _: () = assert!(std::mem::size_of::<Slots>() == 24 && std::mem::align_of::<Slots>() == 8);
+const _: () = assert!(std::mem::size_of::<Slots>() == 32 && std::mem::align_of::<Slots>() == 8);
 
 /// The calling thread's slots.
 #[cfg(not(miri))]
@@ -86,6 +88,7 @@ fn slots_ptr() -> *const Slots {
                 current: Cell::new(std::ptr::null_mut()),
                 gilstate: Cell::new(std::ptr::null_mut()),
                 runtime_owned: Cell::new(false),
+                alloc_failures: Cell::new(0),
             }
         };
     }
