@@ -168,6 +168,12 @@ L=$ROOT/lib64
 install "$L/usr" lib64
 case_ platlibdir_env_lib64 "$L/usr/bin/python3" "$L" "PYTHONPLATLIBDIR=lib64" -- "$L/usr/bin/python3"
 case_ platlibdir_config_lib64 "$L/usr/bin/python3" "$L" "" --set platlibdir=lib64 -- "$L/usr/bin/python3"
+# CPython formats its landmarks as "{platlibdir}/python3.14...": one `/`
+# after any platlibdir, a one-character one included (a join would not add it).
+P=$ROOT/onechar
+install "$P/usr" l
+case_ platlibdir_one_character "$P/usr/bin/python3" "$P" "PYTHONPLATLIBDIR=l" -- "$P/usr/bin/python3"
+case_ platlibdir_trailing_slashes "$P/usr/bin/python3" "$P" "PYTHONPLATLIBDIR=l//" -- "$P/usr/bin/python3"
 Z=$ROOT/zip
 mkdir -p "$Z/lib" && : >"$Z/lib/python314.zip"
 case_ zip_landmark "$Z/bin/python3" "$Z" "PYTHONPATH=$STD" -- "$Z/bin/python3"

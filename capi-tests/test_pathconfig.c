@@ -4,6 +4,7 @@
  * Layouts on disk are covered by getpath_trees.sh. */
 #include "harness.h"
 
+#include <stdlib.h>
 #include <unistd.h>
 
 /* Still exported by CPython 3.14, no longer declared by its headers. */
@@ -151,7 +152,116 @@ static int pyvenv_cfg_symlink_loop(void) {
     return 0;
 }
 
+/* Over-long paths: CPython's path joins refuse a result longer than 4096
+ * characters, counting every part plus one each ("error evaluating path";
+ * the explanation on stderr is each implementation's own). `member` gets
+ * `len` copies of `fill` after `lead`; the home is the test home unless
+ * the member is the home. */
+static void init_long(const char *member, const char *lead, char fill, size_t len) {
+    CHECK(setenv("PATH", "/usr/bin:/bin", 1) == 0);
+    size_t n = strlen(lead);
+    char *value = malloc(n + len + 1);
+    CHECK(value != NULL);
+    memcpy(value, lead, n);
+    memset(value + n, fill, len);
+    value[n + len] = '\0';
+    PyConfig c;
+    PyConfig_InitIsolatedConfig(&c);
+    const char *home = getenv("PYRT_TEST_HOME");
+    CHECK_OK(PyConfig_SetBytesString(&c, &c.home, home ? home : "/nonexistent"));
+    wchar_t **slot = !strcmp(member, "home") ? &c.home
+                   : !strcmp(member, "program_name") ? &c.program_name
+                   : !strcmp(member, "platlibdir") ? &c.platlibdir
+                   : !strcmp(member, "base_prefix") ? &c.base_prefix
+                   : &c.base_exec_prefix;
+    CHECK_OK(PyConfig_SetBytesString(&c, slot, value));
+    free(value);
+    fflush(stderr);
+    CHECK(freopen("/dev/null", "w", stderr) != NULL);
+    PyStatus st = Py_InitializeFromConfig(&c);
+    PyConfig_Clear(&c);
+    print_status("init", st);
+    if (!PyStatus_Exception(st)) CHECK(Py_FinalizeEx() == 0);
+}
+
+/* 4070 characters: the platstdlib join (26 more and two separators) passes. */
+static int long_home(void) {
+    init_long("home", "/", 'h', 4069);
+    return 0;
+}
+
+/* 4079: the zip-archive join fails first. */
+static int long_home_zip(void) {
+    init_long("home", "/", 'h', 4078);
+    return 0;
+}
+
+static int very_long_home(void) {
+    init_long("home", "/", 'h', 70000);
+    return 0;
+}
+
+/* A bare program name is looked up along PATH ("/usr/bin" first):
+ * 8 + 1 + 4087 + 1 = 4097 units fit, one more does not. */
+static int program_name_along_path_fits(void) {
+    init_long("program_name", "", 'p', 4087);
+    return 0;
+}
+
+static int program_name_along_path_too_long(void) {
+    init_long("program_name", "", 'p', 4088);
+    return 0;
+}
+
+static int long_platlibdir(void) {
+    init_long("platlibdir", "", 'l', 5000);
+    return 0;
+}
+
+static int long_base_prefix(void) {
+    init_long("base_prefix", "/", 'b', 5000);
+    return 0;
+}
+
+static int long_base_exec_prefix(void) {
+    init_long("base_exec_prefix", "/", 'b', 5000);
+    return 0;
+}
+
+/* In the C locale without coercion or UTF-8 mode every byte is a character:
+ * 2040 two-byte characters are 4081 units, and the platstdlib join passes
+ * the limit. */
+static int long_home_bytes_in_c_locale(void) {
+    CHECK(setenv("LC_ALL", "C", 1) == 0);
+    CHECK(setenv("PYTHONCOERCECLOCALE", "0", 1) == 0);
+    CHECK(setenv("PYTHONUTF8", "0", 1) == 0);
+    char *home = malloc(1 + 2 * 2040 + 1);
+    CHECK(home != NULL);
+    home[0] = '/';
+    for (int i = 0; i < 2040; i++) memcpy(home + 1 + 2 * i, "\xc3\xa9", 2);
+    home[1 + 2 * 2040] = '\0';
+    CHECK(setenv("PYTHONHOME", home, 1) == 0);
+    free(home);
+    PyConfig c;
+    PyConfig_InitPythonConfig(&c);
+    fflush(stderr);
+    CHECK(freopen("/dev/null", "w", stderr) != NULL);
+    PyStatus st = Py_InitializeFromConfig(&c);
+    PyConfig_Clear(&c);
+    print_status("init", st);
+    return 0;
+}
+
 static const struct test_case cases[] = {
+    {"long_home", long_home},
+    {"long_home_zip", long_home_zip},
+    {"very_long_home", very_long_home},
+    {"program_name_along_path_fits", program_name_along_path_fits},
+    {"program_name_along_path_too_long", program_name_along_path_too_long},
+    {"long_platlibdir", long_platlibdir},
+    {"long_base_prefix", long_base_prefix},
+    {"long_base_exec_prefix", long_base_exec_prefix},
+    {"long_home_bytes_in_c_locale", long_home_bytes_in_c_locale},
     {"pyvenv_cfg_too_large", pyvenv_cfg_too_large},
     {"pyvenv_cfg_symlink_loop", pyvenv_cfg_symlink_loop},
     {"setters_before_init", setters_before_init},

@@ -362,6 +362,7 @@ fn run_case(case: &Json) -> Result<(), String> {
         library: rt.get("library").bytes(),
         executable_dir: rt.get("executable_dir").bytes(),
         py_setpath: rt.get("py_setpath").opt().filter(|p| !p.is_empty()),
+        wide_len: None,
     };
     let c = inp.get("config");
     let input = Input {

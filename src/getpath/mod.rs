@@ -80,6 +80,9 @@ pub struct Process {
     pub executable_dir: Vec<u8>,
     /// The string given to `Py_SetPath`.
     pub py_setpath: Option<Vec<u8>>,
+    /// How many characters a path's bytes decode to with the process's
+    /// codec, for the length limits (None: one per byte).
+    pub wide_len: Option<path::WideLen>,
 }
 
 /// The `PyConfig` members the computation reads (`None` is NULL); each has
@@ -150,6 +153,9 @@ pub enum Error {
     /// `pyvenv.cfg` or `pybuilddir.txt` cannot be opened for another reason
     /// than absence or permissions (e.g. a symbolic link loop).
     Unreadable(Vec<u8>),
+    /// A join would pass [`path::MAX_PATH_CHARS`] (CPython: "failed to join
+    /// paths").
+    JoinTooLong,
 }
 
 /// `python` followed by the numbers joined with `sep` (`python3.14`,
@@ -192,10 +198,49 @@ pub fn realpath(fs: &dyn Fs, path: &[u8]) -> Option<Vec<u8>> {
 
 struct Ctx<'a> {
     fs: &'a dyn Fs,
-    warn: &'a mut dyn FnMut(&str),
+    warn: std::cell::RefCell<&'a mut dyn FnMut(&str)>,
+    wide_len: Option<path::WideLen>,
+    /// The first path operation CPython would have refused: CPython stops
+    /// there with an exception, so once set, joins give empty paths,
+    /// warnings are dropped and the computation ends with this error.
+    failed: std::cell::Cell<Option<Error>>,
 }
 
 impl Ctx<'_> {
+    /// CPython's `joinpath` ([`path::join`] within its length limit).
+    fn join(&self, parts: &[&[u8]]) -> Vec<u8> {
+        if self.has_failed() {
+            return Vec::new();
+        }
+        if !path::join_fits(parts, self.wide_len) {
+            self.failed.set(Some(Error::JoinTooLong));
+            return Vec::new();
+        }
+        join(parts)
+    }
+
+    /// CPython's `abspath` (no length limit: it sizes its result).
+    fn abspath(&self, p: &[u8], cwd: &[u8]) -> Vec<u8> {
+        if self.has_failed() {
+            return Vec::new();
+        }
+        abspath(p, cwd)
+    }
+
+    fn has_failed(&self) -> bool {
+        let f = self.failed.take();
+        let failed = f.is_some();
+        self.failed.set(f);
+        failed
+    }
+
+    /// Passes a warning on, unless the computation already failed.
+    fn warn(&self, msg: &str) {
+        if !self.has_failed() {
+            (self.warn.borrow_mut())(msg);
+        }
+    }
+
     /// The lines of a text file (`pyvenv.cfg`, `._pth`, `pybuilddir.txt`),
     /// read as CPython does: up to the first NUL byte.
     fn read_lines(&self, p: &[u8]) -> Result<Result<Vec<Vec<u8>>, ReadError>, Error> {
@@ -213,7 +258,7 @@ impl Ctx<'_> {
         let mut p = start.to_vec();
         while !p.is_empty() {
             let hit = landmarks.iter().any(|lm| {
-                let c = join(&[&p, lm]);
+                let c = self.join(&[&p, lm]);
                 if dir {
                     self.fs.is_dir(&c)
                 } else {
@@ -239,7 +284,27 @@ pub fn compute(
     fs: &dyn Fs,
     warn: &mut dyn FnMut(&str),
 ) -> Result<Output, Error> {
-    let ctx = Ctx { fs, warn };
+    let ctx = Ctx {
+        fs,
+        warn: std::cell::RefCell::new(warn),
+        wide_len: process.wide_len,
+        failed: std::cell::Cell::new(None),
+    };
+    let out = compute_in(&ctx, input, build, env, process);
+    match ctx.failed.take() {
+        Some(e) => Err(e),
+        None => out,
+    }
+}
+
+fn compute_in(
+    ctx: &Ctx<'_>,
+    input: &Input,
+    build: &Build,
+    env: &Env,
+    process: &Process,
+) -> Result<Output, Error> {
+    let fs = ctx.fs;
     // The working directory is only needed to make a relative path absolute.
     let cwd_cell = std::cell::OnceCell::new();
     let cwd = || -> &Vec<u8> { cwd_cell.get_or_init(|| fs.cwd()) };
@@ -249,20 +314,24 @@ pub fn compute(
         Some(p) if !p.is_empty() => p.clone(),
         _ => build.platlibdir.clone(),
     };
+    // Formatted, not joined, as CPython formats them: always one `/` after
+    // `platlibdir`, no normalization, no length limit (the joins that use
+    // them have one).
     let version = program(&[build.major, build.minor], b".");
-    let stdlib_subdir = join(&[
-        &platlibdir,
-        &[version.as_slice(), &build.abi_thread].concat(),
-    ]);
-    let os_py = join(&[&stdlib_subdir, b"os.py"]);
-    let os_pyc = join(&[&stdlib_subdir, b"os.pyc"]);
+    let stdlib_subdir = [&platlibdir, b"/".as_slice(), &version, &build.abi_thread].concat();
+    let os_py = [stdlib_subdir.as_slice(), b"/os.py"].concat();
+    let os_pyc = [stdlib_subdir.as_slice(), b"/os.pyc"].concat();
     let stdlib_landmarks: [&[u8]; 2] = [&os_py, &os_pyc];
-    let platstdlib_landmark = join(&[&stdlib_subdir, b"lib-dynload"]);
+    let platstdlib_landmark = [stdlib_subdir.as_slice(), b"/lib-dynload"].concat();
     let zip_name = program(&[build.major, build.minor], b"");
-    let zip_landmark = join(&[
+    let zip_landmark = [
         &platlibdir,
-        &[zip_name.as_slice(), &build.abi_thread, b".zip"].concat(),
-    ]);
+        b"/".as_slice(),
+        &zip_name,
+        &build.abi_thread,
+        b".zip",
+    ]
+    .concat();
     let default_program_name = program(&[build.major], b"");
 
     let mut program_name = some(&input.program_name);
@@ -296,14 +365,14 @@ pub fn compute(
         executable = real_executable.clone();
     }
     if executable.is_empty() && program_name.contains(&b'/') {
-        executable = abspath(&program_name, cwd());
+        executable = ctx.abspath(&program_name, cwd());
     }
     if executable.is_empty() {
         executable = real_executable.clone();
     }
     if executable.is_empty() && !program_name.is_empty() && !env.path.is_empty() {
         for dir in env.path.split(|&b| b == b':') {
-            let candidate = join(&[dir, &program_name]);
+            let candidate = ctx.join(&[dir, &program_name]);
             if fs.is_exec(&candidate) {
                 executable = candidate;
                 break;
@@ -311,7 +380,7 @@ pub fn compute(
         }
     }
     if executable.is_empty() {
-        executable_dir = abspath(b".", cwd());
+        executable_dir = ctx.abspath(b".", cwd());
         real_executable_dir = executable_dir.clone();
     }
     let launcher = if !env.pythonexecutable.is_empty() {
@@ -350,14 +419,14 @@ pub fn compute(
         let parent = dirname(&start).to_vec();
         let mut cfg = Vec::new();
         for dir in [parent, start] {
-            match ctx.read_lines(&join(&[&dir, b"pyvenv.cfg"]))? {
+            match ctx.read_lines(&ctx.join(&[&dir, b"pyvenv.cfg"]))? {
                 Ok(lines) => {
                     venv_prefix = dir;
                     cfg = lines;
                     break;
                 }
                 Err(ReadError::NotFound | ReadError::Permission) => continue,
-                Err(_) => return Err(Error::Unreadable(join(&[&dir, b"pyvenv.cfg"]))),
+                Err(_) => return Err(Error::Unreadable(ctx.join(&[&dir, b"pyvenv.cfg"]))),
             }
         }
         for line in &cfg {
@@ -378,7 +447,7 @@ pub fn compute(
                     }
                 }
                 if base_executable.is_empty() {
-                    base_executable = join(&[&executable_dir, basename(&executable)]);
+                    base_executable = ctx.join(&[&executable_dir, basename(&executable)]);
                     if !fs.is_file(&base_executable) {
                         let exe_name = basename(&executable).to_vec();
                         let dotted = version.clone();
@@ -386,7 +455,7 @@ pub fn compute(
                             if exe_name == *candidate {
                                 continue;
                             }
-                            let c = join(&[&executable_dir, candidate]);
+                            let c = ctx.join(&[&executable_dir, candidate]);
                             if fs.is_file(&c) {
                                 base_executable = c;
                                 break;
@@ -399,7 +468,7 @@ pub fn compute(
                 if !base_executable.is_empty() && fs.is_file(&base_executable) {
                     base_executable_dir = dirname(&base_executable).to_vec();
                     let looks_installed = fs
-                        .is_file(&join(&[&base_executable_dir, b"pybuilddir.txt"]))
+                        .is_file(&ctx.join(&[&base_executable_dir, b"pybuilddir.txt"]))
                         || !ctx
                             .search_up(
                                 &base_executable_dir,
@@ -437,7 +506,7 @@ pub fn compute(
                         "Failed to find real location of {}",
                         String::from_utf8_lossy(&real_executable)
                     );
-                    (ctx.warn)(&msg);
+                    ctx.warn(&msg);
                 }
             }
         }
@@ -476,14 +545,14 @@ pub fn compute(
     if (!home_was_set && !real_executable_dir.is_empty() && py_setpath.is_none())
         || input.is_python_build > 0
     {
-        let marker = join(&[&real_executable_dir, b"pybuilddir.txt"]);
+        let marker = ctx.join(&[&real_executable_dir, b"pybuilddir.txt"]);
         match ctx.read_lines(&marker)? {
             Ok(lines) => {
                 platstdlib_dir = match lines.first() {
-                    Some(first) => join(&[&real_executable_dir, first]),
+                    Some(first) => ctx.join(&[&real_executable_dir, first]),
                     None => real_executable_dir.clone(),
                 };
-                build_prefix = join(&[&real_executable_dir, &build.vpath]);
+                build_prefix = ctx.join(&[&real_executable_dir, &build.vpath]);
             }
             Err(ReadError::NotFound | ReadError::Permission) => {}
             Err(_) => return Err(Error::Unreadable(marker)),
@@ -496,7 +565,7 @@ pub fn compute(
                 } else {
                     &build_stdlib_prefix
                 };
-                stdlib_dir = join(&[base, b"Lib"]);
+                stdlib_dir = ctx.join(&[base, b"Lib"]);
             }
             if prefix.is_empty() {
                 prefix = build_stdlib_prefix;
@@ -526,18 +595,18 @@ pub fn compute(
             if prefix.is_empty()
                 && stdlib_landmarks
                     .iter()
-                    .any(|lm| fs.is_file(&join(&[&library_dir, lm])))
+                    .any(|lm| fs.is_file(&ctx.join(&[&library_dir, lm])))
             {
                 prefix = library_dir;
                 if !stdlib_dir_was_set {
-                    stdlib_dir = join(&[&prefix, &stdlib_subdir]);
+                    stdlib_dir = ctx.join(&[&prefix, &stdlib_subdir]);
                 }
             }
         }
         if !executable_dir.is_empty() && prefix.is_empty() {
             prefix = ctx.search_up(&executable_dir, &[&zip_landmark], false);
             if !prefix.is_empty() && !stdlib_dir_was_set {
-                stdlib_dir = join(&[&prefix, &stdlib_subdir]);
+                stdlib_dir = ctx.join(&[&prefix, &stdlib_subdir]);
                 if !fs.is_dir(&stdlib_dir) {
                     stdlib_dir = Vec::new();
                 }
@@ -546,25 +615,25 @@ pub fn compute(
         if !executable_dir.is_empty() && prefix.is_empty() {
             prefix = ctx.search_up(&executable_dir, &stdlib_landmarks, false);
             if !prefix.is_empty() && stdlib_dir.is_empty() {
-                stdlib_dir = join(&[&prefix, &stdlib_subdir]);
+                stdlib_dir = ctx.join(&[&prefix, &stdlib_subdir]);
             }
         }
         if !build.prefix.is_empty() && prefix.is_empty() {
             prefix = build.prefix.clone();
             if !stdlib_landmarks
                 .iter()
-                .any(|lm| fs.is_file(&join(&[&prefix, lm])))
+                .any(|lm| fs.is_file(&ctx.join(&[&prefix, lm])))
             {
-                (ctx.warn)("Could not find platform independent libraries <prefix>");
+                ctx.warn("Could not find platform independent libraries <prefix>");
             }
         }
         if prefix.is_empty() {
-            prefix = abspath(b"", cwd());
-            (ctx.warn)("Could not find platform independent libraries <prefix>");
+            prefix = ctx.abspath(b"", cwd());
+            ctx.warn("Could not find platform independent libraries <prefix>");
         }
 
         if exec_prefix.is_empty() {
-            if !prefix.is_empty() && fs.is_dir(&join(&[&prefix, &platstdlib_landmark])) {
+            if !prefix.is_empty() && fs.is_dir(&ctx.join(&[&prefix, &platstdlib_landmark])) {
                 exec_prefix = prefix.clone();
             }
             if exec_prefix.is_empty()
@@ -579,15 +648,17 @@ pub fn compute(
             if exec_prefix.is_empty() && !build.exec_prefix.is_empty() {
                 exec_prefix = build.exec_prefix.clone();
             }
-            if exec_prefix.is_empty() || !fs.is_dir(&join(&[&exec_prefix, &platstdlib_landmark])) {
-                (ctx.warn)("Could not find platform dependent libraries <exec_prefix>");
+            if exec_prefix.is_empty()
+                || !fs.is_dir(&ctx.join(&[&exec_prefix, &platstdlib_landmark]))
+            {
+                ctx.warn("Could not find platform dependent libraries <exec_prefix>");
             }
         }
         if exec_prefix.is_empty() {
             exec_prefix = prefix.clone();
         }
         if prefix.is_empty() || exec_prefix.is_empty() {
-            (ctx.warn)("Consider setting $PYTHONHOME to <prefix>[:<exec_prefix>]");
+            ctx.warn("Consider setting $PYTHONHOME to <prefix>[:<exec_prefix>]");
         }
     }
 
@@ -617,7 +688,7 @@ pub fn compute(
         let mut list = Vec::new();
         if use_environment {
             if let Some(pp) = input.pythonpath_env.as_ref().filter(|p| !p.is_empty()) {
-                list.extend(pp.split(|&b| b == b':').map(|p| abspath(p, cwd())));
+                list.extend(pp.split(|&b| b == b':').map(|p| ctx.abspath(p, cwd())));
             }
         }
         let zip_base = if build_prefix.is_empty() {
@@ -625,17 +696,17 @@ pub fn compute(
         } else {
             &build.prefix
         };
-        list.push(join(&[zip_base, &zip_landmark]));
+        list.push(ctx.join(&[zip_base, &zip_landmark]));
         if !build.pythonpath.is_empty() {
             for p in build.pythonpath.split(|&b| b == b':') {
-                list.push(join(&[&base_prefix, p]));
+                list.push(ctx.join(&[&base_prefix, p]));
             }
         }
         if stdlib_dir.is_empty() && !base_prefix.is_empty() {
-            stdlib_dir = join(&[&base_prefix, &stdlib_subdir]);
+            stdlib_dir = ctx.join(&[&base_prefix, &stdlib_subdir]);
         }
         if platstdlib_dir.is_empty() && !base_exec_prefix.is_empty() {
-            platstdlib_dir = join(&[&base_exec_prefix, &platstdlib_landmark]);
+            platstdlib_dir = ctx.join(&[&base_exec_prefix, &platstdlib_landmark]);
         }
         if !stdlib_dir.is_empty() {
             list.push(stdlib_dir.clone());
@@ -677,9 +748,9 @@ pub fn compute(
             if line == b"import site" {
                 site_import = true;
             } else if line.starts_with(b"import ") {
-                (ctx.warn)("unsupported 'import' line in ._pth file");
+                ctx.warn("unsupported 'import' line in ._pth file");
             } else {
-                list.push(join(&[&pth_dir, line]));
+                list.push(ctx.join(&[&pth_dir, line]));
             }
         }
         module_search_paths = Some(list);

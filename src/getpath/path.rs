@@ -77,6 +77,39 @@ fn is_normal(p: &[u8]) -> bool {
         .all(|c| !c.is_empty() && c != b"." && c != b"..")
 }
 
+/// The longest path, in characters, CPython's path joins produce (`MAXPATHLEN`).
+pub const MAX_PATH_CHARS: usize = 4096;
+
+/// How many characters (`wchar_t` units) a path's bytes decode to.
+pub type WideLen = fn(&[u8]) -> usize;
+
+/// False when CPython's `joinpath` refuses to join `parts` ("failed to join
+/// paths"): its buffer counts every part plus one unit each, even parts
+/// before a later absolute one, and must not exceed `MAX_PATH_CHARS + 1`
+/// units once a part is appended to a non-empty head. `wide_len` counts a
+/// part's characters (None: one per byte).
+pub fn join_fits(parts: &[&[u8]], wide_len: Option<WideLen>) -> bool {
+    // Decoding never gives more units than bytes: most joins need no count.
+    let bytes: usize = parts.iter().map(|p| p.len() + 1).sum();
+    if bytes <= MAX_PATH_CHARS + 1 {
+        return true;
+    }
+    let first = parts.iter().rposition(|p| is_abs(p)).unwrap_or(0);
+    let appends = match parts[first..].iter().position(|p| !p.is_empty()) {
+        // A non-empty head followed by any part: the append that checks.
+        Some(head) => first + head + 1 < parts.len(),
+        None => false,
+    };
+    if !appends {
+        return true;
+    }
+    let units: usize = match wide_len {
+        Some(f) => parts.iter().map(|p| f(p) + 1).sum(),
+        None => bytes,
+    };
+    units <= MAX_PATH_CHARS + 1
+}
+
 /// Joins parts: a later absolute part replaces everything before it; a `/` is
 /// inserted only after a head longer than one byte that does not end in `/`;
 /// the result is normalized.
@@ -225,6 +258,25 @@ mod tests {
         assert_eq!(s(abspath(b"../x/../y", b"/w")), "/w/../y");
         assert_eq!(s(abspath(b"", b"/w")), "/w");
         assert_eq!(s(abspath(b"/a/./b", b"/w")), "/a/b");
+    }
+
+    #[test]
+    fn join_limits_count_every_part() {
+        let long = vec![b'a'; 4000];
+        let head = [b"/".as_slice(), &long].concat();
+        // 4001 + 1 + 95 + 1 = 4098 units: one too many.
+        assert!(join_fits(&[&head, &[b'b'; 94]], None));
+        assert!(!join_fits(&[&head, &[b'b'; 95]], None));
+        // A later absolute part still counts what came before it.
+        assert!(!join_fits(&[&head, b"/x", &[b'b'; 93]], None));
+        // Without a second part after the head, nothing is appended.
+        assert!(join_fits(&[&head, &[b'/'; 200]], None));
+        assert!(join_fits(&[b"", &head], None));
+        // Characters, not bytes: two-byte characters count once.
+        let wide: WideLen = |b| b.iter().filter(|&&c| c & 0xC0 != 0x80).count();
+        let accents = "é".repeat(2000).into_bytes();
+        assert!(join_fits(&[b"/", &accents, &accents], Some(wide)));
+        assert!(!join_fits(&[b"/", &accents, &accents], None));
     }
 
     #[test]

@@ -136,6 +136,7 @@ pub fn compute(c: &mut Config, utf8: bool) -> PyResult<()> {
         library: library_path().unwrap_or_default(),
         executable_dir: Vec::new(),
         py_setpath: enc(&legacy.module_search_path)?,
+        wide_len: Some(if utf8 { wide_len_utf8 } else { wide_len_locale }),
     };
     let warnings = c.pathconfig_warnings != 0;
     static BUILD: std::sync::OnceLock<Build> = std::sync::OnceLock::new();
@@ -155,6 +156,9 @@ pub fn compute(c: &mut Config, utf8: bool) -> PyResult<()> {
                 ),
                 getpath::Error::Unreadable(p) => {
                     format!("cannot read {}", String::from_utf8_lossy(&p))
+                }
+                getpath::Error::JoinTooLong => {
+                    "failed to join paths: the result would pass 4096 characters".to_string()
                 }
             };
             host::write_stderr_line(&format!("pyrt: path configuration failed: {why}"));
@@ -199,6 +203,16 @@ pub fn compute(c: &mut Config, utf8: bool) -> PyResult<()> {
         c.safe_path = 1;
     }
     Ok(())
+}
+
+/// The characters `b` decodes to in UTF-8 mode (the getpath length limits).
+fn wide_len_utf8(b: &[u8]) -> usize {
+    locale::decode(b, true).map_or(b.len(), |w| w.len())
+}
+
+/// The characters `b` decodes to with the locale's codec.
+fn wide_len_locale(b: &[u8]) -> usize {
+    locale::decode(b, false).map_or(b.len(), |w| w.len())
 }
 
 /// Decodes `b`, or shares the string of an equal value decoded before.
