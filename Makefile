@@ -289,7 +289,7 @@ check-prereqs:
 
 # The skip paths: with the reference CPython unavailable, the comparison steps
 # pass and name what they skipped; a tool that cannot be installed skips its step.
-check-skip-paths: capi-pyrt
+check-skip-paths: capi-pyrt capi-asan
 	@tools/check-skip-paths.sh $(BUILD)
 
 check: check-prereqs lib check-header lint test-rust fuzz tsan fault-inject check-symbols check-coverage check-cxx check-std-headers check-install check-compat check-skip-paths check-getpath check-capi
