@@ -162,7 +162,8 @@ TSAN_RT     := $(shell rustc --print sysroot)/lib/rustlib/$(TSAN_TARGET)/lib/lib
 TSAN_CASES  := test_stress:own_gil_interpreters_and_gilstate test_threads:gilstate_foreign_thread \
                test_threads:gil_contention test_threads:new_interpreter_from_config \
                test_threads:interp_ids test_lifecycle:pending_calls \
-               pyrt_soak:restore_on_ended_interpreter test_fork:fork_with_protocol
+               pyrt_soak:restore_on_ended_interpreter test_fork:fork_with_protocol \
+               test_pythread:lock_contention test_pythread:tss_across_threads
 # Needs the toolchain's TSan runtime (in rust-std for $(TSAN_TARGET); no
 # rust-src: the standard library is not rebuilt) and libstdc++ (g++).
 tsan:

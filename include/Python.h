@@ -67,7 +67,25 @@
 #define PY_SSIZE_T_MAX ((Py_ssize_t)(((size_t)-1) >> 1))
 #define PY_SSIZE_T_MIN (-PY_SSIZE_T_MAX - 1)
 
+#include <pthread.h>
+
 #include "pyrt.h"
+
+/* Threads and locks (pythread.h, cpython/pythread.h). */
+#define PY_TIMEOUT_T long long
+#define PYTHREAD_INVALID_THREAD_ID ((unsigned long)-1)
+#define PY_HAVE_THREAD_NATIVE_ID
+#define Py_tss_NEEDS_INIT {0}
+
+/* Releasing the GIL around blocking C code (ceval.h): the thread state is
+ * kept in `_save` between the two halves, which must be in one block. */
+#define Py_BEGIN_ALLOW_THREADS { PyThreadState *_save; _save = PyEval_SaveThread();
+#define Py_BLOCK_THREADS PyEval_RestoreThread(_save);
+#define Py_UNBLOCK_THREADS _save = PyEval_SaveThread();
+#define Py_END_ALLOW_THREADS PyEval_RestoreThread(_save); }
+
+/* The current thread state (pystate.h). */
+#define PyThreadState_GET() PyThreadState_Get()
 
 /* Py_FatalError(msg) reports the calling function, as in CPython. */
 #define Py_FatalError(message) _Py_FatalErrorFunc(__func__, (message))

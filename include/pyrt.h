@@ -50,6 +50,16 @@ typedef struct _object PyObject;
 #define PyInterpreterConfig_OWN_GIL 2
 
 /*
+ `PyThread_acquire_lock`'s `waitflag`: wait until acquired.
+ */
+#define WAIT_LOCK 1
+
+/*
+ `PyThread_acquire_lock`'s `waitflag`: do not wait.
+ */
+#define NOWAIT_LOCK 0
+
+/*
  A configuration for `Py_InitializeFromInitConfig`, built option by option
  (PEP 741). Created by `PyInitConfig_Create` with the isolated defaults;
  released by `PyInitConfig_Free`. The first error is kept and reported by
@@ -573,6 +583,31 @@ typedef struct PyRT_MemStats {
 typedef int PyGILState_STATE;
 
 /*
+ A lock (`PyThread_allocate_lock`): an opaque pointer.
+ */
+typedef void *PyThread_type_lock;
+
+/*
+ What `PyThread_acquire_lock_timed` returns (a C enum: int-sized).
+ */
+typedef int PyLockStatus;
+
+/*
+ A thread-specific storage key (PEP 539). Statically initialized with
+ `Py_tss_NEEDS_INIT`; use it through the `PyThread_tss_*` functions only.
+ */
+typedef struct Py_tss_t {
+  /*
+   1 once `PyThread_tss_create` made the key.
+   */
+  int _is_initialized;
+  /*
+   The `pthread_key_t`.
+   */
+  unsigned int _key;
+} Py_tss_t;
+
+/*
  Allocator names (`PyMemAllocatorName`), as stored in `PyPreConfig.allocator`.
  */
 typedef int PyMemAllocatorName;
@@ -646,6 +681,21 @@ typedef int PyMemAllocatorName;
  The calling thread did not hold the GIL.
  */
 #define PyGILState_UNLOCKED 1
+
+/*
+ The lock was not acquired.
+ */
+#define PY_LOCK_FAILURE 0
+
+/*
+ The lock was acquired.
+ */
+#define PY_LOCK_ACQUIRED 1
+
+/*
+ A signal interrupted the wait and a pending call or handler failed.
+ */
+#define PY_LOCK_INTR 2
 
 #ifdef __cplusplus
 extern "C" {
@@ -750,6 +800,13 @@ extern const char *Py_FileSystemDefaultEncodeErrors;
  Set when `Py_FileSystemDefaultEncoding` points to static storage.
  */
 extern int Py_HasFileSystemDefaultEncoding;
+
+/*
+ The largest timeout, in microseconds, `PyThread_acquire_lock_timed` uses
+ (larger ones are clamped to it): the largest count of nanoseconds in a
+ signed 64-bit integer, in microseconds.
+ */
+extern const long long PY_TIMEOUT_MAX;
 
 /*
  Queues `func(arg)` to run in the main thread of the main interpreter
@@ -1887,6 +1944,195 @@ struct PyThreadState *PyGILState_GetThisThreadState(void);
  always once a sub-interpreter was created, as CPython stops checking).
  */
 int PyGILState_Check(void);
+
+/*
+ Prepares the thread machinery. Nothing to do in pyrt (kept for
+ compatibility); it marks the machinery as set up, as the first lock,
+ thread or initialization also does.
+ */
+void PyThread_init_thread(void);
+
+/*
+ Starts a detached OS thread running `func(arg)`, with the current
+ interpreter's stack size (`PyThread_set_stacksize`). Returns the new
+ thread's identifier (`PyThread_get_thread_ident` in that thread), or
+ `PYTHREAD_INVALID_THREAD_ID` when it cannot be started (or `func` is NULL).
+
+ # Safety
+ `func` may be called with `arg` on the new thread.
+ */
+unsigned long PyThread_start_new_thread(void (*func)(void*), void *arg);
+
+/*
+ Ends the calling thread (`pthread_exit`), or the process with status 0
+ when the thread machinery was never set up, as in CPython. Deprecated in
+ CPython 3.14. Runs without pyrt's panic guard: the thread's stack is
+ unwound through it by the C library, which a guard would stop.
+ */
+void PyThread_exit_thread(void) PYRT_NORETURN;
+
+/*
+ The calling thread's identifier (its `pthread_t`), never 0.
+ */
+unsigned long PyThread_get_thread_ident(void);
+
+/*
+ The calling thread's id in the kernel (`gettid`).
+ */
+unsigned long PyThread_get_thread_native_id(void);
+
+/*
+ Allocates a new, unlocked lock; NULL when memory is exhausted. A lock
+ is not owned by a thread: any thread may release it.
+ */
+PyThread_type_lock PyThread_allocate_lock(void);
+
+/*
+ Frees a lock made by `PyThread_allocate_lock` (NULL is ignored). The
+ lock must not be in use by another thread.
+
+ # Safety
+ `lock` is NULL or a live lock from `PyThread_allocate_lock`.
+ */
+void PyThread_free_lock(PyThread_type_lock lock);
+
+/*
+ Takes `lock`: waits for it when `waitflag` is non-zero, else only takes
+ it if it is free. Returns 1 when acquired, else 0.
+
+ # Safety
+ `lock` is a live lock from `PyThread_allocate_lock`.
+ */
+int PyThread_acquire_lock(PyThread_type_lock lock, int waitflag);
+
+/*
+ Takes `lock`, waiting at most `microseconds` (0: not at all; negative:
+ until acquired; values above `PY_TIMEOUT_MAX` are clamped to it).
+ Returns `PY_LOCK_ACQUIRED`, `PY_LOCK_FAILURE` when the time ran out, or,
+ when `intr_flag` is set, `PY_LOCK_INTR` if a signal interrupted the wait
+ and running the pending work failed (on the main thread: a SIGINT
+ received, or a pending call that returned non-zero), as in CPython.
+
+ # Safety
+ `lock` is a live lock from `PyThread_allocate_lock`.
+ */
+PyLockStatus PyThread_acquire_lock_timed(PyThread_type_lock lock,
+                                         long long microseconds,
+                                         int intr_flag);
+
+/*
+ Releases `lock`, whichever thread took it. Releasing a lock that is not
+ taken does nothing (as in CPython 3.14's release build).
+
+ # Safety
+ `lock` is a live lock from `PyThread_allocate_lock`.
+ */
+void PyThread_release_lock(PyThread_type_lock lock);
+
+/*
+ The stack size of the threads the current interpreter starts (0: the C
+ library's default). Needs a thread state (fatal error otherwise; CPython
+ crashes).
+ */
+size_t PyThread_get_stacksize(void);
+
+/*
+ Sets the stack size of the threads the current interpreter starts: 0
+ for the C library's default, else at least 32 KiB (0x8000) and a size
+ the C library accepts. Returns 0, or -1 for a size it refuses. Needs a
+ thread state (fatal error otherwise; CPython crashes).
+ */
+int PyThread_set_stacksize(size_t size);
+
+/*
+ Creates a thread-specific storage key (deprecated since 3.7: use the
+ `PyThread_tss_*` functions). Returns it, or -1 when none is left.
+ */
+int PyThread_create_key(void);
+
+/*
+ Deletes a key made by `PyThread_create_key`.
+ */
+void PyThread_delete_key(int key);
+
+/*
+ Sets the calling thread's value of `key` (replacing any). Returns 0, or
+ -1 when the C library refuses.
+ */
+int PyThread_set_key_value(int key, void *value);
+
+/*
+ The calling thread's value of `key` (NULL when unset).
+ */
+void *PyThread_get_key_value(int key);
+
+/*
+ Clears the calling thread's value of `key`.
+ */
+void PyThread_delete_key_value(int key);
+
+/*
+ Re-initializes the old key API in a child after `fork()`: nothing to do
+ with POSIX keys.
+ */
+void PyThread_ReInitTLS(void);
+
+/*
+ Allocates a key in the not-created state (`Py_tss_NEEDS_INIT`), to free
+ with `PyThread_tss_free`; NULL when memory is exhausted.
+ */
+struct Py_tss_t *PyThread_tss_alloc(void);
+
+/*
+ Deletes the key if created, then frees it (NULL is ignored).
+
+ # Safety
+ `key` is NULL or from `PyThread_tss_alloc`.
+ */
+void PyThread_tss_free(struct Py_tss_t *key);
+
+/*
+ 1 when the key was created (`PyThread_tss_create`), else 0.
+
+ # Safety
+ `key` is a valid key.
+ */
+int PyThread_tss_is_created(struct Py_tss_t *key);
+
+/*
+ Creates the key; creating a created key does nothing. Returns 0, or -1
+ when the C library has no key left.
+
+ # Safety
+ `key` is a valid key, not used by another thread meanwhile.
+ */
+int PyThread_tss_create(struct Py_tss_t *key);
+
+/*
+ Deletes a created key (others are left alone); it can be created again.
+
+ # Safety
+ `key` is a valid key, not used by another thread meanwhile.
+ */
+void PyThread_tss_delete(struct Py_tss_t *key);
+
+/*
+ Sets the calling thread's value of a created key. Returns 0, or -1 when
+ the C library refuses (or the key was not created).
+
+ # Safety
+ `key` is a valid key.
+ */
+int PyThread_tss_set(struct Py_tss_t *key, void *value);
+
+/*
+ The calling thread's value of a created key (NULL when unset; pyrt also
+ answers NULL for a key not created, where CPython reads whatever key 0 holds).
+
+ # Safety
+ `key` is a valid key.
+ */
+void *PyThread_tss_get(struct Py_tss_t *key);
 
 /*
  Queues a warning filter for the next `PyConfig_Read` (before

@@ -11,6 +11,7 @@ use static_assertions::const_assert_eq;
 use super::initconfig::{PyConfig, PyPreConfig, PyStatus, PyWideStringList};
 use super::pylifecycle::{_inittab, PyInterpreterConfig};
 use super::pymem::{PyMemAllocatorEx, PyObjectArenaAllocator};
+use super::pythread::Py_tss_t;
 
 macro_rules! layout {
     ($t:ty, size $size:expr, align $align:expr, { $($field:ident @ $off:expr),* $(,)? }) => {
@@ -63,6 +64,10 @@ layout!(PyMemAllocatorEx, size 40, align 8, {
 layout!(PyObjectArenaAllocator, size 24, align 8, { ctx @ 0, alloc @ 8, free @ 16 });
 
 layout!(_inittab, size 16, align 8, { name @ 0, initfunc @ 8 });
+
+layout!(Py_tss_t, size 8, align 4, { _is_initialized @ 0, _key @ 4 });
+const_assert_eq!(size_of::<libc::pthread_key_t>(), 4);
+const_assert_eq!(size_of::<super::pythread::PyLockStatus>(), 4);
 
 // Enumerations CPython declares as plain C enums are int-sized.
 const_assert_eq!(

@@ -17,3 +17,4 @@ pub mod pylifecycle;
 pub mod pymem;
 pub mod pyport;
 pub mod pystate;
+pub mod pythread;

@@ -27,6 +27,7 @@ pub mod pylifecycle;
 pub mod pymem;
 pub mod pyrt;
 pub mod pystate;
+pub mod pythread;
 pub mod sysmodule;
 
 pub use crate::sys::fatal::abort_with as fatal_abort;

@@ -28,6 +28,7 @@ pub fn new_interp(
     let handle = InterpState {
         id,
         obmalloc: std::cell::Cell::new(ptr::null_mut()),
+        stacksize: std::sync::atomic::AtomicUsize::new(0),
     }
     .into_handle();
     rt.interps.push(Interp {

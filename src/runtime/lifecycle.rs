@@ -79,6 +79,7 @@ pub fn initialize(config: Config) -> PyResult<()> {
             );
         }
         apply_config(&mut rt, &config);
+        crate::runtime::pythread::init_thread();
         thread::set_finalizing(std::ptr::null_mut());
         rt.next_interp_id = 0;
         MAIN_THREAD.store(

@@ -24,6 +24,7 @@ pub mod legacy;
 pub mod lifecycle;
 pub mod main;
 pub mod pathconfig;
+pub mod pythread;
 pub mod state;
 pub mod thread;
 

@@ -15,6 +15,9 @@ pub struct InterpState {
     pub id: i64,
     /// Its own small-object allocator state (NULL: it uses the main one).
     pub obmalloc: Cell<*mut crate::mem::obmalloc::State>,
+    /// The stack size of the threads `PyThread_start_new_thread` starts for
+    /// it (0: the C library's default); any of its threads may set it.
+    pub stacksize: std::sync::atomic::AtomicUsize,
 }
 
 /// The data behind a `PyThreadState *`.

@@ -1,15 +1,18 @@
 //! Layer 2: the platform pieces, on [`crate::abi`] only: the Rust heap with
-//! its emergency reserve ([`alloc`]), what the process's
-//! threads look like to the OS ([`thread`]), the calling thread's slots in
-//! the static TLS block ([`tls`]), the lock of the runtime's own state
-//! ([`mutex`]), the panic guard of the exports ([`panic`]), a pointer wrapper for handles kept in shared lists
-//! ([`SendPtr`]), and the last-resort fatal-error report ([`fatal`]).
+//! its emergency reserve ([`alloc`]), OS threads (what they look like to
+//! the OS, starting them, their keys: [`thread`]), the calling thread's
+//! slots in the static TLS block ([`tls`]), the lock of the runtime's own
+//! state ([`mutex`]), the lock behind `PyThread_type_lock` ([`sem`]), the
+//! panic guard of the exports ([`panic`]), a pointer wrapper for handles
+//! kept in shared lists ([`SendPtr`]), and the last-resort fatal-error
+//! report ([`fatal`]).
 
 pub mod alloc;
 pub mod fatal;
 pub mod futex;
 pub mod mutex;
 pub mod panic;
+pub mod sem;
 pub mod thread;
 pub mod tls;
 

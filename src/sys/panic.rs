@@ -23,9 +23,18 @@ impl PanicDefault for c_int {
     }
 }
 
+/// Counts and identifiers: the all-ones "invalid" value (as
+/// `PYTHREAD_INVALID_THREAD_ID`).
 impl PanicDefault for u64 {
     fn panic_default(_: &'static CStr) -> Self {
         u64::MAX
+    }
+}
+
+/// Sizes: 0 ("the default").
+impl PanicDefault for usize {
+    fn panic_default(_: &'static CStr) -> Self {
+        0
     }
 }
 
