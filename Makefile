@@ -47,7 +47,7 @@ RUST_SRC   := $(shell find src -name '*.rs') Cargo.toml Cargo.lock build.rs
 
 .PHONY: all lib header check-header check check-getpath test test-rust lint capi capi-pyrt capi-asan capi-cpython \
         check-capi check-coverage check-cxx fuzz fuzz-run tsan tsan-run record install uninstall check-install \
-        check-std-headers check-symbols check-compat check-prereqs check-skip-paths demo bench clean distclean \
+        check-std-headers check-headers check-symbols check-compat check-prereqs check-skip-paths demo bench clean distclean \
         fault-inject
 
 all: lib header
@@ -255,6 +255,17 @@ check-symbols: lib
 # A program built against real CPython 3.14's headers and libpython (no
 # rpath) runs on pyrt through the compat directory and prints what the same
 # source prints when built against pyrt's headers.
+# Every object-free declaration of CPython 3.14's lifecycle, thread and
+# memory headers is declared by include/ (tools/check-headers.py computes the
+# list from the reference's headers; `CHECK_HEADERS_ARGS=--list` names them).
+check-headers:
+	@mkdir -p $(BUILD); oracle_env=$$($(ORACLE) env 2>$(BUILD)/oracle.err) || { rc=$$?; \
+	  [ $$rc = 3 ] || { cat $(BUILD)/oracle.err; exit $$rc; }; \
+	  tools/skip check-headers "$$(tail -n1 $(BUILD)/oracle.err | $(ORACLE_WHY))"; exit 0; }; \
+	eval "$$oracle_env"; \
+	$(ORACLE) python tools/check-headers.py $(CC) \
+	  "$$ORACLE_ROOT/usr/include/python3.14:$$ORACLE_ROOT/usr/include" include $(CHECK_HEADERS_ARGS)
+
 check-compat: lib
 	@mkdir -p $(BUILD); oracle_env=$$($(ORACLE) env 2>$(BUILD)/oracle.err) || { rc=$$?; \
 	  [ $$rc = 3 ] || { cat $(BUILD)/oracle.err; exit $$rc; }; \
@@ -293,7 +304,7 @@ check-prereqs:
 check-skip-paths: capi-pyrt capi-asan
 	@tools/check-skip-paths.sh $(BUILD)
 
-check: check-prereqs lib check-header lint test-rust fuzz tsan fault-inject check-symbols check-coverage check-cxx check-std-headers check-install check-compat check-skip-paths check-getpath check-capi
+check: check-prereqs lib check-header lint test-rust fuzz tsan fault-inject check-symbols check-coverage check-cxx check-std-headers check-headers check-install check-compat check-skip-paths check-getpath check-capi
 
 # --- the example embedder -------------------------------------------------
 $(BUILD)/embed: examples/embed.c $(LIB) include/Python.h include/pyrt.h

@@ -36,6 +36,20 @@ static int interp_ids(void) {
     printf("next sub id %lld\n", id_of(PyThreadState_GetInterpreter(s3)));
     Py_EndInterpreter(s3);
     PyThreadState_Swap(main_t);
+    /* A refused configuration uses up an id too (CPython makes the
+     * interpreter before it checks the settings). */
+    PyInterpreterConfig bad_gil = {.check_multi_interp_extensions = 1, .gil = 7};
+    PyInterpreterConfig own_alloc_single_phase = {.use_main_obmalloc = 0, .gil = 2};
+    PyThreadState *none = NULL;
+    PyStatus st = Py_NewInterpreterFromConfig(&none, &bad_gil);
+    print_status("invalid gil", st);
+    st = Py_NewInterpreterFromConfig(&none, &own_alloc_single_phase);
+    print_status("own allocator, single-phase extensions", st);
+    PyThreadState_Swap(main_t);
+    PyThreadState *s4 = Py_NewInterpreter();
+    printf("sub id after two refused: %lld\n", id_of(PyThreadState_GetInterpreter(s4)));
+    Py_EndInterpreter(s4);
+    PyThreadState_Swap(main_t);
     list_interps("left");
     printf("finalize: %d\n", Py_FinalizeEx());
     return 0;

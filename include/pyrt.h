@@ -7,6 +7,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <wchar.h>
 #include <sys/types.h>
 #ifndef PYRT_NORETURN
@@ -613,6 +614,21 @@ typedef struct Py_tss_t {
 typedef int PyMemAllocatorName;
 
 /*
+ The perf map's state as `cpython/ceval.h` declares it (pyrt keeps its
+ own; the type exists for source compatibility).
+ */
+typedef struct PerfMapState {
+  /*
+   The open map file.
+   */
+  FILE *perf_map;
+  /*
+   The lock of its writers.
+   */
+  PyThread_type_lock map_lock;
+} PerfMapState;
+
+/*
  The raw domain: `PyMem_RawMalloc` and friends.
  */
 #define PYMEM_DOMAIN_RAW 0
@@ -809,6 +825,11 @@ extern int Py_HasFileSystemDefaultEncoding;
 extern const long long PY_TIMEOUT_MAX;
 
 /*
+ `PY_VERSION_HEX` of the Python version pyrt implements (3.14.10 final).
+ */
+extern const unsigned long Py_Version;
+
+/*
  Queues `func(arg)` to run in the main thread of the main interpreter
  (at `Py_MakePendingCalls` or finalization). Thread-safe, no GIL needed.
  Returns 0, or -1 when the queue (32 calls) is full or `func` is NULL.
@@ -860,6 +881,80 @@ void PyEval_ReleaseThread(struct PyThreadState *tstate);
 void PyEval_InitThreads(void);
 
 /*
+ The current interpreter's recursion limit (1000 for a new interpreter).
+ Needs a thread state (fatal error otherwise; CPython crashes).
+ */
+int Py_GetRecursionLimit(void);
+
+/*
+ Sets the current interpreter's recursion limit (any value is stored, as
+ in CPython). Needs a thread state (fatal error otherwise).
+ */
+void Py_SetRecursionLimit(int new_limit);
+
+/*
+ Before a recursive call in C: returns 0 while the C stack has room, -1
+ once the calling thread's stack is nearly used up (CPython raises
+ `RecursionError` "Stack overflow (used N kB)<where>"). Past the last
+ margin it ends with CPython's fatal error "Unrecoverable stack overflow".
+ Needs a thread state (fatal error otherwise).
+
+ # Safety
+ `where_` is NULL or NUL-terminated.
+ */
+int Py_EnterRecursiveCall(const char *where_);
+
+/*
+ Ends what `Py_EnterRecursiveCall` began (nothing to undo: the check is
+ on the stack pointer, not a counter).
+ */
+void Py_LeaveRecursiveCall(void);
+
+/*
+ Reserves an index of the current interpreter's code-extra slots: 0, 1,
+ ..., or -1 once 254 are taken. pyrt has no code objects: `free` is
+ never called. Needs a thread state (fatal error otherwise).
+ */
+Py_ssize_t PyUnstable_Eval_RequestCodeExtraIndex(void (*free)(void*));
+
+/*
+ Opens this process's perf map, `/tmp/perf-PID.map` (once). Returns 0,
+ or -1 when it cannot be opened.
+ */
+int PyUnstable_PerfMapState_Init(void);
+
+/*
+ Appends "ADDRESS SIZE NAME" (hexadecimal) to the perf map, opening it if
+ needed. Returns 0, or -1.
+
+ # Safety
+ `entry_name` is NUL-terminated.
+ */
+int PyUnstable_WritePerfMapEntry(const void *code_addr,
+                                 unsigned int code_size,
+                                 const char *entry_name);
+
+/*
+ Closes the perf map.
+ */
+void PyUnstable_PerfMapState_Fini(void);
+
+/*
+ Appends the content of another perf map (a parent process's) to this
+ process's. Returns 0, or -1 when it cannot be read (or NULL).
+
+ # Safety
+ `parent_filename` is NULL or NUL-terminated.
+ */
+int PyUnstable_CopyPerfMapFile(const char *parent_filename);
+
+/*
+ Whether a forked child keeps the perf trampoline; returns `enable` (pyrt
+ runs no Python code, so there is no trampoline to keep).
+ */
+int PyUnstable_PerfTrampoline_SetPersistAfterFork(int enable);
+
+/*
  Decodes a byte string from the locale encoding (UTF-8 in UTF-8 mode) with
  the surrogateescape error handler: undecodable bytes become U+DC80..U+DCFF.
  Returns a new string to release with `PyMem_RawFree`; stores its length
@@ -883,6 +978,16 @@ wchar_t *Py_DecodeLocale(const char *arg, size_t *size);
  `text` is NULL or NUL-terminated; `error_pos` is NULL or writable.
  */
 char *Py_EncodeLocale(const wchar_t *text, size_t *error_pos);
+
+/*
+ Closes a stream opened by the caller (`fclose`): 0, or EOF with `errno`
+ set. Exported so that a stream opened with one C library is closed by
+ the same one.
+
+ # Safety
+ `file` is an open stream, not used afterwards.
+ */
+int Py_fclose(FILE *file);
 
 /*
  Adds the entries of `newtab` (terminated by a NULL name) to the built-in
@@ -1303,6 +1408,11 @@ void PyErr_SetInterrupt(void);
 int PyErr_CheckSignals(void);
 
 /*
+ The old name of `PyOS_AfterFork_Child` (deprecated since 3.7).
+ */
+void PyOS_AfterFork(void);
+
+/*
  Prepares for `fork()`: takes the runtime's locks so the child gets them in
  a consistent state. Call `PyOS_AfterFork_Parent` / `_Child` afterwards.
  */
@@ -1588,6 +1698,56 @@ struct PyThreadState *Py_NewInterpreter(void);
  `tstate` is the current thread state of a sub-interpreter.
  */
 void Py_EndInterpreter(struct PyThreadState *tstate);
+
+/*
+ The version string: "3.14.10", then pyrt's build information in
+ parentheses and the compiler in brackets (CPython: its build and
+ compiler). A static string.
+ */
+const char *Py_GetVersion(void);
+
+/*
+ The platform, as `sys.platform` gives it: "linux". A static string.
+ */
+const char *Py_GetPlatform(void);
+
+/*
+ pyrt's copyright notice. A static string.
+ */
+const char *Py_GetCopyright(void);
+
+/*
+ The compiler that built pyrt, in brackets ("[rustc 1.95.0]"). A static string.
+ */
+const char *Py_GetCompiler(void);
+
+/*
+ What built this library: "pyrt" and its version (CPython: its source
+ revision and build date). A static string.
+ */
+const char *Py_GetBuildInfo(void);
+
+/*
+ 1 when `fp` is a terminal; otherwise, when the running interpreter's
+ configuration is interactive (`-i`), 1 for a NULL `filename`, `<stdin>`
+ or `???`; else 0.
+
+ # Safety
+ `fp` is an open stream; `filename` is NULL or NUL-terminated.
+ */
+int Py_FdIsInteractive(FILE *fp, const char *filename);
+
+/*
+ The entry of a program whose `__main__` module is frozen into it:
+ initializes from the Python configuration with `argv` (no command-line
+ parsing, no path warnings), then runs the frozen `__main__`. pyrt has no
+ frozen modules, so it ends, as CPython does for a program without a
+ frozen `__main__`, with the fatal error "the __main__ module is not frozen".
+
+ # Safety
+ `argv` holds `argc` NUL-terminated strings.
+ */
+int Py_FrozenMain(int argc, char **argv);
 
 /*
  Allocates `size` bytes with the raw domain's allocator (thread-safe, no
@@ -1944,6 +2104,45 @@ struct PyThreadState *PyGILState_GetThisThreadState(void);
  always once a sub-interpreter was created, as CPython stops checking).
  */
 int PyGILState_Check(void);
+
+/*
+ Disables tracing and profiling for `tstate` (nests: one
+ `PyThreadState_LeaveTracing` per call). pyrt runs no Python code, so
+ only the nesting is kept.
+
+ # Safety
+ `tstate` is a live thread state.
+ */
+void PyThreadState_EnterTracing(struct PyThreadState *tstate);
+
+/*
+ Undoes one `PyThreadState_EnterTracing`.
+
+ # Safety
+ `tstate` is a live thread state.
+ */
+void PyThreadState_LeaveTracing(struct PyThreadState *tstate);
+
+/*
+ Tells `Py_EnterRecursiveCall` that `tstate`'s C stack is the
+ `stack_size` bytes from `stack_start_addr` (a thread on a stack the C
+ library does not know, such as a coroutine's). Returns 0, or -1 for a
+ size below 49152 bytes (CPython also raises `ValueError`).
+
+ # Safety
+ `tstate` is a live thread state.
+ */
+int PyUnstable_ThreadState_SetStackProtection(struct PyThreadState *tstate,
+                                              void *stack_start_addr,
+                                              size_t stack_size);
+
+/*
+ Goes back to the C library's stack bounds for `tstate`.
+
+ # Safety
+ `tstate` is a live thread state.
+ */
+void PyUnstable_ThreadState_ResetStackProtection(struct PyThreadState *tstate);
 
 /*
  Prepares the thread machinery. Nothing to do in pyrt (kept for

@@ -22,15 +22,67 @@ pub const PY_VERSION_HEX: u32 = (PY_MAJOR_VERSION << 24)
     | (PY_RELEASE_LEVEL << 4)
     | PY_RELEASE_SERIAL;
 
-/// The string `Py_GetVersion()` returns and `python -VV` prints after "Python ":
-/// the version, then pyrt's own build identification in parentheses and brackets.
+/// `Py_GetBuildInfo()`: what built this library (CPython gives its source
+/// revision and build date; pyrt its own name and version).
+pub const BUILD_INFO: &std::ffi::CStr = match std::ffi::CStr::from_bytes_with_nul(
+    concat!("pyrt ", env!("CARGO_PKG_VERSION"), "\0").as_bytes(),
+) {
+    Ok(s) => s,
+    Err(_) => panic!("no NUL inside"),
+};
+
+/// `Py_GetCompiler()`: the compiler in brackets, as CPython writes `[GCC 16.2.0]`.
+pub const COMPILER: &std::ffi::CStr = match std::ffi::CStr::from_bytes_with_nul(
+    concat!("[", env!("PYRT_RUSTC_VERSION"), "]\0").as_bytes(),
+) {
+    Ok(s) => s,
+    Err(_) => panic!("no NUL inside"),
+};
+
+/// `Py_GetVersion()`, which `python -VV` prints after "Python ": the
+/// version, the build information in parentheses, then the compiler.
+pub const FULL_VERSION: &std::ffi::CStr = match std::ffi::CStr::from_bytes_with_nul(
+    concat!(
+        "3.14.10 (pyrt ",
+        env!("CARGO_PKG_VERSION"),
+        ") [",
+        env!("PYRT_RUSTC_VERSION"),
+        "]\0"
+    )
+    .as_bytes(),
+) {
+    Ok(s) => s,
+    Err(_) => panic!("no NUL inside"),
+};
+
+/// `Py_GetPlatform()`: `sys.platform` on Linux.
+pub const PLATFORM: &std::ffi::CStr = c"linux";
+
+/// `Py_GetCopyright()`: pyrt's own notice.
+pub const COPYRIGHT: &std::ffi::CStr = c"Copyright (c) the pyrt developers.\n\
+pyrt implements the C API of Python 3.14; Python is copyright (c) the \
+Python Software Foundation.";
+
+/// [`FULL_VERSION`] as text.
 pub fn full_version() -> &'static str {
-    concat!("3.14.10 (pyrt ", env!("CARGO_PKG_VERSION"), ") [Rust]")
+    FULL_VERSION.to_str().unwrap_or("3.14.10")
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn full_version_joins_the_parts() {
+        let full = FULL_VERSION.to_str().unwrap();
+        let expected = format!(
+            "{PY_VERSION} ({}) {}",
+            BUILD_INFO.to_str().unwrap(),
+            COMPILER.to_str().unwrap()
+        );
+        assert_eq!(full, expected);
+        assert!(COMPILER.to_str().unwrap().starts_with("[rustc"));
+    }
 
     fn header_macro(name: &str) -> String {
         let text = include_str!("../include/Python.h");

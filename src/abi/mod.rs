@@ -8,6 +8,7 @@
 
 #![allow(non_upper_case_globals, non_camel_case_types, non_snake_case)]
 
+pub mod ceval;
 pub mod import;
 pub mod initconfig;
 pub mod intrcheck;

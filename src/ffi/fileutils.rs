@@ -91,3 +91,17 @@ pub unsafe extern "C" fn Py_EncodeLocale(text: *const WChar, error_pos: *mut usi
         }
     })
 }
+
+/// Closes a stream opened by the caller (`fclose`): 0, or EOF with `errno`
+/// set. Exported so that a stream opened with one C library is closed by
+/// the same one.
+///
+/// # Safety
+/// `file` is an open stream, not used afterwards.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn Py_fclose(file: *mut libc::FILE) -> std::ffi::c_int {
+    guard(c"Py_fclose", || {
+        // SAFETY: an open stream (the contract).
+        unsafe { libc::fclose(file) }
+    })
+}

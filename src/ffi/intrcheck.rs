@@ -98,6 +98,12 @@ pub extern "C" fn PyErr_CheckSignals() -> c_int {
     })
 }
 
+/// The old name of `PyOS_AfterFork_Child` (deprecated since 3.7).
+#[unsafe(no_mangle)]
+pub extern "C" fn PyOS_AfterFork() {
+    PyOS_AfterFork_Child()
+}
+
 /// Prepares for `fork()`: takes the runtime's locks so the child gets them in
 /// a consistent state. Call `PyOS_AfterFork_Parent` / `_Child` afterwards.
 #[unsafe(no_mangle)]

@@ -422,3 +422,88 @@ pub unsafe extern "C" fn Py_EndInterpreter(tstate: *mut PyThreadState) {
         lifecycle::end_interpreter(tstate);
     })
 }
+
+/* --- Version and build information ----------------------------------------- */
+
+use std::ffi::c_ulong;
+
+/// `PY_VERSION_HEX` of the Python version pyrt implements (3.14.10 final).
+#[unsafe(no_mangle)]
+pub static Py_Version: c_ulong = crate::version::PY_VERSION_HEX as c_ulong;
+
+/// The version string: "3.14.10", then pyrt's build information in
+/// parentheses and the compiler in brackets (CPython: its build and
+/// compiler). A static string.
+#[unsafe(no_mangle)]
+pub extern "C" fn Py_GetVersion() -> *const c_char {
+    guard(c"Py_GetVersion", || crate::version::FULL_VERSION.as_ptr())
+}
+
+/// The platform, as `sys.platform` gives it: "linux". A static string.
+#[unsafe(no_mangle)]
+pub extern "C" fn Py_GetPlatform() -> *const c_char {
+    guard(c"Py_GetPlatform", || crate::version::PLATFORM.as_ptr())
+}
+
+/// pyrt's copyright notice. A static string.
+#[unsafe(no_mangle)]
+pub extern "C" fn Py_GetCopyright() -> *const c_char {
+    guard(c"Py_GetCopyright", || crate::version::COPYRIGHT.as_ptr())
+}
+
+/// The compiler that built pyrt, in brackets ("[rustc 1.95.0]"). A static string.
+#[unsafe(no_mangle)]
+pub extern "C" fn Py_GetCompiler() -> *const c_char {
+    guard(c"Py_GetCompiler", || crate::version::COMPILER.as_ptr())
+}
+
+/// What built this library: "pyrt" and its version (CPython: its source
+/// revision and build date). A static string.
+#[unsafe(no_mangle)]
+pub extern "C" fn Py_GetBuildInfo() -> *const c_char {
+    guard(c"Py_GetBuildInfo", || crate::version::BUILD_INFO.as_ptr())
+}
+
+/// 1 when `fp` is a terminal; otherwise, when the running interpreter's
+/// configuration is interactive (`-i`), 1 for a NULL `filename`, `<stdin>`
+/// or `???`; else 0.
+///
+/// # Safety
+/// `fp` is an open stream; `filename` is NULL or NUL-terminated.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn Py_FdIsInteractive(fp: *mut libc::FILE, filename: *const c_char) -> c_int {
+    guard(c"Py_FdIsInteractive", || {
+        // SAFETY: an open stream (the contract); isatty only asks the kernel.
+        if !fp.is_null() && unsafe { libc::isatty(libc::fileno(fp)) } != 0 {
+            return 1;
+        }
+        if !main::config_interactive() {
+            return 0;
+        }
+        if filename.is_null() {
+            return 1;
+        }
+        // SAFETY: NUL-terminated (the contract).
+        let name = unsafe { CStr::from_ptr(filename) }.to_bytes();
+        (name == b"<stdin>" || name == b"???") as c_int
+    })
+}
+
+/// The entry of a program whose `__main__` module is frozen into it:
+/// initializes from the Python configuration with `argv` (no command-line
+/// parsing, no path warnings), then runs the frozen `__main__`. pyrt has no
+/// frozen modules, so it ends, as CPython does for a program without a
+/// frozen `__main__`, with the fatal error "the __main__ module is not frozen".
+///
+/// # Safety
+/// `argv` holds `argc` NUL-terminated strings.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn Py_FrozenMain(argc: c_int, argv: *mut *mut c_char) -> c_int {
+    guard(c"Py_FrozenMain", || {
+        // SAFETY: `argv` holds `argc` NUL-terminated strings (the contract).
+        match unsafe { read_bytes_array(argc as isize, argv) } {
+            Some(args) => main::frozen_main(&args),
+            None => main::exit_status(Status::no_memory(c"_PyArgv_AsWstrList")),
+        }
+    })
+}

@@ -278,3 +278,78 @@ pub extern "C" fn PyGILState_GetThisThreadState() -> *mut PyThreadState {
 pub extern "C" fn PyGILState_Check() -> c_int {
     guard(c"PyGILState_Check", || gilstate::check() as c_int)
 }
+
+/// Disables tracing and profiling for `tstate` (nests: one
+/// `PyThreadState_LeaveTracing` per call). pyrt runs no Python code, so
+/// only the nesting is kept.
+///
+/// # Safety
+/// `tstate` is a live thread state.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyThreadState_EnterTracing(tstate: *mut PyThreadState) {
+    guard(c"PyThreadState_EnterTracing", || {
+        if tstate.is_null() {
+            crate::runtime::fatal::null_tstate(c"PyThreadState_EnterTracing");
+        }
+        // SAFETY: a live thread state (the contract).
+        unsafe { crate::runtime::recursion::add_tracing(tstate, 1) }
+    })
+}
+
+/// Undoes one `PyThreadState_EnterTracing`.
+///
+/// # Safety
+/// `tstate` is a live thread state.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyThreadState_LeaveTracing(tstate: *mut PyThreadState) {
+    guard(c"PyThreadState_LeaveTracing", || {
+        if tstate.is_null() {
+            crate::runtime::fatal::null_tstate(c"PyThreadState_LeaveTracing");
+        }
+        // SAFETY: a live thread state (the contract).
+        unsafe { crate::runtime::recursion::add_tracing(tstate, -1) }
+    })
+}
+
+/// Tells `Py_EnterRecursiveCall` that `tstate`'s C stack is the
+/// `stack_size` bytes from `stack_start_addr` (a thread on a stack the C
+/// library does not know, such as a coroutine's). Returns 0, or -1 for a
+/// size below 49152 bytes (CPython also raises `ValueError`).
+///
+/// # Safety
+/// `tstate` is a live thread state.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyUnstable_ThreadState_SetStackProtection(
+    tstate: *mut PyThreadState,
+    stack_start_addr: *mut std::ffi::c_void,
+    stack_size: usize,
+) -> c_int {
+    guard(c"PyUnstable_ThreadState_SetStackProtection", || {
+        if tstate.is_null() {
+            crate::runtime::fatal::null_tstate(c"PyUnstable_ThreadState_SetStackProtection");
+        }
+        // SAFETY: a live thread state (the contract).
+        if unsafe {
+            crate::runtime::recursion::set_stack(tstate, stack_start_addr as usize, stack_size)
+        } {
+            0
+        } else {
+            -1
+        }
+    })
+}
+
+/// Goes back to the C library's stack bounds for `tstate`.
+///
+/// # Safety
+/// `tstate` is a live thread state.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyUnstable_ThreadState_ResetStackProtection(tstate: *mut PyThreadState) {
+    guard(c"PyUnstable_ThreadState_ResetStackProtection", || {
+        if tstate.is_null() {
+            crate::runtime::fatal::null_tstate(c"PyUnstable_ThreadState_ResetStackProtection");
+        }
+        // SAFETY: a live thread state (the contract).
+        unsafe { crate::runtime::recursion::reset_stack(tstate) }
+    })
+}

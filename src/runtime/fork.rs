@@ -28,7 +28,7 @@ type LockPair = (fn(), unsafe fn());
 /// paths, the smaller tables, then the GILs', the memory layer's and the
 /// Rust heap's emergency reserve's, which any of the others may need): taken
 /// in this order, released in reverse.
-const LOCKS: [LockPair; 8] = [
+const LOCKS: [LockPair; 9] = [
     (hold_runtime, release_runtime),
     (
         super::inittab::hold_for_fork,
@@ -39,6 +39,10 @@ const LOCKS: [LockPair; 8] = [
         super::pathconfig::release_after_fork,
     ),
     (super::main::hold_for_fork, super::main::release_after_fork),
+    (
+        super::perfmap::hold_for_fork,
+        super::perfmap::release_after_fork,
+    ),
     (
         super::legacy::hold_for_fork,
         super::legacy::release_after_fork,

@@ -29,6 +29,10 @@ pub fn new_interp(
         id,
         obmalloc: std::cell::Cell::new(ptr::null_mut()),
         stacksize: std::sync::atomic::AtomicUsize::new(0),
+        recursion_limit: std::sync::atomic::AtomicI32::new(
+            crate::runtime::recursion::DEFAULT_RECURSION_LIMIT,
+        ),
+        co_extra_users: std::sync::atomic::AtomicIsize::new(0),
     }
     .into_handle();
     rt.interps.push(Interp {
@@ -100,6 +104,8 @@ fn make_tstate(
         bound_gilstate: std::cell::Cell::new(false),
         os_thread: crate::sys::thread::os_thread(),
         os_thread_name: crate::sys::thread::thread_name(),
+        tracing: std::cell::Cell::new(0),
+        stack: std::cell::Cell::new((0, 0, false)),
     }
     .into_handle();
     i.next_thread_id += 1;

@@ -424,6 +424,13 @@ pub fn new_interpreter(
     if !rt.initialized {
         return status_err!("new_interpreter", "Py_Initialize must be called first");
     }
+    // CPython makes the interpreter (taking the next id) before it checks
+    // the settings, so a refused configuration still uses up an id.
+    let refused = (settings.use_main_obmalloc == 0 && settings.check_multi_interp_extensions == 0)
+        || !(0..=2).contains(&settings.gil);
+    if refused {
+        rt.next_interp_id += 1;
+    }
     if settings.use_main_obmalloc == 0 && settings.check_multi_interp_extensions == 0 {
         return status_err!(
             "init_interp_settings",

@@ -145,6 +145,61 @@ pub fn main(args: MainArgs<'_>) -> c_int {
     }
 }
 
+/// Whether the current interpreter's configuration is interactive (`-i`);
+/// false without a thread state.
+pub fn config_interactive() -> bool {
+    let t = crate::runtime::thread::current();
+    if t.is_null() {
+        return false;
+    }
+    // SAFETY: a current thread state is live.
+    lifecycle::interp_config(unsafe { crate::runtime::state::tstate(t) }.interp)
+        .is_some_and(|(c, _)| c.interactive != 0)
+}
+
+/// `Py_FrozenMain`: initializes as CPython's does (the Python
+/// configuration with `argv`, no command-line parsing, no path warnings),
+/// prints the version when verbose, then ends with CPython's fatal error for
+/// a program without a frozen `__main__` (pyrt has no frozen modules).
+pub fn frozen_main(args: &[&[u8]]) -> c_int {
+    let result = (|| {
+        let mut model = crate::config::Config::python();
+        model.pathconfig_warnings = 0;
+        model.parse_argv = 0;
+        let fields = crate::runtime::ConfigPreinitFields {
+            config_init: model._config_init,
+            parse_argv: 0,
+            isolated: model.isolated,
+            use_environment: model.use_environment,
+            dev_mode: model.dev_mode,
+        };
+        runtime::preinit_from_config(&fields, PreArgs::None)?;
+        model.argv = runtime::decode_argv(args)?;
+        configure::initialize_model(model)
+    })();
+    if let Err(e) = result {
+        exit_status(e);
+    }
+    if config_verbose() {
+        crate::runtime::host::write_stderr_line(&format!(
+            "Python {}\n{}",
+            crate::version::full_version(),
+            crate::version::COPYRIGHT.to_string_lossy()
+        ));
+    }
+    crate::runtime::fatal::fatal_error(Some(c"Py_FrozenMain"), "the __main__ module is not frozen")
+}
+
+fn config_verbose() -> bool {
+    let t = crate::runtime::thread::current();
+    if t.is_null() {
+        return false;
+    }
+    // SAFETY: a current thread state is live.
+    lifecycle::interp_config(unsafe { crate::runtime::state::tstate(t) }.interp)
+        .is_some_and(|(c, _)| c.verbose != 0)
+}
+
 /// Takes this module's lock without a guard (before `fork()`).
 pub(crate) fn hold_for_fork() {
     crate::sys::mutex::hold(&ARGC_ARGV);

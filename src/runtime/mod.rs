@@ -24,7 +24,9 @@ pub mod legacy;
 pub mod lifecycle;
 pub mod main;
 pub mod pathconfig;
+pub mod perfmap;
 pub mod pythread;
+pub mod recursion;
 pub mod state;
 pub mod thread;
 

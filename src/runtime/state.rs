@@ -18,6 +18,10 @@ pub struct InterpState {
     /// The stack size of the threads `PyThread_start_new_thread` starts for
     /// it (0: the C library's default); any of its threads may set it.
     pub stacksize: std::sync::atomic::AtomicUsize,
+    /// `Py_GetRecursionLimit` (any of its threads may set it).
+    pub recursion_limit: std::sync::atomic::AtomicI32,
+    /// Code-extra indices handed out (`PyUnstable_Eval_RequestCodeExtraIndex`).
+    pub co_extra_users: std::sync::atomic::AtomicIsize,
 }
 
 /// The data behind a `PyThreadState *`.
@@ -37,6 +41,13 @@ pub struct ThreadState {
     pub os_thread: u64,
     /// That thread's name when the state was created.
     pub os_thread_name: ThreadName,
+    /// `PyThreadState_EnterTracing` nesting.
+    pub tracing: Cell<i32>,
+    /// The C stack `Py_EnterRecursiveCall` checks: (lowest, highest
+    /// address, set by `PyUnstable_ThreadState_SetStackProtection`);
+    /// (0, 0, false) until first needed (then the C library's bounds for the
+    /// thread that uses it).
+    pub stack: Cell<(usize, usize, bool)>,
 }
 
 impl ThreadState {

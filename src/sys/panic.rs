@@ -31,6 +31,13 @@ impl PanicDefault for u64 {
     }
 }
 
+/// Signed sizes and indices (`Py_ssize_t`): -1.
+impl PanicDefault for isize {
+    fn panic_default(_: &'static CStr) -> Self {
+        -1
+    }
+}
+
 /// Sizes: 0 ("the default").
 impl PanicDefault for usize {
     fn panic_default(_: &'static CStr) -> Self {
