@@ -47,7 +47,7 @@ RUST_SRC   := $(shell find src -name '*.rs') Cargo.toml Cargo.lock build.rs
 
 .PHONY: all lib header check-header check check-getpath test test-rust lint capi capi-pyrt capi-asan capi-cpython \
         check-capi check-coverage check-cxx fuzz fuzz-run tsan tsan-run record install uninstall check-install \
-        check-std-headers check-headers check-symbols check-compat check-prereqs check-skip-paths demo bench clean distclean \
+        check-std-headers check-headers check-embed-macros check-symbols check-compat check-prereqs check-skip-paths demo bench clean distclean \
         fault-inject
 
 all: lib header
@@ -266,6 +266,26 @@ check-headers:
 	$(ORACLE) python tools/check-headers.py $(CC) \
 	  "$$ORACLE_ROOT/usr/include/python3.14:$$ORACLE_ROOT/usr/include" include $(CHECK_HEADERS_ARGS)
 
+# An embedder using the macros of CPython's lifecycle, thread and memory
+# headers (capi-tests/embed_macros.c) compiles unchanged as C99, C11, C2x and
+# C++17 against include/ and against CPython 3.14's headers, and both print
+# the same. (C++ keeps -Wmissing-field-initializers off: Py_tss_NEEDS_INIT
+# sets one member, with CPython's headers as with pyrt's.)
+check-embed-macros: lib
+	@mkdir -p $(BUILD)/embed-macros; oracle_env=$$($(ORACLE) env 2>$(BUILD)/oracle.err) || { rc=$$?; \
+	  [ $$rc = 3 ] || { cat $(BUILD)/oracle.err; exit $$rc; }; \
+	  tools/skip check-embed-macros "$$(tail -n1 $(BUILD)/oracle.err | $(ORACLE_WHY))"; exit 0; }; \
+	eval "$$oracle_env"; set -e; out=$(BUILD)/embed-macros; \
+	for std in c99 c11 c2x c++17; do \
+	  case $$std in c++*) cc="$(CXX) -x c++ -Wno-missing-field-initializers";; *) cc="$(CC)";; esac; \
+	  flags="-std=$$std -Wall -Wextra -Wpedantic -Werror"; \
+	  $$cc $$flags $$ORACLE_CFLAGS capi-tests/embed_macros.c -o $$out/cpython_$$std $$ORACLE_LDFLAGS; \
+	  $$cc $$flags -Iinclude capi-tests/embed_macros.c -o $$out/pyrt_$$std $(LDFLAGS_PYRT); \
+	  env -i PATH=/usr/bin:/bin PYRT_TEST_HOME=$$ORACLE_HOME $$out/cpython_$$std > $$out/cpython_$$std.out 2>&1; \
+	  env -i PATH=/usr/bin:/bin PYRT_TEST_HOME=$$ORACLE_HOME $$out/pyrt_$$std > $$out/pyrt_$$std.out 2>&1; \
+	  diff -u $$out/cpython_$$std.out $$out/pyrt_$$std.out || { echo "embed_macros ($$std): pyrt prints otherwise"; exit 1; }; \
+	done; echo "embed_macros: the same output as CPython 3.14 as C99, C11, C2x and C++17"
+
 check-compat: lib
 	@mkdir -p $(BUILD); oracle_env=$$($(ORACLE) env 2>$(BUILD)/oracle.err) || { rc=$$?; \
 	  [ $$rc = 3 ] || { cat $(BUILD)/oracle.err; exit $$rc; }; \
@@ -304,7 +324,7 @@ check-prereqs:
 check-skip-paths: capi-pyrt capi-asan
 	@tools/check-skip-paths.sh $(BUILD)
 
-check: check-prereqs lib check-header lint test-rust fuzz tsan fault-inject check-symbols check-coverage check-cxx check-std-headers check-headers check-install check-compat check-skip-paths check-getpath check-capi
+check: check-prereqs lib check-header lint test-rust fuzz tsan fault-inject check-symbols check-coverage check-cxx check-std-headers check-headers check-embed-macros check-install check-compat check-skip-paths check-getpath check-capi
 
 # --- the example embedder -------------------------------------------------
 $(BUILD)/embed: examples/embed.c $(LIB) include/Python.h include/pyrt.h

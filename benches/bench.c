@@ -254,6 +254,58 @@ static void bench_contention(int n) {
     Py_FinalizeEx();
 }
 
+/* The PyThread API: a lock taken and released by one thread, a lock pair
+ * passing control between two threads, and a TSS key's set and get. */
+static PyThread_type_lock ping_lock, pong_lock;
+static void *lock_pong(void *arg) {
+    (void)arg;
+    for (int i = 0; i < HANDOFFS; i++) {
+        PyThread_acquire_lock(ping_lock, WAIT_LOCK);
+        PyThread_release_lock(pong_lock);
+    }
+    return NULL;
+}
+
+static void bench_pythread(void) {
+    PyThread_type_lock l = PyThread_allocate_lock();
+    SAMPLE("pythread_lock_acquire_release", 101, 1000, , {
+        PyThread_acquire_lock(l, WAIT_LOCK);
+        PyThread_release_lock(l);
+    }, );
+    PyThread_free_lock(l);
+    ping_lock = PyThread_allocate_lock();
+    pong_lock = PyThread_allocate_lock();
+    static double v[11];
+    for (int s = 0; s < 11; s++) {
+        PyThread_acquire_lock(ping_lock, WAIT_LOCK);
+        PyThread_acquire_lock(pong_lock, WAIT_LOCK);
+        pthread_t th;
+        double t0 = now_ns();
+        pthread_create(&th, NULL, lock_pong, NULL);
+        for (int i = 0; i < HANDOFFS; i++) {
+            PyThread_release_lock(ping_lock);
+            PyThread_acquire_lock(pong_lock, WAIT_LOCK);
+        }
+        pthread_join(th, NULL);
+        v[s] = (now_ns() - t0) / HANDOFFS;
+        /* The helper ended holding ping, this thread holds pong. */
+        PyThread_release_lock(ping_lock);
+        PyThread_release_lock(pong_lock);
+    }
+    qsort(v, 11, sizeof(double), cmp_double);
+    printf("pythread_lock_handoff_round_trip %.1f %.1f ns\n", v[5], v[10]);
+    PyThread_free_lock(ping_lock);
+    PyThread_free_lock(pong_lock);
+    static Py_tss_t key = Py_tss_NEEDS_INIT;
+    PyThread_tss_create(&key);
+    static int value;
+    SAMPLE("tss_set_get", 101, 1000, , {
+        PyThread_tss_set(&key, &value);
+        if (PyThread_tss_get(&key) != &value) abort();
+    }, );
+    PyThread_tss_delete(&key);
+}
+
 static void bench_memory(void) {
     init(0);
     static const size_t sizes[] = {16, 64, 256, 512, 4096};
@@ -355,6 +407,7 @@ int main(int argc, char **argv) {
     RUN("handoff", bench_handoff());
     RUN("contention", (bench_contention(1), bench_contention(4), bench_contention(16)));
     RUN("memory", bench_memory());
+    RUN("pythread", bench_pythread());
     RUN("floors", bench_floors());
     return 0;
 }

@@ -594,10 +594,11 @@ typedef void *PyThread_type_lock;
 typedef int PyLockStatus;
 
 /*
- A thread-specific storage key (PEP 539). Statically initialized with
- `Py_tss_NEEDS_INIT`; use it through the `PyThread_tss_*` functions only.
+ A thread-specific storage key (PEP 539), `struct _Py_tss_t` as in
+ CPython. Statically initialized with `Py_tss_NEEDS_INIT`; use it through
+ the `PyThread_tss_*` functions only.
  */
-typedef struct Py_tss_t {
+typedef struct _Py_tss_t {
   /*
    1 once `PyThread_tss_create` made the key.
    */
@@ -606,7 +607,12 @@ typedef struct Py_tss_t {
    The `pthread_key_t`.
    */
   unsigned int _key;
-} Py_tss_t;
+} _Py_tss_t;
+
+/*
+ The name embedders use for [`_Py_tss_t`].
+ */
+typedef struct _Py_tss_t Py_tss_t;
 
 /*
  Allocator names (`PyMemAllocatorName`), as stored in `PyPreConfig.allocator`.
@@ -2280,7 +2286,7 @@ void PyThread_ReInitTLS(void);
  Allocates a key in the not-created state (`Py_tss_NEEDS_INIT`), to free
  with `PyThread_tss_free`; NULL when memory is exhausted.
  */
-struct Py_tss_t *PyThread_tss_alloc(void);
+Py_tss_t *PyThread_tss_alloc(void);
 
 /*
  Deletes the key if created, then frees it (NULL is ignored).
@@ -2288,7 +2294,7 @@ struct Py_tss_t *PyThread_tss_alloc(void);
  # Safety
  `key` is NULL or from `PyThread_tss_alloc`.
  */
-void PyThread_tss_free(struct Py_tss_t *key);
+void PyThread_tss_free(Py_tss_t *key);
 
 /*
  1 when the key was created (`PyThread_tss_create`), else 0.
@@ -2296,7 +2302,7 @@ void PyThread_tss_free(struct Py_tss_t *key);
  # Safety
  `key` is a valid key.
  */
-int PyThread_tss_is_created(struct Py_tss_t *key);
+int PyThread_tss_is_created(Py_tss_t *key);
 
 /*
  Creates the key; creating a created key does nothing. Returns 0, or -1
@@ -2305,7 +2311,7 @@ int PyThread_tss_is_created(struct Py_tss_t *key);
  # Safety
  `key` is a valid key, not used by another thread meanwhile.
  */
-int PyThread_tss_create(struct Py_tss_t *key);
+int PyThread_tss_create(Py_tss_t *key);
 
 /*
  Deletes a created key (others are left alone); it can be created again.
@@ -2313,7 +2319,7 @@ int PyThread_tss_create(struct Py_tss_t *key);
  # Safety
  `key` is a valid key, not used by another thread meanwhile.
  */
-void PyThread_tss_delete(struct Py_tss_t *key);
+void PyThread_tss_delete(Py_tss_t *key);
 
 /*
  Sets the calling thread's value of a created key. Returns 0, or -1 when
@@ -2322,7 +2328,7 @@ void PyThread_tss_delete(struct Py_tss_t *key);
  # Safety
  `key` is a valid key.
  */
-int PyThread_tss_set(struct Py_tss_t *key, void *value);
+int PyThread_tss_set(Py_tss_t *key, void *value);
 
 /*
  The calling thread's value of a created key (NULL when unset; pyrt also
@@ -2331,7 +2337,7 @@ int PyThread_tss_set(struct Py_tss_t *key, void *value);
  # Safety
  `key` is a valid key.
  */
-void *PyThread_tss_get(struct Py_tss_t *key);
+void *PyThread_tss_get(Py_tss_t *key);
 
 /*
  Queues a warning filter for the next `PyConfig_Read` (before

@@ -7,7 +7,7 @@
 # config_resolution_host_libc.
 set -u
 pyrt=$1; cpy=$2; hostlibc=${3:-}
-groups="lifecycle atexit rss states gilstate_first handoff contention memory floors"
+groups="lifecycle atexit rss states gilstate_first handoff contention memory pythread floors"
 # The short groups whose rows are per-operation times (lifecycle, memory)
 # run this many times per build, alternately; each of their rows keeps the
 # run with the lowest median (the same rule for every build): this machine
@@ -23,7 +23,7 @@ best_of() {
 }
 for g in $groups; do
     runs=1
-    case $g in lifecycle | memory) runs=$best_of_runs ;; esac
+    case $g in lifecycle | memory | pythread) runs=$best_of_runs ;; esac
     : >"$tmp/g_pyrt"; : >"$tmp/g_cpy"; : >"$tmp/g_host"
     for _ in $(seq "$runs"); do
         "$pyrt" "$g" >>"$tmp/g_pyrt" 2>/dev/null || echo "pyrt: group $g failed" >&2
@@ -102,6 +102,9 @@ awk 'NR==FNR { c[$1]=$2; cq[$1]=$3; next } { p[$1]=$2; pq[$1]=$3 }
        row("PyObject_Malloc pairs <= CPython (worst ratio)", sprintf("%.3f", worst), ok);
        row("million live blocks <= CPython", sprintf("%.3f", ratio("object_million_live_blocks")), ratio("object_million_live_blocks") <= 1);
        row("zero resident growth per cycle", p["rss_growth_per_cycle"] " KiB", p["rss_growth_per_cycle"] <= 0);
+       row("PyThread lock acquire + release <= CPython", sprintf("%.3f", ratio("pythread_lock_acquire_release")), ratio("pythread_lock_acquire_release") <= 1);
+       row("PyThread lock hand-off between 2 threads <= CPython", sprintf("%.3f", ratio("pythread_lock_handoff_round_trip")), ratio("pythread_lock_handoff_round_trip") <= 1);
+       row("TSS set + get <= CPython", sprintf("%.3f", ratio("tss_set_get")), ratio("tss_set_get") <= 1);
      }' "$tmp/cpy" "$tmp/pyrt"
 rm -rf "$tmp"
 cat <<'NOTES'

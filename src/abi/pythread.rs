@@ -26,13 +26,17 @@ pub const NOWAIT_LOCK: c_int = 0;
 #[unsafe(no_mangle)]
 pub static PY_TIMEOUT_MAX: c_longlong = i64::MAX / 1000;
 
-/// A thread-specific storage key (PEP 539). Statically initialized with
-/// `Py_tss_NEEDS_INIT`; use it through the `PyThread_tss_*` functions only.
+/// A thread-specific storage key (PEP 539), `struct _Py_tss_t` as in
+/// CPython. Statically initialized with `Py_tss_NEEDS_INIT`; use it through
+/// the `PyThread_tss_*` functions only.
 #[repr(C)]
 #[derive(Debug)]
-pub struct Py_tss_t {
+pub struct _Py_tss_t {
     /// 1 once `PyThread_tss_create` made the key.
     pub _is_initialized: c_int,
     /// The `pthread_key_t`.
     pub _key: c_uint,
 }
+
+/// The name embedders use for [`_Py_tss_t`].
+pub type Py_tss_t = _Py_tss_t;

@@ -7,6 +7,9 @@ use std::time::{Duration, Instant};
 
 use super::futex;
 
+/// Polls of a taken lock before the waiter sleeps.
+const SPINS: u32 = 2000;
+
 /// How an acquisition ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Acquire {
@@ -49,6 +52,14 @@ impl BinaryLock {
         }
         if timeout == Some(Duration::ZERO) {
             return Acquire::TimedOut;
+        }
+        // The holder often releases within microseconds (a hand-off between
+        // two threads): poll a little before going to sleep.
+        for _ in 0..SPINS {
+            std::hint::spin_loop();
+            if self.0.load(Ordering::Relaxed) == 0 && self.try_acquire() {
+                return Acquire::Acquired;
+            }
         }
         // A deadline past what the clock can hold is no deadline.
         let deadline = timeout.and_then(|t| Instant::now().checked_add(t));
