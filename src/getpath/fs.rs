@@ -53,20 +53,80 @@ fn stat_mode(path: &[u8]) -> Option<libc::mode_t> {
     }
 }
 
+/// Traces one look at the file system (the trace's `getpath` lines).
+fn traced(check: &str, path: &[u8], found: bool) -> bool {
+    crate::sys::trace::event(
+        "getpath",
+        check,
+        &[
+            ("path", path),
+            ("found", if found { b"yes" } else { b"no" }),
+        ],
+    );
+    found
+}
+
 impl Fs for RealFs {
     fn is_file(&self, path: &[u8]) -> bool {
-        stat_mode(path).is_some_and(|m| m & libc::S_IFMT == libc::S_IFREG)
+        let found = stat_mode(path).is_some_and(|m| m & libc::S_IFMT == libc::S_IFREG);
+        traced("isfile", path, found)
     }
 
     fn is_dir(&self, path: &[u8]) -> bool {
-        stat_mode(path).is_some_and(|m| m & libc::S_IFMT == libc::S_IFDIR)
+        let found = stat_mode(path).is_some_and(|m| m & libc::S_IFMT == libc::S_IFDIR);
+        traced("isdir", path, found)
     }
 
     fn is_exec(&self, path: &[u8]) -> bool {
-        stat_mode(path).is_some_and(|m| m & libc::S_IFMT == libc::S_IFREG && m & 0o111 != 0)
+        let found =
+            stat_mode(path).is_some_and(|m| m & libc::S_IFMT == libc::S_IFREG && m & 0o111 != 0);
+        traced("isxfile", path, found)
     }
 
     fn readlink(&self, path: &[u8]) -> Option<Vec<u8>> {
+        let target = self.readlink_untraced(path);
+        if crate::sys::trace::enabled() {
+            crate::sys::trace::emit(
+                "getpath",
+                "readlink",
+                &[
+                    ("path", path),
+                    ("target", target.as_deref().unwrap_or(b"-")),
+                ],
+            );
+        }
+        target
+    }
+
+    fn read(&self, path: &[u8]) -> Result<Vec<u8>, ReadError> {
+        let r = self.read_untraced(path);
+        if crate::sys::trace::enabled() {
+            let what = match &r {
+                Ok(b) => format!("{} bytes", b.len()),
+                Err(ReadError::NotFound) => "missing".to_string(),
+                Err(ReadError::Permission) => "permission denied".to_string(),
+                Err(ReadError::TooLarge) => "too large".to_string(),
+                Err(ReadError::Other) => "unreadable".to_string(),
+            };
+            crate::sys::trace::emit(
+                "getpath",
+                "read",
+                &[("path", path), ("result", what.as_bytes())],
+            );
+        }
+        r
+    }
+
+    fn cwd(&self) -> Vec<u8> {
+        use std::os::unix::ffi::OsStrExt;
+        std::env::current_dir()
+            .map(|p| p.as_os_str().as_bytes().to_vec())
+            .unwrap_or_default()
+    }
+}
+
+impl RealFs {
+    fn readlink_untraced(&self, path: &[u8]) -> Option<Vec<u8>> {
         let c = cpath(path)?;
         // Not initialized first: readlink writes the bytes it reports.
         let mut buf = [std::mem::MaybeUninit::<u8>::uninit(); libc::PATH_MAX as usize + 1];
@@ -79,7 +139,7 @@ impl Fs for RealFs {
         Some(unsafe { std::slice::from_raw_parts(buf.as_ptr().cast::<u8>(), n as usize) }.to_vec())
     }
 
-    fn read(&self, path: &[u8]) -> Result<Vec<u8>, ReadError> {
+    fn read_untraced(&self, path: &[u8]) -> Result<Vec<u8>, ReadError> {
         use std::io::Read;
         use std::os::unix::ffi::OsStrExt;
         let p = std::path::Path::new(std::ffi::OsStr::from_bytes(path));
@@ -102,12 +162,5 @@ impl Fs for RealFs {
             return Err(ReadError::TooLarge);
         }
         Ok(buf)
-    }
-
-    fn cwd(&self) -> Vec<u8> {
-        use std::os::unix::ffi::OsStrExt;
-        std::env::current_dir()
-            .map(|p| p.as_os_str().as_bytes().to_vec())
-            .unwrap_or_default()
     }
 }

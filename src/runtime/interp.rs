@@ -50,6 +50,7 @@ pub fn new_interp(
         unsafe { remove_interp(rt, handle) };
         return Err(Status::no_memory(c"_PyInterpreterState_New"));
     }
+    crate::sys::trace::event("interp", "new", &[("id", id.to_string().as_bytes())]);
     Ok(handle)
 }
 
@@ -114,12 +115,37 @@ fn make_tstate(
         // SAFETY: `t` was just made, on the calling thread.
         unsafe { thread::bind_gilstate(t) };
     }
+    if crate::sys::trace::enabled() {
+        trace_tstate("new", t);
+    }
     Some(t)
 }
 
 /// Unlinks a thread state from its interpreter and frees it; clears the
 /// calling thread's GILState binding to it.
+/// Traces a thread state's creation or deletion: its id, its interpreter's,
+/// and the OS thread that made it.
+fn trace_tstate(event: &str, t: *mut PyThreadState) {
+    // SAFETY: callers pass a live thread state.
+    let s = unsafe { tstate(t) };
+    // SAFETY: a live thread state's interpreter is live.
+    let i = unsafe { interp(s.interp) };
+    crate::sys::trace::emit(
+        "tstate",
+        event,
+        &[
+            ("id", s.id.to_string().as_bytes()),
+            ("interp", i.id.to_string().as_bytes()),
+            ("os_thread", format!("{:#x}", s.os_thread).as_bytes()),
+            ("thread_name", s.os_thread_name.to_string_lossy().as_bytes()),
+        ],
+    );
+}
+
 pub(crate) fn delete_tstate(rt: &mut Runtime, t: *mut PyThreadState) {
+    if crate::sys::trace::enabled() {
+        trace_tstate("delete", t);
+    }
     // SAFETY: callers pass a live thread state.
     let interp = unsafe { tstate(t) }.interp;
     if let Some(i) = rt.interp_mut(interp) {
@@ -173,6 +199,11 @@ pub unsafe fn remove_interp(rt: &mut Runtime, handle: *mut PyInterpreterState) {
         return;
     };
     let removed = rt.interps.remove(pos);
+    crate::sys::trace::event(
+        "interp",
+        "delete",
+        &[("id", removed.id.to_string().as_bytes())],
+    );
     thread::retire_gil(removed.gil.clone());
     for t in &removed.threads {
         if thread::gilstate() == t.0 {
@@ -183,6 +214,9 @@ pub unsafe fn remove_interp(rt: &mut Runtime, handle: *mut PyInterpreterState) {
     // `new_tstate`, and are no longer reachable from the runtime.
     unsafe {
         for t in removed.threads {
+            if crate::sys::trace::enabled() {
+                trace_tstate("delete", t.0);
+            }
             ThreadState::free(t.0);
         }
         let mut raw = Box::from_raw(removed.raw_config.0);

@@ -71,6 +71,15 @@ pub fn codec_name(name: &WideString) -> WideString {
 pub fn initialize(config: Config) -> PyResult<()> {
     let watch = AllocWatch::start();
     let mut rt = runtime::lock();
+    crate::sys::trace::event(
+        "init",
+        if rt.core_initialized {
+            "core phase again"
+        } else {
+            "core phase"
+        },
+        &[],
+    );
     if !rt.core_initialized {
         if rt.initialized {
             return status_err!(
@@ -151,6 +160,7 @@ fn init_main_phase() -> PyResult<()> {
     let Some(main) = rt.interps.first_mut() else {
         return status_err!("pyinit_main", "runtime core not initialized");
     };
+    crate::sys::trace::event("init", "main phase", &[]);
     if main.config._install_importlib == 0 {
         rt.initialized = true;
         return Ok(());
@@ -162,6 +172,23 @@ fn init_main_phase() -> PyResult<()> {
     let mut config = main.config.clone();
     crate::runtime::pathconfig::compute(&mut config, utf8)?;
     Status::check_alloc(watch, c"_PyConfig_InitPathConfig")?;
+    if crate::sys::trace::enabled() {
+        let w = |v: &Option<WideString>| {
+            v.as_ref()
+                .map_or(b"NULL".to_vec(), |w| w.to_string_lossy().into_bytes())
+        };
+        crate::sys::trace::emit(
+            "getpath",
+            "result",
+            &[
+                ("executable", &w(&config.executable)),
+                ("prefix", &w(&config.prefix)),
+                ("exec_prefix", &w(&config.exec_prefix)),
+                ("base_prefix", &w(&config.base_prefix)),
+                ("stdlib_dir", &w(&config.stdlib_dir)),
+            ],
+        );
+    }
     crate::runtime::pathconfig::update_legacy(&config);
     for spec in crate::config::spec::CONFIG_SPECS {
         if spec.ty == crate::config::spec::MemberType::Bool {
@@ -189,6 +216,7 @@ fn init_main_phase() -> PyResult<()> {
     }
     crate::runtime::legacy::set_filesystem_encoding(fs_encoding, fs_errors);
     rt.initialized = true;
+    crate::sys::trace::event("init", "initialized", &[]);
     let warn = rt.preconfig.coerce_c_locale_warn != 0;
     drop(rt);
     if warn && crate::runtime::host::lc_ctype_is_c() {
@@ -240,7 +268,9 @@ pub fn finalize() -> i32 {
         // SAFETY: the main interpreter's first thread state, listed, so live.
         unsafe { thread::attach(main_tstate.0) };
     }
+    crate::sys::trace::event("finalize", "pending calls", &[]);
     drain_pending();
+    crate::sys::trace::event("finalize", "remaining sub-interpreters", &[]);
     end_remaining_subinterpreters(main_tstate.0);
     {
         let mut rt = runtime::lock();
@@ -248,9 +278,11 @@ pub fn finalize() -> i32 {
         rt.initialized = false;
         rt.core_initialized = false;
     }
+    crate::sys::trace::event("finalize", "signal handlers restored", &[]);
     crate::runtime::host::restore_signal_handlers();
     // The interpreter's PyUnstable_AtExit callbacks, newest first, with its
     // thread state still current.
+    crate::sys::trace::event("finalize", "interpreter exit callbacks", &[]);
     run_interp_atexit(main_handle.0);
     let malloc_stats = runtime::lock()
         .main()
@@ -264,6 +296,7 @@ pub fn finalize() -> i32 {
     // SAFETY: the main interpreter's handle, listed until this removal.
     unsafe { crate::runtime::interp::remove_interp(&mut runtime::lock(), main_handle.0) };
     crate::runtime::legacy::set_filesystem_encoding(None, None);
+    crate::sys::trace::event("finalize", "Py_AtExit callbacks", &[]);
     loop {
         let next = runtime::lock().exit_funcs.pop();
         let Some(func) = next else {
@@ -275,6 +308,7 @@ pub fn finalize() -> i32 {
     // SAFETY: flushing every C stream has no preconditions.
     unsafe { libc::fflush(std::ptr::null_mut()) };
     runtime::lock().needs_reset = true;
+    crate::sys::trace::event("finalize", "finalized", &[]);
     0
 }
 

@@ -334,6 +334,22 @@ pub fn preinitialize(src: &PreConfig, args: PreinitArgs<'_>) -> PyResult<()> {
     Status::check_alloc(watch, c"_PyPreConfig_Read")?;
     write(&mut rt, &mut pre, &mut host)?;
     Status::check_alloc(watch, c"_PyPreConfig_Write")?;
+    if crate::sys::trace::enabled() {
+        let n = |v: i32| v.to_string().into_bytes();
+        crate::sys::trace::emit(
+            "preinit",
+            "decided",
+            &[
+                ("utf8_mode", &n(pre.utf8_mode)),
+                ("coerce_c_locale", &n(pre.coerce_c_locale)),
+                ("configure_locale", &n(pre.configure_locale)),
+                ("allocator", &n(pre.allocator)),
+                ("isolated", &n(pre.isolated)),
+                ("use_environment", &n(pre.use_environment)),
+                ("dev_mode", &n(pre.dev_mode)),
+            ],
+        );
+    }
     rt.preconfig = pre;
     rt.preinitializing = false;
     rt.preinitialized = true;

@@ -4,8 +4,8 @@
 //! slots in the static TLS block ([`tls`]), the lock of the runtime's own
 //! state ([`mutex`]), the lock behind `PyThread_type_lock` ([`sem`]), the
 //! panic guard of the exports ([`panic`]), a pointer wrapper for handles
-//! kept in shared lists ([`SendPtr`]), and the last-resort fatal-error
-//! report ([`fatal`]).
+//! kept in shared lists ([`SendPtr`]), the trace's sink ([`trace`]), and
+//! the last-resort fatal-error report ([`fatal`]).
 
 pub mod alloc;
 pub mod fatal;
@@ -15,6 +15,7 @@ pub mod panic;
 pub mod sem;
 pub mod thread;
 pub mod tls;
+pub mod trace;
 
 /// A raw pointer kept in a list shared between threads (an allocator state,
 /// a callback's data). It is a plain address: whoever dereferences it says

@@ -1,0 +1,168 @@
+/* pyrt_trace: pyrt's trace (PYRT_TRACE, PYRT_TRACE_FORMAT; issue #17):
+ * what getpath examined for a venv, in order; the lifecycle steps as JSON
+ * lines; silence when it is off. Expected output recorded from pyrt. */
+#define _GNU_SOURCE
+#include "harness.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+static char root[64];
+
+static void mkfile(const char *rel, const char *content, int exec) {
+    char p[256];
+    snprintf(p, sizeof p, "%s/%s", root, rel);
+    FILE *f = fopen(p, "w");
+    CHECK(f != NULL);
+    fputs(content, f);
+    fclose(f);
+    if (exec) CHECK(chmod(p, 0755) == 0);
+}
+
+static void mkdirs(const char *rel) {
+    char p[256];
+    snprintf(p, sizeof p, "%s/%s", root, rel);
+    for (char *s = p + strlen(root) + 1; *s; s++) {
+        if (*s == '/') {
+            *s = '\0';
+            mkdir(p, 0755);
+            *s = '/';
+        }
+    }
+    mkdir(p, 0755);
+}
+
+/* A base installation and a venv made from it. */
+static void make_venv(void) {
+    snprintf(root, sizeof root, "/tmp/pyrt-trace.XXXXXX");
+    CHECK(mkdtemp(root) != NULL);
+    mkdirs("base/bin");
+    mkdirs("base/lib/python3.14/lib-dynload");
+    mkdirs("venv/bin");
+    mkfile("base/bin/python3", "", 1);
+    mkfile("base/lib/python3.14/os.py", "", 0);
+    mkfile("venv/bin/python3", "", 1);
+    char cfg[256];
+    snprintf(cfg, sizeof cfg, "home = %s/base/bin\ninclude-system-site-packages = false\n", root);
+    mkfile("venv/pyvenv.cfg", cfg, 0);
+}
+
+/* Prints the trace file's lines of `category` about the temporary tree,
+ * with the timestamp dropped and the tree shown as <root>. The order is
+ * CPython's: strace shows CPython 3.14 looking at the tree's files in the
+ * same order (checked when this case was written). */
+static void print_trace(const char *path, const char *category) {
+    FILE *f = fopen(path, "r");
+    CHECK(f != NULL);
+    char line[1024];
+    while (fgets(line, sizeof line, f)) {
+        char *rest = line;
+        CHECK(strncmp(rest, "pyrt-trace ", 11) == 0);
+        rest = strchr(rest + 11, ' ');
+        CHECK(rest != NULL);
+        rest++;
+        if (strncmp(rest, category, strlen(category)) != 0) continue;
+        /* Only the tree's paths: the library's own directory and the
+         * directories above the tree depend on the machine. */
+        if (!strstr(rest, root)) continue;
+        for (char *p = rest; *p; p++) {
+            if (!strncmp(p, root, strlen(root))) {
+                fputs("<root>", stdout);
+                p += strlen(root) - 1;
+            } else {
+                putchar(*p);
+            }
+        }
+    }
+    fclose(f);
+}
+
+static void remove_tree(void) {
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", root);
+    CHECK(system(cmd) == 0);
+}
+
+/* The getpath lines for a venv: pyvenv.cfg read one directory up, then the
+ * landmarks under the base installation, in the order they were looked at. */
+static int venv_getpath(void) {
+    make_venv();
+    char trace[128], program[128];
+    snprintf(trace, sizeof trace, "%s/trace.txt", root);
+    CHECK(setenv("PYRT_TRACE", trace, 1) == 0);
+    PyConfig c;
+    PyConfig_InitIsolatedConfig(&c);
+    snprintf(program, sizeof program, "%s/venv/bin/python3", root);
+    CHECK_OK(PyConfig_SetBytesString(&c, &c.program_name, program));
+    CHECK_OK(Py_InitializeFromConfig(&c));
+    PyConfig_Clear(&c);
+    CHECK(Py_FinalizeEx() == 0);
+    print_trace(trace, "getpath ");
+    remove_tree();
+    return 0;
+}
+
+/* The lifecycle steps, one JSON object per line: each line checked for its
+ * shape; the categories and events printed in order. */
+static int lifecycle_json(void) {
+    char trace[] = "/tmp/pyrt-trace-json.XXXXXX";
+    int fd = mkstemp(trace);
+    CHECK(fd >= 0);
+    close(fd);
+    CHECK(setenv("PYRT_TRACE", trace, 1) == 0);
+    CHECK(setenv("PYRT_TRACE_FORMAT", "json", 1) == 0);
+    init_isolated();
+    PyThreadState *main_t = PyThreadState_Get();
+    PyThreadState *sub = Py_NewInterpreter();
+    CHECK(sub != NULL);
+    Py_EndInterpreter(sub);
+    PyThreadState_Swap(main_t);
+    CHECK(Py_FinalizeEx() == 0);
+    FILE *f = fopen(trace, "r");
+    CHECK(f != NULL);
+    char line[2048];
+    int n = 0;
+    while (fgets(line, sizeof line, f)) {
+        size_t len = strlen(line);
+        CHECK(len > 2 && line[len - 1] == '\n' && line[len - 2] == '}');
+        CHECK(!strncmp(line, "{\"t\":", 5));
+        /* Quotes balance outside escapes. */
+        int quotes = 0;
+        for (size_t i = 0; i < len; i++) {
+            if (line[i] == '\\') i++;
+            else if (line[i] == '"') quotes++;
+        }
+        CHECK(quotes % 2 == 0);
+        char *cat = strstr(line, "\"cat\":\"");
+        char *event = strstr(line, "\"event\":\"");
+        CHECK(cat && event);
+        cat += 7;
+        event += 9;
+        if (!strncmp(cat, "getpath\"", 8)) continue; /* depends on the machine */
+        printf("%.*s: %.*s\n", (int)(strchr(cat, '"') - cat), cat, (int)(strchr(event, '"') - event),
+               event);
+        n++;
+    }
+    fclose(f);
+    unlink(trace);
+    printf("%d lifecycle lines\n", n);
+    return 0;
+}
+
+/* Off unless asked for: nothing on stderr. */
+static int off_by_default(void) {
+    unsetenv("PYRT_TRACE");
+    init_isolated();
+    CHECK(Py_FinalizeEx() == 0);
+    printf("done\n");
+    return 0;
+}
+
+static const struct test_case cases[] = {
+    {"venv_getpath", venv_getpath},
+    {"lifecycle_json", lifecycle_json},
+    {"off_by_default", off_by_default},
+    {NULL, NULL},
+};
+
+HARNESS_MAIN(cases)
