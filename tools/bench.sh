@@ -122,6 +122,14 @@ cat <<'NOTES'
   for pyrt on the host's (`config_resolution_host_libc`, not a target row).
   This machine switches between two speeds now and then (pyrt 2.0 or 3.4
   us, CPython 6 or 10 us), hence the best of five runs per build.
+  On 2026-12-05 the row missed its target in the afternoon's runs
+  (0.349-0.363; 0.332 in the morning's run of the same day). The
+  instructions had not changed: 23.2k per iteration for pyrt on the host's
+  C library (24k on 2026-11-29) against CPython's 67k on its own (71k).
+  The build from before that day's changes, timed alternately with the new
+  one, gave 1618-1666 ns against 1652-1682 ns. What moved was CPython's
+  time on the machine (4600-4790 ns, 4973 ns in the morning). The row sits
+  on the noise margin of this machine, as before.
 
 ## How to read some rows
 
