@@ -1948,6 +1948,17 @@ struct PyStatus PyRT_ComputePathConfig(struct PyConfig *config);
 int PyRT_ComputeSysPath0(const struct PyConfig *config, wchar_t **path0);
 
 /*
+ pyrt addition: turns pyrt's checks on (`enable` non-zero) or off and
+ returns the previous setting (1 or 0). With checks on, misuse of thread
+ states that CPython's release build turns into a hang, a crash or silent
+ corruption ends with a fatal error naming the function, the rule and the
+ states and threads involved (see `docs/debugging.md`); thread states are
+ then kept after deletion, so that a stale handle is recognized. Also set
+ by `PYRT_CHECKS=1` in the environment at pre-initialization.
+ */
+int PyRT_SetChecks(int enable);
+
+/*
  Returns the current thread state; a fatal error when there is none.
  */
 struct PyThreadState *PyThreadState_Get(void);

@@ -82,3 +82,17 @@ pub unsafe extern "C" fn PyRT_ComputeSysPath0(
         }
     })
 }
+
+/// pyrt addition: turns pyrt's checks on (`enable` non-zero) or off and
+/// returns the previous setting (1 or 0). With checks on, misuse of thread
+/// states that CPython's release build turns into a hang, a crash or silent
+/// corruption ends with a fatal error naming the function, the rule and the
+/// states and threads involved (see `docs/debugging.md`); thread states are
+/// then kept after deletion, so that a stale handle is recognized. Also set
+/// by `PYRT_CHECKS=1` in the environment at pre-initialization.
+#[unsafe(no_mangle)]
+pub extern "C" fn PyRT_SetChecks(enable: c_int) -> c_int {
+    guard(c"PyRT_SetChecks", || {
+        crate::runtime::checks::set(enable != 0) as c_int
+    })
+}

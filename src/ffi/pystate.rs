@@ -37,6 +37,9 @@ pub unsafe extern "C" fn PyThreadState_Swap(tstate: *mut PyThreadState) -> *mut 
         if old == tstate {
             return old;
         }
+        if !tstate.is_null() && runtime::checks::on() {
+            runtime::checks::thread_state(c"PyThreadState_Swap", tstate);
+        }
         thread::detach();
         if !tstate.is_null() {
             // SAFETY: a non-NULL `tstate` is live (this function's contract).
@@ -214,8 +217,11 @@ pub unsafe extern "C" fn PyThreadState_New(interp: *mut PyInterpreterState) -> *
 /// `tstate` is a live thread state.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn PyThreadState_Clear(tstate: *mut PyThreadState) {
-    let _ = tstate;
-    guard(c"PyThreadState_Clear", || ())
+    guard(c"PyThreadState_Clear", || {
+        if !tstate.is_null() && runtime::checks::on() {
+            runtime::checks::thread_state(c"PyThreadState_Clear", tstate);
+        }
+    })
 }
 
 /// Deletes a thread state that is not current. NULL and the current thread
@@ -228,6 +234,10 @@ pub unsafe extern "C" fn PyThreadState_Delete(tstate: *mut PyThreadState) {
     guard(c"PyThreadState_Delete", || {
         if tstate.is_null() {
             null_tstate(c"PyThreadState_Delete");
+        }
+        if runtime::checks::on() {
+            runtime::checks::thread_state(c"PyThreadState_Delete", tstate);
+            runtime::checks::deleting("PyThreadState_Delete");
         }
         if tstate == thread::current() {
             fatal(
@@ -245,6 +255,7 @@ pub unsafe extern "C" fn PyThreadState_Delete(tstate: *mut PyThreadState) {
 pub extern "C" fn PyThreadState_DeleteCurrent() {
     guard(c"PyThreadState_DeleteCurrent", || {
         let t = require_current(c"_PyThreadState_DeleteCurrent");
+        runtime::checks::deleting("PyThreadState_DeleteCurrent");
         thread::detach();
         runtime::interp::delete_tstate(&mut runtime::lock(), t);
     })

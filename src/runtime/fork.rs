@@ -28,8 +28,12 @@ type LockPair = (fn(), unsafe fn());
 /// paths, the smaller tables, then the GILs', the memory layer's and the
 /// Rust heap's emergency reserve's, which any of the others may need): taken
 /// in this order, released in reverse.
-const LOCKS: [LockPair; 9] = [
+const LOCKS: [LockPair; 10] = [
     (hold_runtime, release_runtime),
+    (
+        super::checks::hold_for_fork,
+        super::checks::release_after_fork,
+    ),
     (
         super::inittab::hold_for_fork,
         super::inittab::release_after_fork,

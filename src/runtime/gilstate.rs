@@ -147,6 +147,7 @@ extern "C" fn gilstate_release(oldstate: PyGILState_STATE) {
             // Like CPython: unlinked while this thread still holds the GIL,
             // which it releases last.
             let gil = thread::detach_keeping_gil();
+            runtime::checks::deleting("PyGILState_Release");
             runtime::interp::delete_tstate(&mut runtime::lock(), t);
             // SAFETY: this thread still holds `gil`; its interpreter can
             // only end while attached, which needs this GIL.

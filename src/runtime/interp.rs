@@ -106,6 +106,7 @@ fn make_tstate(
         os_thread: crate::sys::thread::os_thread(),
         os_thread_name: crate::sys::thread::thread_name(),
         tracing: std::cell::Cell::new(0),
+        attached_on: std::sync::atomic::AtomicU64::new(0),
         stack: std::cell::Cell::new((0, 0, false)),
     }
     .into_handle();
@@ -164,6 +165,7 @@ pub(crate) fn delete_tstate(rt: &mut Runtime, t: *mut PyThreadState) {
 /// # Safety
 /// `handle` is a live interpreter or not listed at all (then nothing is removed).
 pub unsafe fn delete_interp(handle: *mut PyInterpreterState) {
+    crate::runtime::checks::deleting("PyInterpreterState_Delete");
     end_gil(handle);
     let cur = thread::current();
     // SAFETY: a current thread state is live.

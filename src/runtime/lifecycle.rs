@@ -263,6 +263,11 @@ pub fn finalize() -> i32 {
         };
         (main.threads[0], main.handle)
     };
+    if crate::runtime::checks::on() {
+        // SAFETY: the main interpreter's first thread state, listed, so live.
+        unsafe { crate::runtime::checks::finalize(main_tstate.0) };
+    }
+    crate::runtime::checks::deleting("Py_FinalizeEx");
     if thread::current() != main_tstate.0 {
         thread::detach();
         // SAFETY: the main interpreter's first thread state, listed, so live.
@@ -526,6 +531,7 @@ pub fn new_interpreter(
 /// pending work, the interpreter's exit callbacks, then the interpreter; no
 /// thread state is current afterwards.
 pub(crate) fn end_interpreter(t: *mut crate::abi::pystate::PyThreadState) {
+    crate::runtime::checks::deleting("Py_EndInterpreter");
     // SAFETY: the caller checked that `t` is the live current thread state.
     let interp = unsafe { crate::runtime::state::tstate(t) }.interp;
     run_interp_atexit(interp);

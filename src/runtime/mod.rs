@@ -13,6 +13,7 @@ use crate::locale::{self, DecodeError};
 use crate::status::{PyResult, Status};
 use crate::wstr::WideString;
 
+pub mod checks;
 pub mod configure;
 pub mod fatal;
 pub mod fork;
@@ -322,6 +323,7 @@ pub fn preinitialize(src: &PreConfig, args: PreinitArgs<'_>) -> PyResult<()> {
         return Ok(());
     }
     rt.preinitializing = true;
+    crate::runtime::checks::read_env();
     let watch = crate::sys::alloc::AllocWatch::start();
     let mut pre = *src;
     let mut host = host::Process::snapshot();

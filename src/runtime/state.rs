@@ -43,6 +43,8 @@ pub struct ThreadState {
     pub os_thread_name: ThreadName,
     /// `PyThreadState_EnterTracing` nesting.
     pub tracing: Cell<i32>,
+    /// The OS thread it is attached on (0: none), for the checks.
+    pub attached_on: std::sync::atomic::AtomicU64,
     /// The C stack `Py_EnterRecursiveCall` checks: (lowest, highest
     /// address, set by `PyUnstable_ThreadState_SetStackProtection`);
     /// (0, 0, false) until first needed (then the C library's bounds for the
@@ -62,6 +64,11 @@ impl ThreadState {
     /// `h` came from [`ThreadState::into_handle`], is freed once, and is no
     /// longer listed or current anywhere.
     pub unsafe fn free(h: *mut PyThreadState) {
+        // SAFETY: `h` is live until now (this function's contract).
+        if unsafe { crate::runtime::checks::quarantine(h) } {
+            // Kept while checks are on: later uses of `h` are recognized.
+            return;
+        }
         // SAFETY: `h` came from `ThreadState::into_handle`, so it is a `Box<ThreadState>`,
         // and it is freed only once (this function's contract).
         drop(unsafe { Box::from_raw(h.cast::<ThreadState>()) });

@@ -477,6 +477,9 @@ pub unsafe fn attach_checked(func: &std::ffi::CStr, tstate: *mut PyThreadState) 
     if tstate.is_null() {
         crate::runtime::fatal::require_current(func);
     }
+    if crate::runtime::checks::on() {
+        crate::runtime::checks::thread_state(func, tstate);
+    }
     if !current().is_null() {
         crate::runtime::fatal::fatal_error(
             Some(c"_PyThreadState_Attach"),
@@ -550,6 +553,10 @@ fn hang_unlocked() -> ! {
 /// `t` is a live thread state whose GIL the calling thread holds.
 pub(crate) unsafe fn attach_locked(t: *mut PyThreadState) {
     slots(|s| s.current.set(t));
+    // SAFETY: `t` is live (this function's contract).
+    unsafe { tstate(t) }
+        .attached_on
+        .store(crate::sys::thread::os_thread(), Ordering::Relaxed);
     // SAFETY: `t` is live (this function's contract); nothing frees it while
     // it is current.
     if !unsafe { tstate(t) }.bound_gilstate.get() {
@@ -579,6 +586,10 @@ pub(crate) unsafe fn try_attach(t: *mut PyThreadState) -> bool {
         }
     }
     slots(|s| s.current.set(t));
+    // SAFETY: `t` is live (this function's contract).
+    unsafe { tstate(t) }
+        .attached_on
+        .store(crate::sys::thread::os_thread(), Ordering::Relaxed);
     true
 }
 
@@ -619,15 +630,20 @@ pub(crate) unsafe fn unlock_gil(gil: *const Gil) {
 pub(crate) fn detach_keeping_gil() -> *const Gil {
     let t = slots(|s| s.current.replace(ptr::null_mut()));
     // SAFETY: callers have a current thread state, which is live.
-    unsafe { tstate(t) }.gil
+    let s = unsafe { tstate(t) };
+    s.attached_on.store(0, Ordering::Relaxed);
+    s.gil
 }
 
 /// Makes no thread state current and releases the GIL the current one holds.
 pub fn detach() {
     let t = slots(|s| s.current.replace(ptr::null_mut()));
     if !t.is_null() {
-        // SAFETY: a current thread state means this thread holds its GIL.
-        unsafe { (*tstate(t).gil).unlock() };
+        // SAFETY: a current thread state is live and means this thread holds its GIL.
+        unsafe {
+            tstate(t).attached_on.store(0, Ordering::Relaxed);
+            (*tstate(t).gil).unlock()
+        };
     }
 }
 

@@ -1,0 +1,143 @@
+/* pyrt_checks: pyrt's checks (PYRT_CHECKS=1, PyRT_SetChecks; issue #17)
+ * on the five misuses the issue names, which CPython 3.14's release build
+ * turns into hangs, crashes or silence: each case ends with pyrt's fatal
+ * error naming the function, the rule and the states involved. Expected
+ * output recorded from pyrt; the other thread is named "misuser". */
+#define _GNU_SOURCE
+#include "harness.h"
+
+#include <pthread.h>
+
+extern int PyRT_SetChecks(int enable);
+
+static PyThreadState *target;
+
+/* The main thread gets a name of its own (valgrind renames it otherwise). */
+static void name_main_thread(void) {
+    pthread_setname_np(pthread_self(), "main");
+}
+
+static void *restore_elsewhere(void *arg) {
+    (void)arg;
+    pthread_setname_np(pthread_self(), "misuser");
+    PyEval_RestoreThread(target);
+    puts("restored (not reached)");
+    return NULL;
+}
+
+static void *finalize_elsewhere(void *arg) {
+    (void)arg;
+    pthread_setname_np(pthread_self(), "misuser");
+    Py_FinalizeEx();
+    puts("finalized (not reached)");
+    return NULL;
+}
+
+static void *clear_elsewhere(void *arg) {
+    (void)arg;
+    pthread_setname_np(pthread_self(), "misuser");
+    PyThreadState_Clear(target);
+    puts("cleared (not reached)");
+    return NULL;
+}
+
+static void on_other_thread(void *(*fn)(void *)) {
+    fflush(stdout);
+    pthread_t t;
+    CHECK(pthread_create(&t, NULL, fn, NULL) == 0);
+    pthread_join(t, NULL);
+}
+
+/* CPython: both threads wait for good. */
+static int restore_attached_elsewhere(void) {
+    name_main_thread();
+    CHECK(setenv("PYRT_CHECKS", "1", 1) == 0);
+    init_isolated();
+    target = PyThreadState_Get();
+    on_other_thread(restore_elsewhere);
+    return 0;
+}
+
+/* CPython: segmentation fault. */
+static int finalize_without_thread_state(void) {
+    name_main_thread();
+    CHECK(setenv("PYRT_CHECKS", "1", 1) == 0);
+    init_isolated();
+    on_other_thread(finalize_elsewhere);
+    return 0;
+}
+
+/* CPython: segmentation fault (pyrt without checks: a double free). */
+static int delete_after_end_interpreter(void) {
+    name_main_thread();
+    init_isolated();
+    printf("checks were on: %d\n", PyRT_SetChecks(1));
+    PyThreadState *main_t = PyThreadState_Get();
+    PyThreadState *sub = Py_NewInterpreter();
+    CHECK(sub != NULL);
+    PyThreadState *extra = PyThreadState_New(PyThreadState_GetInterpreter(sub));
+    CHECK(extra != NULL);
+    Py_EndInterpreter(sub);
+    PyThreadState_Swap(main_t);
+    fflush(stdout);
+    PyThreadState_Delete(extra);
+    puts("deleted (not reached)");
+    return 0;
+}
+
+/* CPython: silence (the state is cleared under the other thread). */
+static int clear_attached_elsewhere(void) {
+    name_main_thread();
+    CHECK(setenv("PYRT_CHECKS", "1", 1) == 0);
+    init_isolated();
+    target = PyThreadState_Get();
+    on_other_thread(clear_elsewhere);
+    return 0;
+}
+
+/* CPython: silence, and memory that is no longer what it was. */
+static int restore_from_before_finalize(void) {
+    name_main_thread();
+    CHECK(setenv("PYRT_CHECKS", "1", 1) == 0);
+    init_isolated();
+    PyThreadState *old = PyThreadState_Get();
+    CHECK(Py_FinalizeEx() == 0);
+    init_isolated();
+    PyEval_SaveThread();
+    fflush(stdout);
+    PyEval_RestoreThread(old);
+    puts("restored (not reached)");
+    return 0;
+}
+
+/* Checks off: correct use is untouched, and stays so with checks on. */
+static int correct_use_passes(void) {
+    name_main_thread();
+    printf("checks were on: %d\n", PyRT_SetChecks(1));
+    init_isolated();
+    PyThreadState *main_t = PyThreadState_Get();
+    PyThreadState *sub = Py_NewInterpreter();
+    PyThreadState *extra = PyThreadState_New(PyThreadState_GetInterpreter(sub));
+    PyThreadState_Clear(extra);
+    PyThreadState_Delete(extra);
+    Py_EndInterpreter(sub);
+    PyThreadState_Swap(main_t);
+    PyThreadState *saved = PyEval_SaveThread();
+    PyEval_RestoreThread(saved);
+    CHECK(Py_FinalizeEx() == 0);
+    printf("checks were on: %d\n", PyRT_SetChecks(0));
+    puts("done");
+    return 0;
+}
+
+static const struct test_case cases[] = {
+    {"restore_attached_elsewhere", restore_attached_elsewhere},
+    {"finalize_without_thread_state", finalize_without_thread_state},
+    {"delete_after_end_interpreter", delete_after_end_interpreter},
+    {"clear_attached_elsewhere", clear_attached_elsewhere},
+    {"restore_from_before_finalize", restore_from_before_finalize},
+    {"correct_use_passes", correct_use_passes},
+    {NULL, NULL},
+};
+
+HARNESS_MAIN(cases)
