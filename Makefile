@@ -47,7 +47,7 @@ RUST_SRC   := $(shell find src -name '*.rs') Cargo.toml Cargo.lock build.rs
 
 .PHONY: all lib header check-header check check-getpath test test-rust lint capi capi-pyrt capi-asan capi-cpython \
         check-capi check-coverage check-cxx fuzz fuzz-run tsan tsan-run record install uninstall check-install \
-        check-std-headers check-headers check-embed-macros check-symbols check-compat check-prereqs check-skip-paths demo bench clean distclean \
+        check-std-headers check-headers check-embed-macros check-misuse check-symbols check-compat check-prereqs check-skip-paths demo bench clean distclean \
         fault-inject
 
 all: lib header
@@ -286,6 +286,25 @@ check-embed-macros: lib
 	  diff -u $$out/cpython_$$std.out $$out/pyrt_$$std.out || { echo "embed_macros ($$std): pyrt prints otherwise"; exit 1; }; \
 	done; echo "embed_macros: the same output as CPython 3.14 as C99, C11, C2x and C++17"
 
+# The thread-state misuses of issue #17 (capi-tests/misuse.c), each in a
+# child with PYRT_CHECKS=1: pyrt must end each with its checks' fatal error;
+# what CPython 3.14 does with the same program (hang, crash, silence) is
+# printed beside it.
+check-misuse: lib
+	@mkdir -p $(BUILD)/misuse; out=$(BUILD)/misuse; \
+	$(CC) $(CSTD) -Iinclude capi-tests/misuse.c -o $$out/misuse_pyrt $(LDFLAGS_PYRT) -lpthread; \
+	env -i PATH=/usr/bin:/bin $$out/misuse_pyrt 3 > $$out/pyrt.out; \
+	if grep -v ': Fatal Python error: .*pyrt check: ' $$out/pyrt.out; then \
+	  echo "check-misuse: pyrt's checks did not catch the misuse above"; exit 1; fi; \
+	oracle_env=$$($(ORACLE) env 2>$(BUILD)/oracle.err) || { rc=$$?; \
+	  [ $$rc = 3 ] || { cat $(BUILD)/oracle.err; exit $$rc; }; \
+	  tools/skip check-misuse "CPython's column: $$(tail -n1 $(BUILD)/oracle.err | $(ORACLE_WHY))"; exit 0; }; \
+	eval "$$oracle_env"; \
+	$(CC) $(CSTD) $$ORACLE_CFLAGS capi-tests/misuse.c -o $$out/misuse_cpython $$ORACLE_LDFLAGS -lpthread; \
+	env -i PATH=/usr/bin:/bin PYRT_TEST_HOME=$$ORACLE_HOME $$out/misuse_cpython 3 > $$out/cpython.out; \
+	echo "thread-state misuse: CPython 3.14 | pyrt with checks"; \
+	paste -d'|' $$out/cpython.out $$out/pyrt.out | sed -E 's/\|[a-z_]+: /\| /; s/^/  /' | cut -c1-200
+
 check-compat: lib
 	@mkdir -p $(BUILD); oracle_env=$$($(ORACLE) env 2>$(BUILD)/oracle.err) || { rc=$$?; \
 	  [ $$rc = 3 ] || { cat $(BUILD)/oracle.err; exit $$rc; }; \
@@ -324,7 +343,7 @@ check-prereqs:
 check-skip-paths: capi-pyrt capi-asan
 	@tools/check-skip-paths.sh $(BUILD)
 
-check: check-prereqs lib check-header lint test-rust fuzz tsan fault-inject check-symbols check-coverage check-cxx check-std-headers check-headers check-embed-macros check-install check-compat check-skip-paths check-getpath check-capi
+check: check-prereqs lib check-header lint test-rust fuzz tsan fault-inject check-symbols check-coverage check-cxx check-std-headers check-headers check-embed-macros check-misuse check-install check-compat check-skip-paths check-getpath check-capi
 
 # --- the example embedder -------------------------------------------------
 $(BUILD)/embed: examples/embed.c $(LIB) include/Python.h include/pyrt.h

@@ -1,0 +1,144 @@
+/* misuse: the thread-state misuses of issue #17, each run in a child
+ * process with PYRT_CHECKS=1 (which CPython ignores), bounded by a
+ * timeout. `make check-misuse` builds this one source against CPython 3.14
+ * and against pyrt and prints what each does: "hang", "crash (signal N)",
+ * "silence", or the first line of a fatal error. It requires pyrt's
+ * answer to be its fatal error, and shows CPython's next to it. */
+#define _GNU_SOURCE
+#include <Python.h>
+
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static PyThreadState *target;
+
+static void init(void) {
+    PyConfig c;
+    PyConfig_InitIsolatedConfig(&c);
+    const char *home = getenv("PYRT_TEST_HOME");
+    PyStatus st = PyConfig_SetBytesString(&c, &c.home, home ? home : "/nonexistent");
+    if (!PyStatus_Exception(st)) st = Py_InitializeFromConfig(&c);
+    PyConfig_Clear(&c);
+    if (PyStatus_Exception(st)) exit(90);
+}
+
+static void *restore_target(void *arg) {
+    (void)arg;
+    PyEval_RestoreThread(target);
+    return NULL;
+}
+
+static void *finalize_here(void *arg) {
+    (void)arg;
+    Py_FinalizeEx();
+    return NULL;
+}
+
+static void *clear_target(void *arg) {
+    (void)arg;
+    PyThreadState_Clear(target);
+    return NULL;
+}
+
+static void elsewhere(void *(*fn)(void *)) {
+    pthread_t t;
+    pthread_create(&t, NULL, fn, NULL);
+    pthread_join(t, NULL);
+}
+
+static void restore_attached_elsewhere(void) {
+    init();
+    target = PyThreadState_Get();
+    elsewhere(restore_target);
+}
+
+static void finalize_without_thread_state(void) {
+    init();
+    elsewhere(finalize_here);
+}
+
+static void delete_after_end_interpreter(void) {
+    init();
+    PyThreadState *main_t = PyThreadState_Get();
+    PyThreadState *sub = Py_NewInterpreter();
+    PyThreadState *extra = PyThreadState_New(PyThreadState_GetInterpreter(sub));
+    Py_EndInterpreter(sub);
+    PyThreadState_Swap(main_t);
+    PyThreadState_Delete(extra);
+}
+
+static void clear_attached_elsewhere(void) {
+    init();
+    target = PyThreadState_Get();
+    elsewhere(clear_target);
+}
+
+static void restore_from_before_finalize(void) {
+    init();
+    PyThreadState *old = PyThreadState_Get();
+    Py_FinalizeEx();
+    init();
+    PyEval_SaveThread();
+    PyEval_RestoreThread(old);
+}
+
+static const struct {
+    const char *name;
+    void (*fn)(void);
+} cases[] = {
+    {"restore_attached_elsewhere", restore_attached_elsewhere},
+    {"finalize_without_thread_state", finalize_without_thread_state},
+    {"delete_after_end_interpreter", delete_after_end_interpreter},
+    {"clear_attached_elsewhere", clear_attached_elsewhere},
+    {"restore_from_before_finalize", restore_from_before_finalize},
+};
+
+/* Runs one case in a child (stderr to a pipe) and describes what happened. */
+static void run(const char *name, void (*fn)(void), int timeout_s) {
+    int fds[2];
+    if (pipe(fds) != 0) exit(91);
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid == 0) {
+        dup2(fds[1], 2);
+        close(fds[0]);
+        setenv("PYRT_CHECKS", "1", 1);
+        fn();
+        _exit(0);
+    }
+    close(fds[1]);
+    int status = 0, done = 0;
+    for (int i = 0; i < timeout_s * 100 && !done; i++) {
+        if (waitpid(pid, &status, WNOHANG) == pid) done = 1;
+        else {
+            struct timespec t = {0, 10 * 1000 * 1000};
+            nanosleep(&t, NULL);
+        }
+    }
+    if (!done) {
+        kill(pid, SIGKILL);
+        waitpid(pid, &status, 0);
+    }
+    char err[4096] = "";
+    ssize_t n = read(fds[0], err, sizeof err - 1);
+    err[n > 0 ? n : 0] = '\0';
+    close(fds[0]);
+    char *nl = strchr(err, '\n');
+    if (nl) *nl = '\0';
+    if (!done) printf("%s: hang (killed after %d s)\n", name, timeout_s);
+    else if (!strncmp(err, "Fatal Python error: ", 20)) printf("%s: %s\n", name, err);
+    else if (WIFSIGNALED(status)) printf("%s: crash (signal %d)\n", name, WTERMSIG(status));
+    else printf("%s: silence (exit %d)\n", name, WEXITSTATUS(status));
+}
+
+int main(int argc, char **argv) {
+    int timeout_s = argc > 1 ? atoi(argv[1]) : 3;
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) run(cases[i].name, cases[i].fn, timeout_s);
+    return 0;
+}
