@@ -88,10 +88,25 @@ static void restore_from_before_finalize(void) {
     PyEval_RestoreThread(old);
 }
 
+static void save_without_thread_state(void) {
+    init();
+    PyEval_SaveThread();
+    PyEval_SaveThread();
+}
+
+static void release_not_current(void) {
+    init();
+    PyThreadState *other = PyThreadState_New(PyThreadState_GetInterpreter(PyThreadState_Get()));
+    PyEval_ReleaseThread(other);
+}
+
+
 static const struct {
     const char *name;
     void (*fn)(void);
 } cases[] = {
+    {"save_without_thread_state", save_without_thread_state},
+    {"release_not_current", release_not_current},
     {"restore_attached_elsewhere", restore_attached_elsewhere},
     {"finalize_without_thread_state", finalize_without_thread_state},
     {"delete_after_end_interpreter", delete_after_end_interpreter},

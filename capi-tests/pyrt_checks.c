@@ -110,6 +110,29 @@ static int restore_from_before_finalize(void) {
     return 0;
 }
 
+/* CPython: segmentation fault. */
+static int save_without_thread_state(void) {
+    name_main_thread();
+    CHECK(setenv("PYRT_CHECKS", "1", 1) == 0);
+    init_isolated();
+    PyEval_SaveThread();
+    PyEval_SaveThread();
+    puts("saved twice (not reached)");
+    return 0;
+}
+
+/* CPython: silence. */
+static int release_not_current(void) {
+    name_main_thread();
+    CHECK(setenv("PYRT_CHECKS", "1", 1) == 0);
+    init_isolated();
+    PyThreadState *other = PyThreadState_New(PyThreadState_GetInterpreter(PyThreadState_Get()));
+    PyEval_ReleaseThread(other);
+    puts("released (not reached)");
+    return 0;
+}
+
+
 /* Checks off: correct use is untouched, and stays so with checks on. */
 static int correct_use_passes(void) {
     name_main_thread();
@@ -136,6 +159,8 @@ static const struct test_case cases[] = {
     {"delete_after_end_interpreter", delete_after_end_interpreter},
     {"clear_attached_elsewhere", clear_attached_elsewhere},
     {"restore_from_before_finalize", restore_from_before_finalize},
+    {"save_without_thread_state", save_without_thread_state},
+    {"release_not_current", release_not_current},
     {"correct_use_passes", correct_use_passes},
     {NULL, NULL},
 };

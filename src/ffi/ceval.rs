@@ -38,6 +38,9 @@ pub extern "C" fn Py_MakePendingCalls() -> c_int {
 #[unsafe(no_mangle)]
 pub extern "C" fn PyEval_SaveThread() -> *mut PyThreadState {
     guard(c"PyEval_SaveThread", || {
+        if crate::runtime::checks::on() {
+            crate::runtime::checks::save_thread();
+        }
         let t = thread::current();
         thread::detach();
         t
@@ -79,6 +82,9 @@ pub unsafe extern "C" fn PyEval_ReleaseThread(tstate: *mut PyThreadState) {
     guard(c"PyEval_ReleaseThread", || {
         if tstate.is_null() {
             require_current(c"PyEval_ReleaseThread");
+        }
+        if crate::runtime::checks::on() {
+            crate::runtime::checks::release_thread(tstate);
         }
         if thread::current() == tstate {
             thread::detach();

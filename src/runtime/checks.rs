@@ -119,7 +119,8 @@ fn standing(t: *mut PyThreadState) -> Standing {
     }
 }
 
-fn fail(func: &CStr, rule: &str) -> ! {
+/// Ends with the checks' fatal error for `func` breaking `rule`.
+pub fn fail(func: &CStr, rule: &str) -> ! {
     crate::runtime::fatal::fatal_error(Some(func), &format!("pyrt check: {rule}"))
 }
 
@@ -203,6 +204,39 @@ pub unsafe fn finalize(main_tstate: *mut PyThreadState) {
                 // SAFETY: live (above).
                 unsafe { describe(main_tstate) },
                 thread_label(s, on)
+            ),
+        );
+    }
+}
+
+/// `PyEval_SaveThread`'s check (call when [`on`]): there is a thread state
+/// to save.
+pub fn save_thread() {
+    if crate::runtime::thread::current().is_null() {
+        fail(
+            c"PyEval_SaveThread",
+            "the calling thread has no thread state to save: it holds no GIL",
+        );
+    }
+}
+
+/// `PyEval_ReleaseThread`'s check (call when [`on`]): `t` is the calling
+/// thread's current thread state, whose GIL it holds.
+pub fn release_thread(t: *mut PyThreadState) {
+    let cur = crate::runtime::thread::current();
+    if cur != t {
+        let what = if cur.is_null() {
+            "the calling thread has no thread state".to_string()
+        } else {
+            // SAFETY: a current thread state is live.
+            format!("the calling thread's current state is {}", unsafe {
+                describe(cur)
+            })
+        };
+        fail(
+            c"PyEval_ReleaseThread",
+            &format!(
+                "{t:p} is not the calling thread's current thread state ({what}); only the thread that holds a GIL can release it"
             ),
         );
     }
