@@ -101,10 +101,47 @@ static void release_not_current(void) {
 }
 
 
+static void new_tstate_on_ended_interpreter(void) {
+    init();
+    PyThreadState *main_t = PyThreadState_Get();
+    PyThreadState *sub = Py_NewInterpreter();
+    PyInterpreterState *ended = PyThreadState_GetInterpreter(sub);
+    Py_EndInterpreter(sub);
+    PyThreadState_Swap(main_t);
+    PyThreadState_New(ended);
+}
+
+static volatile int sub_ready;
+
+static void *run_subinterpreter(void *arg) {
+    (void)arg;
+    PyGILState_STATE g = PyGILState_Ensure();
+    (void)g;
+    PyInterpreterConfig cfg = {.check_multi_interp_extensions = 1, .gil = PyInterpreterConfig_OWN_GIL,
+                               .allow_threads = 1};
+    PyThreadState *sub = NULL;
+    Py_NewInterpreterFromConfig(&sub, &cfg);
+    sub_ready = 1;
+    for (;;) pause();
+    return NULL;
+}
+
+static void finalize_while_subinterpreter_runs(void) {
+    init();
+    PyThreadState *main_t = PyEval_SaveThread();
+    pthread_t t;
+    pthread_create(&t, NULL, run_subinterpreter, NULL);
+    while (!sub_ready) usleep(1000);
+    PyEval_RestoreThread(main_t);
+    Py_FinalizeEx();
+}
+
 static const struct {
     const char *name;
     void (*fn)(void);
 } cases[] = {
+    {"new_tstate_on_ended_interpreter", new_tstate_on_ended_interpreter},
+    {"finalize_while_subinterpreter_runs", finalize_while_subinterpreter_runs},
     {"save_without_thread_state", save_without_thread_state},
     {"release_not_current", release_not_current},
     {"restore_attached_elsewhere", restore_attached_elsewhere},

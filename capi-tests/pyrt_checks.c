@@ -7,6 +7,7 @@
 #include "harness.h"
 
 #include <pthread.h>
+#include <unistd.h>
 
 extern int PyRT_SetChecks(int enable);
 
@@ -133,6 +134,53 @@ static int release_not_current(void) {
 }
 
 
+/* CPython: segmentation fault. */
+static int new_tstate_on_ended_interpreter(void) {
+    name_main_thread();
+    CHECK(setenv("PYRT_CHECKS", "1", 1) == 0);
+    init_isolated();
+    PyThreadState *main_t = PyThreadState_Get();
+    PyThreadState *sub = Py_NewInterpreter();
+    PyInterpreterState *ended = PyThreadState_GetInterpreter(sub);
+    Py_EndInterpreter(sub);
+    PyThreadState_Swap(main_t);
+    fflush(stdout);
+    PyThreadState_New(ended);
+    puts("made (not reached)");
+    return 0;
+}
+
+static volatile int sub_ready;
+
+static void *run_subinterpreter(void *arg) {
+    (void)arg;
+    pthread_setname_np(pthread_self(), "misuser");
+    PyGILState_STATE g = PyGILState_Ensure();
+    (void)g;
+    PyInterpreterConfig cfg = own_gil_config();
+    PyThreadState *sub = NULL;
+    CHECK_OK(Py_NewInterpreterFromConfig(&sub, &cfg));
+    sub_ready = 1;
+    for (;;) pause();
+    return NULL;
+}
+
+/* CPython: both threads wait for good. */
+static int finalize_while_subinterpreter_runs(void) {
+    name_main_thread();
+    CHECK(setenv("PYRT_CHECKS", "1", 1) == 0);
+    init_isolated();
+    PyThreadState *main_t = PyEval_SaveThread();
+    pthread_t t;
+    CHECK(pthread_create(&t, NULL, run_subinterpreter, NULL) == 0);
+    while (!sub_ready) usleep(1000);
+    PyEval_RestoreThread(main_t);
+    fflush(stdout);
+    Py_FinalizeEx();
+    puts("finalized (not reached)");
+    return 0;
+}
+
 /* Checks off: correct use is untouched, and stays so with checks on. */
 static int correct_use_passes(void) {
     name_main_thread();
@@ -161,6 +209,8 @@ static const struct test_case cases[] = {
     {"restore_from_before_finalize", restore_from_before_finalize},
     {"save_without_thread_state", save_without_thread_state},
     {"release_not_current", release_not_current},
+    {"new_tstate_on_ended_interpreter", new_tstate_on_ended_interpreter},
+    {"finalize_while_subinterpreter_runs", finalize_while_subinterpreter_runs},
     {"correct_use_passes", correct_use_passes},
     {NULL, NULL},
 };

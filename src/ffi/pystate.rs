@@ -207,6 +207,9 @@ pub unsafe extern "C" fn PyThreadState_Next(tstate: *mut PyThreadState) -> *mut 
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn PyThreadState_New(interp: *mut PyInterpreterState) -> *mut PyThreadState {
     guard(c"PyThreadState_New", || {
+        if !interp.is_null() && runtime::checks::on() {
+            runtime::checks::interpreter(c"PyThreadState_New", interp);
+        }
         runtime::interp::new_tstate(&mut runtime::lock(), interp, 1).unwrap_or(ptr::null_mut())
     })
 }

@@ -189,6 +189,32 @@ fn thread_label(s: &crate::runtime::state::ThreadState, os_thread: u64) -> Strin
 /// # Safety
 /// `main_tstate` is the main interpreter's live first thread state.
 pub unsafe fn finalize(main_tstate: *mut PyThreadState) {
+    // A sub-interpreter's thread state attached on another thread (with its
+    // own GIL) would be torn down under that thread's feet.
+    let me = crate::sys::thread::os_thread();
+    let busy = {
+        let rt = crate::runtime::lock();
+        rt.interps.iter().skip(1).find_map(|i| {
+            i.threads.iter().find_map(|t| {
+                // SAFETY: listed thread states are live.
+                let on = unsafe { tstate(t.0) }.attached_on.load(Ordering::Relaxed);
+                (on != 0 && on != me).then_some((t.0, on))
+            })
+        })
+    };
+    if let Some((t, on)) = busy {
+        fail(
+            c"Py_FinalizeEx",
+            &format!(
+                "{} is attached on thread {}: end the sub-interpreters other threads use \
+                 before finalizing",
+                // SAFETY: listed, so live.
+                unsafe { describe(t) },
+                // SAFETY: as above.
+                thread_label(unsafe { tstate(t) }, on)
+            ),
+        );
+    }
     if !crate::runtime::thread::current().is_null() {
         return;
     }
@@ -204,6 +230,23 @@ pub unsafe fn finalize(main_tstate: *mut PyThreadState) {
                 // SAFETY: live (above).
                 unsafe { describe(main_tstate) },
                 thread_label(s, on)
+            ),
+        );
+    }
+}
+
+/// The check on an interpreter handle passed to `func` (call when [`on`]):
+/// it must be a live interpreter (not ended, and made by pyrt).
+pub fn interpreter(func: &CStr, i: *mut crate::abi::pystate::PyInterpreterState) {
+    let listed = crate::runtime::lock()
+        .interps
+        .iter()
+        .any(|x| x.handle.0 == i);
+    if !listed {
+        fail(
+            func,
+            &format!(
+                "{i:p} is not a live interpreter (it was ended or deleted, or pyrt never made it)"
             ),
         );
     }
