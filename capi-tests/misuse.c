@@ -136,10 +136,38 @@ static void finalize_while_subinterpreter_runs(void) {
     Py_FinalizeEx();
 }
 
+static PyThreadState *waiter_tstate;
+static volatile int waiter_calling;
+
+static void *restore_waiter(void *arg) {
+    (void)arg;
+    waiter_calling = 1;
+    PyEval_RestoreThread(waiter_tstate);
+    return NULL;
+}
+
+static void wait_on_ended_interpreter(void) {
+    init();
+    PyThreadState *main_t = PyThreadState_Get();
+    PyInterpreterConfig cfg = {.check_multi_interp_extensions = 1, .gil = PyInterpreterConfig_OWN_GIL,
+                               .allow_threads = 1};
+    PyThreadState *sub = NULL;
+    Py_NewInterpreterFromConfig(&sub, &cfg);
+    waiter_tstate = PyThreadState_New(PyThreadState_GetInterpreter(sub));
+    pthread_t th;
+    pthread_create(&th, NULL, restore_waiter, NULL);
+    while (!waiter_calling) usleep(1000);
+    usleep(200 * 1000);
+    Py_EndInterpreter(sub);
+    PyThreadState_Swap(main_t);
+    pthread_join(th, NULL);
+}
+
 static const struct {
     const char *name;
     void (*fn)(void);
 } cases[] = {
+    {"wait_on_ended_interpreter", wait_on_ended_interpreter},
     {"new_tstate_on_ended_interpreter", new_tstate_on_ended_interpreter},
     {"finalize_while_subinterpreter_runs", finalize_while_subinterpreter_runs},
     {"save_without_thread_state", save_without_thread_state},

@@ -181,6 +181,41 @@ static int finalize_while_subinterpreter_runs(void) {
     return 0;
 }
 
+static PyThreadState *waiter_tstate;
+static volatile int waiter_calling;
+
+static void *restore_waiter(void *arg) {
+    (void)arg;
+    pthread_setname_np(pthread_self(), "misuser");
+    waiter_calling = 1;
+    PyEval_RestoreThread(waiter_tstate); /* waits: the main thread holds the GIL */
+    puts("restored (not reached)");
+    return NULL;
+}
+
+/* CPython: segmentation fault; pyrt without checks: the waiter blocks for good. */
+static int wait_on_ended_interpreter(void) {
+    name_main_thread();
+    CHECK(setenv("PYRT_CHECKS", "1", 1) == 0);
+    init_isolated();
+    PyThreadState *main_t = PyThreadState_Get();
+    PyInterpreterConfig cfg = own_gil_config();
+    PyThreadState *sub = NULL;
+    CHECK_OK(Py_NewInterpreterFromConfig(&sub, &cfg));
+    waiter_tstate = PyThreadState_New(PyThreadState_GetInterpreter(sub));
+    CHECK(waiter_tstate != NULL);
+    pthread_t th;
+    CHECK(pthread_create(&th, NULL, restore_waiter, NULL) == 0);
+    while (!waiter_calling) usleep(1000);
+    usleep(200 * 1000);
+    fflush(stdout);
+    Py_EndInterpreter(sub);
+    PyThreadState_Swap(main_t);
+    pthread_join(th, NULL);
+    puts("joined (not reached)");
+    return 0;
+}
+
 /* Checks off: correct use is untouched, and stays so with checks on. */
 static int correct_use_passes(void) {
     name_main_thread();
@@ -211,6 +246,7 @@ static const struct test_case cases[] = {
     {"release_not_current", release_not_current},
     {"new_tstate_on_ended_interpreter", new_tstate_on_ended_interpreter},
     {"finalize_while_subinterpreter_runs", finalize_while_subinterpreter_runs},
+    {"wait_on_ended_interpreter", wait_on_ended_interpreter},
     {"correct_use_passes", correct_use_passes},
     {NULL, NULL},
 };

@@ -462,6 +462,15 @@ pub(crate) unsafe fn attach(t: *mut PyThreadState) {
     {
         // The interpreter of `t` was ended while this thread waited (and
         // `t` with it): it never runs with that interpreter's state.
+        if crate::runtime::checks::on() && !must_exit(t) {
+            gil.unlock();
+            crate::runtime::checks::fail(
+                c"_PyThreadState_Attach",
+                "the calling thread waited for the GIL of an interpreter that was ended \
+                 meanwhile, and the thread state it was attaching went with it; end an \
+                 interpreter only once no other thread waits to use it",
+            );
+        }
         hang(gil);
     }
     // SAFETY: `t` is live and this thread holds its GIL.
