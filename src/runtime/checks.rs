@@ -97,6 +97,19 @@ enum Standing {
 }
 
 fn standing(t: *mut PyThreadState) -> Standing {
+    // The runtime's lists first: they are short, and a quarantined state's
+    // address is never reused (quarantined states are not freed), so a
+    // listed state is live.
+    {
+        let rt = crate::runtime::lock();
+        if rt
+            .interps
+            .iter()
+            .any(|i| i.threads.iter().any(|x| x.0 == t))
+        {
+            return Standing::Live;
+        }
+    }
     if let Some((_, d)) = DELETED.lock().iter().rev().find(|(a, _)| *a == t as usize) {
         return Standing::Deleted(format!(
             "thread state {t:p} (id {} of interpreter {}) was deleted by {} on thread {:#x} [{}]",
@@ -107,16 +120,7 @@ fn standing(t: *mut PyThreadState) -> Standing {
             d.thread_name.to_string_lossy()
         ));
     }
-    let rt = crate::runtime::lock();
-    if rt
-        .interps
-        .iter()
-        .any(|i| i.threads.iter().any(|x| x.0 == t))
-    {
-        Standing::Live
-    } else {
-        Standing::Unknown
-    }
+    Standing::Unknown
 }
 
 /// Ends with the checks' fatal error for `func` breaking `rule`.
