@@ -5,13 +5,10 @@
  * "silence", or the first line of a fatal error. It requires pyrt's
  * answer to be its fatal error, and shows CPython's next to it. */
 #define _GNU_SOURCE
-#include <Python.h>
+#include "harness.h"
 
 #include <pthread.h>
 #include <signal.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -19,13 +16,7 @@
 static PyThreadState *target;
 
 static void init(void) {
-    PyConfig c;
-    PyConfig_InitIsolatedConfig(&c);
-    const char *home = getenv("PYRT_TEST_HOME");
-    PyStatus st = PyConfig_SetBytesString(&c, &c.home, home ? home : "/nonexistent");
-    if (!PyStatus_Exception(st)) st = Py_InitializeFromConfig(&c);
-    PyConfig_Clear(&c);
-    if (PyStatus_Exception(st)) exit(90);
+    if (PyStatus_Exception(init_isolated_status())) exit(90);
 }
 
 static void *restore_target(void *arg) {
@@ -117,8 +108,7 @@ static void *run_subinterpreter(void *arg) {
     (void)arg;
     PyGILState_STATE g = PyGILState_Ensure();
     (void)g;
-    PyInterpreterConfig cfg = {.check_multi_interp_extensions = 1, .gil = PyInterpreterConfig_OWN_GIL,
-                               .allow_threads = 1};
+    PyInterpreterConfig cfg = own_gil_config();
     PyThreadState *sub = NULL;
     Py_NewInterpreterFromConfig(&sub, &cfg);
     sub_ready = 1;
@@ -149,8 +139,7 @@ static void *restore_waiter(void *arg) {
 static void wait_on_ended_interpreter(void) {
     init();
     PyThreadState *main_t = PyThreadState_Get();
-    PyInterpreterConfig cfg = {.check_multi_interp_extensions = 1, .gil = PyInterpreterConfig_OWN_GIL,
-                               .allow_threads = 1};
+    PyInterpreterConfig cfg = own_gil_config();
     PyThreadState *sub = NULL;
     Py_NewInterpreterFromConfig(&sub, &cfg);
     waiter_tstate = PyThreadState_New(PyThreadState_GetInterpreter(sub));
