@@ -388,6 +388,15 @@ pub fn current_raw_config(interp: *mut PyInterpreterState) -> *const PyConfig {
         .map_or(std::ptr::null(), |i| i.raw_config.0.cast_const())
 }
 
+/// Reads one value of an interpreter's configuration under the runtime
+/// lock, without copying the configuration.
+pub fn with_interp_config<R>(
+    interp: *mut PyInterpreterState,
+    f: impl FnOnce(&Config) -> R,
+) -> Option<R> {
+    runtime::lock().interp_mut(interp).map(|i| f(&i.config))
+}
+
 /// The current interpreter's configuration (`PyConfig_GetInt`).
 pub fn interp_config(interp: *mut PyInterpreterState) -> Option<(Config, PreConfig)> {
     let mut rt = runtime::lock();

@@ -145,16 +145,22 @@ pub fn main(args: MainArgs<'_>) -> c_int {
     }
 }
 
-/// Whether the current interpreter's configuration is interactive (`-i`);
-/// false without a thread state.
-pub fn config_interactive() -> bool {
+/// A flag of the current interpreter's configuration; false without a
+/// thread state.
+fn current_config_flag(flag: impl FnOnce(&crate::config::Config) -> i32) -> bool {
     let t = crate::runtime::thread::current();
     if t.is_null() {
         return false;
     }
     // SAFETY: a current thread state is live.
-    lifecycle::interp_config(unsafe { crate::runtime::state::tstate(t) }.interp)
-        .is_some_and(|(c, _)| c.interactive != 0)
+    let interp = unsafe { crate::runtime::state::tstate(t) }.interp;
+    lifecycle::with_interp_config(interp, flag).is_some_and(|v| v != 0)
+}
+
+/// Whether the current interpreter's configuration is interactive (`-i`);
+/// false without a thread state.
+pub fn config_interactive() -> bool {
+    current_config_flag(|c| c.interactive)
 }
 
 /// `Py_FrozenMain`: initializes as CPython's does (the Python
@@ -180,7 +186,7 @@ pub fn frozen_main(args: &[&[u8]]) -> c_int {
     if let Err(e) = result {
         exit_status(e);
     }
-    if config_verbose() {
+    if current_config_flag(|c| c.verbose) {
         crate::runtime::host::write_stderr_line(&format!(
             "Python {}\n{}",
             crate::version::full_version(),
@@ -188,16 +194,6 @@ pub fn frozen_main(args: &[&[u8]]) -> c_int {
         ));
     }
     crate::runtime::fatal::fatal_error(Some(c"Py_FrozenMain"), "the __main__ module is not frozen")
-}
-
-fn config_verbose() -> bool {
-    let t = crate::runtime::thread::current();
-    if t.is_null() {
-        return false;
-    }
-    // SAFETY: a current thread state is live.
-    lifecycle::interp_config(unsafe { crate::runtime::state::tstate(t) }.interp)
-        .is_some_and(|(c, _)| c.verbose != 0)
 }
 
 /// Takes this module's lock without a guard (before `fork()`).
