@@ -149,6 +149,34 @@ static int lifecycle_json(void) {
     return 0;
 }
 
+/* The trace of a `-X dev -W error` configuration attributes each value
+ * that differs from the Python flavour's defaults to where it came from. */
+static int config_sources(void) {
+    char trace[] = "/tmp/pyrt-trace-config.XXXXXX";
+    int fd = mkstemp(trace);
+    CHECK(fd >= 0);
+    close(fd);
+    CHECK(setenv("PYRT_TRACE", trace, 1) == 0);
+    CHECK(setenv("PYTHONDONTWRITEBYTECODE", "1", 1) == 0);
+    PyConfig c;
+    PyConfig_InitPythonConfig(&c);
+    c.optimization_level = 2;
+    char *argv[] = {"prog", "-X", "dev", "-W", "error", "-c", "pass"};
+    CHECK_OK(PyConfig_SetBytesArgv(&c, 7, argv));
+    CHECK_OK(PyConfig_Read(&c));
+    PyConfig_Clear(&c);
+    FILE *f = fopen(trace, "r");
+    CHECK(f != NULL);
+    char line[2048];
+    while (fgets(line, sizeof line, f)) {
+        char *rest = strstr(line, " config value ");
+        if (rest) fputs(rest + 1, stdout);
+    }
+    fclose(f);
+    unlink(trace);
+    return 0;
+}
+
 /* Off unless asked for: nothing on stderr. */
 static int off_by_default(void) {
     unsetenv("PYRT_TRACE");
@@ -161,6 +189,7 @@ static int off_by_default(void) {
 static const struct test_case cases[] = {
     {"venv_getpath", venv_getpath},
     {"lifecycle_json", lifecycle_json},
+    {"config_sources", config_sources},
     {"off_by_default", off_by_default},
     {NULL, NULL},
 };

@@ -115,23 +115,101 @@ fn units_eq(u: &[WChar], s: &str) -> bool {
 
 /// Reads `config` in place (`PyConfig_Read` after implicit pre-initialization).
 pub fn read(c: &mut Config, ctx: &ReadContext<'_>, host: &mut dyn ConfigHost) -> PyResult<()> {
+    let mut sources = Sources::start(c);
     if c._config_init == CONFIG_INIT_COMPAT {
         copy_legacy_globals(c, &ctx.legacy);
+        Sources::phase(&mut sources, c, "legacy global");
     }
     if c.orig_argv.is_empty() && !(c.argv.len() == 1 && c.argv[0].is_empty()) {
         c.orig_argv = c.argv.clone();
     }
+    Sources::phase(&mut sources, c, "command line");
     read_precmdline(c, &ctx.preconfig, host);
     if c.isolated > 0 {
         c.safe_path = 1;
         c.use_environment = 0;
         c.user_site_directory = 0;
     }
+    Sources::phase(
+        &mut sources,
+        c,
+        "pre-configuration (command line or environment)",
+    );
     read_cmdline(c, ctx, host)?;
+    Sources::phase(&mut sources, c, "command line");
     for x in ctx.queued_xoptions {
         c.xoptions.push(x.clone());
     }
-    read_rest(c, &ctx.preconfig, ctx.copy_legacy_paths, host)
+    Sources::phase(&mut sources, c, "PySys_AddXOption");
+    read_rest(c, &ctx.preconfig, ctx.copy_legacy_paths, host, &mut sources)
+}
+
+/// Where the configuration's values came from, for the trace (`config
+/// value` lines): only made while tracing. Each phase of the read is
+/// compared with the state before it; a member it changed is reported with
+/// the phase's source. The values the caller set before the read are
+/// reported as "API" (those that differ from the flavour's defaults).
+struct Sources {
+    last: Config,
+}
+
+impl Sources {
+    fn start(c: &Config) -> Option<Sources> {
+        if !crate::sys::trace::enabled() {
+            return None;
+        }
+        let mut s = Sources {
+            last: Config::for_flavour(c._config_init),
+        };
+        s.note(c, "API");
+        Some(s)
+    }
+
+    /// Reports what the phase just ended changed.
+    fn phase(sources: &mut Option<Sources>, c: &Config, source: &str) {
+        if let Some(s) = sources {
+            s.note(c, source);
+        }
+    }
+
+    fn note(&mut self, c: &Config, source: &str) {
+        let mut now = c.clone();
+        for spec in crate::config::spec::CONFIG_SPECS {
+            let before = render(self.last.member_mut(spec.name));
+            let after = render(now.member_mut(spec.name));
+            if before != after {
+                crate::sys::trace::emit(
+                    "config",
+                    "value",
+                    &[
+                        ("name", spec.name.as_bytes()),
+                        ("value", after.as_bytes()),
+                        ("source", source.as_bytes()),
+                    ],
+                );
+            }
+        }
+        self.last = now;
+    }
+}
+
+/// A member's value as the trace shows it.
+fn render(m: Option<crate::config::spec::MemberMut<'_>>) -> String {
+    use crate::config::spec::MemberMut;
+    match m {
+        Some(MemberMut::Int(v)) => v.to_string(),
+        Some(MemberMut::ULong(v)) => v.to_string(),
+        Some(MemberMut::Str(None)) => "NULL".to_string(),
+        Some(MemberMut::Str(Some(w))) => format!("{:?}", w.to_string_lossy()),
+        Some(MemberMut::List(l)) => format!(
+            "[{}]",
+            l.iter()
+                .map(|w| format!("{:?}", w.to_string_lossy()))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        None => String::new(),
+    }
 }
 
 fn copy_legacy_globals(c: &mut Config, g: &LegacyGlobals) {
@@ -439,10 +517,12 @@ fn read_rest(
     pre: &PreConfig,
     copy_legacy_paths: &dyn Fn(&mut Config),
     host: &mut dyn ConfigHost,
+    sources: &mut Option<Sources>,
 ) -> PyResult<()> {
     let utf8 = pre.utf8_mode >= 1;
     if c.use_environment > 0 {
         read_env_vars(c, utf8, host)?;
+        Sources::phase(sources, c, "environment variable");
     }
     if xopt(c, "showrefcount").is_some() {
         c.show_ref_count = 1;
@@ -451,8 +531,10 @@ fn read_rest(
         read_gil(v.len(), v.first().copied().unwrap_or(0))?;
     }
     read_complex_options(c, utf8, host)?;
+    Sources::phase(sources, c, "-X option or environment variable");
     if c._install_importlib != 0 {
         copy_legacy_paths(c);
+        Sources::phase(sources, c, "legacy path setter");
         init_import(c, host)?;
     }
     if c.dev_mode > 0 && c.faulthandler < 0 {
@@ -499,6 +581,7 @@ fn read_rest(
     if c.parse_argv == 1 {
         c.parse_argv = 2;
     }
+    Sources::phase(sources, c, "computed");
     Ok(())
 }
 
