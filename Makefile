@@ -16,6 +16,14 @@ ORACLE     ?= $(CURDIR)/tools/cpython314
 export ORACLE
 # The reason the reference is unavailable, from the last line of its stderr.
 ORACLE_WHY := sed -e 's/^cpython314: //' -e 's/^unavailable: /reference CPython 3.14 unavailable: /'
+# $(call with_oracle,PART,PREFIX): recipe text that loads the reference's
+# variables (ORACLE_ROOT, ORACLE_CFLAGS, ...), or, when the reference is
+# unavailable, notes PART as skipped (the reason after PREFIX) and ends the
+# recipe with success.
+with_oracle = oracle_env=$$($(ORACLE) env 2>$(BUILD)/oracle.err) || { rc=$$?; \
+  [ $$rc = 3 ] || { cat $(BUILD)/oracle.err; exit $$rc; }; \
+  tools/skip $(1) "$(2)$$(tail -n1 $(BUILD)/oracle.err | $(ORACLE_WHY))"; exit 0; }; \
+  eval "$$oracle_env"
 BUILD      := build
 # Project-local tools (cargo install --root): kept by `make clean`, not by `make distclean`.
 TOOLDIR    := $(CURDIR)/$(BUILD)/tools
@@ -259,10 +267,7 @@ check-symbols: lib
 # memory headers is declared by include/ (tools/check-headers.py computes the
 # list from the reference's headers; `CHECK_HEADERS_ARGS=--list` names them).
 check-headers:
-	@mkdir -p $(BUILD); oracle_env=$$($(ORACLE) env 2>$(BUILD)/oracle.err) || { rc=$$?; \
-	  [ $$rc = 3 ] || { cat $(BUILD)/oracle.err; exit $$rc; }; \
-	  tools/skip check-headers "$$(tail -n1 $(BUILD)/oracle.err | $(ORACLE_WHY))"; exit 0; }; \
-	eval "$$oracle_env"; \
+	@mkdir -p $(BUILD); $(call with_oracle,check-headers,); \
 	$(ORACLE) python tools/check-headers.py $(CC) \
 	  "$$ORACLE_ROOT/usr/include/python3.14:$$ORACLE_ROOT/usr/include" include $(CHECK_HEADERS_ARGS)
 
@@ -272,10 +277,7 @@ check-headers:
 # the same. (C++ keeps -Wmissing-field-initializers off: Py_tss_NEEDS_INIT
 # sets one member, with CPython's headers as with pyrt's.)
 check-embed-macros: lib
-	@mkdir -p $(BUILD)/embed-macros; oracle_env=$$($(ORACLE) env 2>$(BUILD)/oracle.err) || { rc=$$?; \
-	  [ $$rc = 3 ] || { cat $(BUILD)/oracle.err; exit $$rc; }; \
-	  tools/skip check-embed-macros "$$(tail -n1 $(BUILD)/oracle.err | $(ORACLE_WHY))"; exit 0; }; \
-	eval "$$oracle_env"; set -e; out=$(BUILD)/embed-macros; \
+	@mkdir -p $(BUILD)/embed-macros; $(call with_oracle,check-embed-macros,); set -e; out=$(BUILD)/embed-macros; \
 	for std in c99 c11 c2x c++17; do \
 	  case $$std in c++*) cc="$(CXX) -x c++ -Wno-missing-field-initializers";; *) cc="$(CC)";; esac; \
 	  flags="-std=$$std -Wall -Wextra -Wpedantic -Werror"; \
@@ -296,20 +298,14 @@ check-misuse: lib
 	env -i PATH=/usr/bin:/bin $$out/misuse_pyrt 3 > $$out/pyrt.out; \
 	if grep -v ': Fatal Python error: .*pyrt check: ' $$out/pyrt.out; then \
 	  echo "check-misuse: pyrt's checks did not catch the misuse above"; exit 1; fi; \
-	oracle_env=$$($(ORACLE) env 2>$(BUILD)/oracle.err) || { rc=$$?; \
-	  [ $$rc = 3 ] || { cat $(BUILD)/oracle.err; exit $$rc; }; \
-	  tools/skip check-misuse "CPython's column: $$(tail -n1 $(BUILD)/oracle.err | $(ORACLE_WHY))"; exit 0; }; \
-	eval "$$oracle_env"; \
+	$(call with_oracle,check-misuse,CPython's column: ); \
 	$(CC) $(CSTD) $$ORACLE_CFLAGS capi-tests/misuse.c -o $$out/misuse_cpython $$ORACLE_LDFLAGS -lpthread; \
 	env -i PATH=/usr/bin:/bin PYRT_TEST_HOME=$$ORACLE_HOME $$out/misuse_cpython 3 > $$out/cpython.out; \
 	echo "thread-state misuse: CPython 3.14 | pyrt with checks"; \
 	paste -d'|' $$out/cpython.out $$out/pyrt.out | sed -E 's/\|[a-z_]+: /\| /; s/^/  /' | cut -c1-200
 
 check-compat: lib
-	@mkdir -p $(BUILD); oracle_env=$$($(ORACLE) env 2>$(BUILD)/oracle.err) || { rc=$$?; \
-	  [ $$rc = 3 ] || { cat $(BUILD)/oracle.err; exit $$rc; }; \
-	  tools/skip check-compat "$$(tail -n1 $(BUILD)/oracle.err | $(ORACLE_WHY))"; exit 0; }; \
-	eval "$$oracle_env"; set -e; \
+	@mkdir -p $(BUILD); $(call with_oracle,check-compat,); set -e; \
 	$(CC) $(CSTD) $$ORACLE_CFLAGS capi-tests/compat_prog.c -o $(BUILD)/compat_cpython \
 	  -L$$ORACLE_ROOT/usr/lib/x86_64-linux-gnu -Wl,--allow-shlib-undefined -lpython3.14; \
 	$(CC) $(CFLAGS_PYRT) capi-tests/compat_prog.c -o $(BUILD)/compat_pyrt $(LDFLAGS_PYRT); \
