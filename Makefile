@@ -48,7 +48,7 @@ ASAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize
 TESTS      := $(basename $(notdir $(wildcard capi-tests/test_*.c)))
 PYRT_ONLY  := $(basename $(notdir $(wildcard capi-tests/pyrt_*.c)))
 C_PROGRAMS := $(TESTS) $(PYRT_ONLY) probe abi_layout
-TEST_DEPS  := capi-tests/harness.h capi-tests/config_dump.h capi-tests/rss.h include/Python.h include/pyrt.h
+TEST_DEPS  := capi-tests/harness.h capi-tests/config_dump.h capi-tests/rss.h capi-tests/misuse_cases.h include/Python.h include/pyrt.h
 src_of = capi-tests/$(1).c
 
 RUST_SRC   := $(shell find src -name '*.rs') Cargo.toml Cargo.lock build.rs
