@@ -242,7 +242,6 @@ pub unsafe extern "C" fn PyUnstable_CopyPerfMapFile(
 /// runs no Python code, so there is no trampoline to keep).
 #[unsafe(no_mangle)]
 pub extern "C" fn PyUnstable_PerfTrampoline_SetPersistAfterFork(enable: c_int) -> c_int {
-    guard(c"PyUnstable_PerfTrampoline_SetPersistAfterFork", || {
-        crate::runtime::perfmap::set_persist_after_fork(enable)
-    })
+    // Nothing to keep: the setting only matters to a trampoline.
+    guard(c"PyUnstable_PerfTrampoline_SetPersistAfterFork", || enable)
 }

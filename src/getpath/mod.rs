@@ -200,43 +200,26 @@ struct Ctx<'a> {
     fs: &'a dyn Fs,
     warn: std::cell::RefCell<&'a mut dyn FnMut(&str)>,
     wide_len: Option<path::WideLen>,
-    /// The first path operation CPython would have refused: CPython stops
-    /// there with an exception, so once set, joins give empty paths,
-    /// warnings are dropped and the computation ends with this error.
-    failed: std::cell::Cell<Option<Error>>,
+    /// A join CPython would have refused happened: CPython stops there with
+    /// an exception, so from then on warnings are dropped, and the
+    /// computation ends with [`Error::JoinTooLong`].
+    join_failed: std::cell::Cell<bool>,
 }
 
 impl Ctx<'_> {
-    /// CPython's `joinpath` ([`path::join`] within its length limit).
+    /// CPython's `joinpath` ([`path::join`] within its length limit; an
+    /// empty path once refused).
     fn join(&self, parts: &[&[u8]]) -> Vec<u8> {
-        if self.has_failed() {
-            return Vec::new();
-        }
         if !path::join_fits(parts, self.wide_len) {
-            self.failed.set(Some(Error::JoinTooLong));
+            self.join_failed.set(true);
             return Vec::new();
         }
         join(parts)
     }
 
-    /// CPython's `abspath` (no length limit: it sizes its result).
-    fn abspath(&self, p: &[u8], cwd: &[u8]) -> Vec<u8> {
-        if self.has_failed() {
-            return Vec::new();
-        }
-        abspath(p, cwd)
-    }
-
-    fn has_failed(&self) -> bool {
-        let f = self.failed.take();
-        let failed = f.is_some();
-        self.failed.set(f);
-        failed
-    }
-
     /// Passes a warning on, unless the computation already failed.
     fn warn(&self, msg: &str) {
-        if !self.has_failed() {
+        if !self.join_failed.get() {
             (self.warn.borrow_mut())(msg);
         }
     }
@@ -288,13 +271,13 @@ pub fn compute(
         fs,
         warn: std::cell::RefCell::new(warn),
         wide_len: process.wide_len,
-        failed: std::cell::Cell::new(None),
+        join_failed: std::cell::Cell::new(false),
     };
     let out = compute_in(&ctx, input, build, env, process);
-    match ctx.failed.take() {
-        Some(e) => Err(e),
-        None => out,
+    if ctx.join_failed.get() {
+        return Err(Error::JoinTooLong);
     }
+    out
 }
 
 fn compute_in(
@@ -365,7 +348,7 @@ fn compute_in(
         executable = real_executable.clone();
     }
     if executable.is_empty() && program_name.contains(&b'/') {
-        executable = ctx.abspath(&program_name, cwd());
+        executable = abspath(&program_name, cwd());
     }
     if executable.is_empty() {
         executable = real_executable.clone();
@@ -380,7 +363,7 @@ fn compute_in(
         }
     }
     if executable.is_empty() {
-        executable_dir = ctx.abspath(b".", cwd());
+        executable_dir = abspath(b".", cwd());
         real_executable_dir = executable_dir.clone();
     }
     let launcher = if !env.pythonexecutable.is_empty() {
@@ -628,7 +611,7 @@ fn compute_in(
             }
         }
         if prefix.is_empty() {
-            prefix = ctx.abspath(b"", cwd());
+            prefix = abspath(b"", cwd());
             ctx.warn("Could not find platform independent libraries <prefix>");
         }
 
@@ -688,7 +671,7 @@ fn compute_in(
         let mut list = Vec::new();
         if use_environment {
             if let Some(pp) = input.pythonpath_env.as_ref().filter(|p| !p.is_empty()) {
-                list.extend(pp.split(|&b| b == b':').map(|p| ctx.abspath(p, cwd())));
+                list.extend(pp.split(|&b| b == b':').map(|p| abspath(p, cwd())));
             }
         }
         let zip_base = if build_prefix.is_empty() {

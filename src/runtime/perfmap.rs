@@ -10,10 +10,6 @@ use crate::sys::mutex::Mutex;
 
 static MAP: Mutex<Option<File>> = Mutex::new(None);
 
-/// Whether forked children keep writing the parent's map (stored for
-/// `PyUnstable_PerfTrampoline_SetPersistAfterFork`; pyrt has no trampoline).
-static PERSIST_AFTER_FORK: std::sync::atomic::AtomicI32 = std::sync::atomic::AtomicI32::new(0);
-
 fn open(slot: &mut Option<File>) -> i32 {
     if slot.is_some() {
         return 0;
@@ -75,12 +71,6 @@ pub fn copy_from(parent: &std::ffi::CStr) -> i32 {
         Some(Ok(())) => 0,
         _ => -1,
     }
-}
-
-/// `PyUnstable_PerfTrampoline_SetPersistAfterFork`: stores and returns `enable`.
-pub fn set_persist_after_fork(enable: i32) -> i32 {
-    PERSIST_AFTER_FORK.store(enable, std::sync::atomic::Ordering::Relaxed);
-    enable
 }
 
 /// Takes this module's lock without a guard (before `fork()`).
