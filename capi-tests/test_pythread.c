@@ -113,6 +113,16 @@ static int exit_thread(void) {
     return 0;
 }
 
+/* Before anything set the thread machinery up, PyThread_exit_thread ends
+ * the process with status 0 instead of the thread. */
+static int exit_thread_before_init(void) {
+    puts("before");
+    fflush(stdout);
+    PyThread_exit_thread();
+    puts("after (not reached)");
+    return 3;
+}
+
 /* --- locks --------------------------------------------------------------- */
 
 static void release_later(void *arg) {
@@ -408,6 +418,7 @@ static int allow_threads_idiom(void) {
 static const struct test_case cases[] = {
     {"identity", identity},
     {"exit_thread", exit_thread},
+    {"exit_thread_before_init", exit_thread_before_init},
     {"lock_timeouts", lock_timeouts},
     {"lock_contention", lock_contention},
     {"lock_interrupt", lock_interrupt},
