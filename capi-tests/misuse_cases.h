@@ -15,8 +15,6 @@ struct misuse_case {
     void (*fn)(void);
 };
 
-#include <unistd.h>
-
 static PyThreadState *target;
 
 static void init(void) {
@@ -166,6 +164,57 @@ static void wait_on_ended_interpreter(void) {
     pthread_join(th, NULL);
 }
 
+static void restore_while_attached(void) {
+    init();
+    PyThreadState *other = PyThreadState_New(PyThreadState_GetInterpreter(PyThreadState_Get()));
+    PyEval_RestoreThread(other);
+}
+
+static void *delete_target(void *arg) {
+    (void)arg;
+    name_misuser();
+    PyThreadState_Delete(target);
+    return NULL;
+}
+
+static void delete_attached_elsewhere(void) {
+    init();
+    target = PyThreadState_New(PyThreadState_GetInterpreter(PyThreadState_Get()));
+    PyThreadState *main_t = PyThreadState_Swap(target);
+    elsewhere(delete_target);
+    PyThreadState_Swap(main_t);
+}
+
+static void gilstate_in_subinterpreter(void) {
+    init();
+    Py_NewInterpreter();
+    PyGILState_STATE g = PyGILState_Ensure();
+    PyGILState_Release(g);
+}
+
+static void finalize_from_subinterpreter(void) {
+    init();
+    Py_NewInterpreter();
+    Py_FinalizeEx();
+}
+
+static void end_main_interpreter(void) {
+    init();
+    Py_EndInterpreter(PyThreadState_Get());
+}
+
+static void gilstate_release_unmatched(void) {
+    init();
+    PyGILState_Release(PyGILState_UNLOCKED);
+}
+
+static void gilstate_after_finalize(void) {
+    init();
+    Py_FinalizeEx();
+    PyGILState_STATE g = PyGILState_Ensure();
+    PyGILState_Release(g);
+}
+
 static const struct misuse_case misuse_cases[] = {
     {"wait_on_ended_interpreter", wait_on_ended_interpreter},
     {"new_tstate_on_ended_interpreter", new_tstate_on_ended_interpreter},
@@ -177,6 +226,13 @@ static const struct misuse_case misuse_cases[] = {
     {"delete_after_end_interpreter", delete_after_end_interpreter},
     {"clear_attached_elsewhere", clear_attached_elsewhere},
     {"restore_from_before_finalize", restore_from_before_finalize},
+    {"restore_while_attached", restore_while_attached},
+    {"delete_attached_elsewhere", delete_attached_elsewhere},
+    {"gilstate_in_subinterpreter", gilstate_in_subinterpreter},
+    {"finalize_from_subinterpreter", finalize_from_subinterpreter},
+    {"end_main_interpreter", end_main_interpreter},
+    {"gilstate_release_unmatched", gilstate_release_unmatched},
+    {"gilstate_after_finalize", gilstate_after_finalize},
 };
 
 #endif /* PYRT_MISUSE_CASES_H */

@@ -31,8 +31,40 @@ static int correct_use_passes(void) {
     return 0;
 }
 
+/* PYRT_CHECKS_WAIT: a thread that waits for a GIL longer than that is
+ * reported (who holds it, on which thread), and goes on waiting. */
+static volatile int waiter_started;
+
+static void *ensure_waits(void *arg) {
+    (void)arg;
+    pthread_setname_np(pthread_self(), "waiter");
+    waiter_started = 1;
+    PyGILState_STATE g = PyGILState_Ensure();
+    PyGILState_Release(g);
+    return NULL;
+}
+
+static int long_wait_reported(void) {
+    pthread_setname_np(pthread_self(), "main");
+    CHECK(setenv("PYRT_CHECKS", "1", 1) == 0);
+    CHECK(setenv("PYRT_CHECKS_WAIT", "0.3", 1) == 0);
+    init_isolated();
+    pthread_t t;
+    CHECK(pthread_create(&t, NULL, ensure_waits, NULL) == 0);
+    while (!waiter_started) usleep(1000);
+    /* Holds the GIL well past the limit. */
+    sleep(2);
+    PyThreadState *main_t = PyEval_SaveThread();
+    CHECK(pthread_join(t, NULL) == 0);
+    PyEval_RestoreThread(main_t);
+    CHECK(Py_FinalizeEx() == 0);
+    puts("the waiter got the GIL after the report");
+    return 0;
+}
+
 static const struct test_case cases[] = {
     {"correct_use_passes", correct_use_passes},
+    {"long_wait_reported", long_wait_reported},
     {NULL, NULL},
 };
 

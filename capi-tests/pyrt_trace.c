@@ -158,11 +158,12 @@ static int config_sources(void) {
     close(fd);
     CHECK(setenv("PYRT_TRACE", trace, 1) == 0);
     CHECK(setenv("PYTHONDONTWRITEBYTECODE", "1", 1) == 0);
+    CHECK(setenv("PYTHONPROFILEIMPORTTIME", "1", 1) == 0);
     PyConfig c;
     PyConfig_InitPythonConfig(&c);
     c.optimization_level = 2;
-    char *argv[] = {"prog", "-X", "dev", "-W", "error", "-c", "pass"};
-    CHECK_OK(PyConfig_SetBytesArgv(&c, 7, argv));
+    char *argv[] = {"prog", "-X", "dev", "-W", "error", "-X", "int_max_str_digits=5000", "-c", "pass"};
+    CHECK_OK(PyConfig_SetBytesArgv(&c, 9, argv));
     CHECK_OK(PyConfig_Read(&c));
     PyConfig_Clear(&c);
     FILE *f = fopen(trace, "r");

@@ -115,7 +115,7 @@ fn units_eq(u: &[WChar], s: &str) -> bool {
 
 /// Reads `config` in place (`PyConfig_Read` after implicit pre-initialization).
 pub fn read(c: &mut Config, ctx: &ReadContext<'_>, host: &mut dyn ConfigHost) -> PyResult<()> {
-    let mut sources = Sources::start(c);
+    let mut sources = Sources::start(c, host);
     if c._config_init == CONFIG_INIT_COMPAT {
         copy_legacy_globals(c, &ctx.legacy);
         Sources::phase(&mut sources, c, "legacy global");
@@ -151,15 +151,101 @@ pub fn read(c: &mut Config, ctx: &ReadContext<'_>, host: &mut dyn ConfigHost) ->
 /// reported as "API" (those that differ from the flavour's defaults).
 struct Sources {
     last: Config,
+    /// The variables of [`INPUTS`] set in the environment.
+    env: Vec<&'static str>,
 }
 
+/// The inputs that decide a member besides the command line's own options:
+/// `-X` options, environment variables, "-W" (the command line's warning
+/// options) and "dev" (the development mode). A trace line names those of a
+/// changed member's inputs that are present; with none present, the value
+/// is the default.
+const INPUTS: &[(&str, &[&str])] = &[
+    ("parser_debug", &["PYTHONDEBUG"]),
+    ("verbose", &["PYTHONVERBOSE"]),
+    ("optimization_level", &["PYTHONOPTIMIZE"]),
+    ("inspect", &["PYTHONINSPECT"]),
+    ("write_bytecode", &["PYTHONDONTWRITEBYTECODE"]),
+    ("user_site_directory", &["PYTHONNOUSERSITE"]),
+    ("buffered_stdio", &["PYTHONUNBUFFERED"]),
+    ("dump_refs", &["PYTHONDUMPREFS"]),
+    ("malloc_stats", &["PYTHONMALLOCSTATS"]),
+    ("dump_refs_file", &["PYTHONDUMPREFSFILE"]),
+    ("pythonpath_env", &["PYTHONPATH"]),
+    ("platlibdir", &["PYTHONPLATLIBDIR"]),
+    ("use_hash_seed", &["PYTHONHASHSEED"]),
+    ("hash_seed", &["PYTHONHASHSEED"]),
+    ("safe_path", &["PYTHONSAFEPATH"]),
+    ("stdio_encoding", &["PYTHONIOENCODING"]),
+    ("stdio_errors", &["PYTHONIOENCODING"]),
+    (
+        "faulthandler",
+        &["-X faulthandler", "PYTHONFAULTHANDLER", "dev"],
+    ),
+    (
+        "code_debug_ranges",
+        &["-X no_debug_ranges", "PYTHONNODEBUGRANGES"],
+    ),
+    ("import_time", &["-X importtime", "PYTHONPROFILEIMPORTTIME"]),
+    ("tracemalloc", &["-X tracemalloc", "PYTHONTRACEMALLOC"]),
+    (
+        "perf_profiling",
+        &[
+            "-X perf",
+            "-X perf_jit",
+            "PYTHONPERFSUPPORT",
+            "PYTHON_PERF_JIT_SUPPORT",
+        ],
+    ),
+    (
+        "remote_debug",
+        &["-X disable-remote-debug", "PYTHON_DISABLE_REMOTE_DEBUG"],
+    ),
+    (
+        "int_max_str_digits",
+        &["-X int_max_str_digits", "PYTHONINTMAXSTRDIGITS"],
+    ),
+    ("cpu_count", &["-X cpu_count", "PYTHON_CPU_COUNT"]),
+    (
+        "pycache_prefix",
+        &["-X pycache_prefix", "PYTHONPYCACHEPREFIX"],
+    ),
+    (
+        "warn_default_encoding",
+        &["-X warn_default_encoding", "PYTHONWARNDEFAULTENCODING"],
+    ),
+    ("dev_mode", &["-X dev", "PYTHONDEVMODE"]),
+    (
+        "use_frozen_modules",
+        &["-X frozen_modules", "PYTHON_FROZEN_MODULES"],
+    ),
+    ("show_ref_count", &["-X showrefcount"]),
+    (
+        "thread_inherit_context",
+        &["-X thread_inherit_context", "PYTHON_THREAD_INHERIT_CONTEXT"],
+    ),
+    (
+        "context_aware_warnings",
+        &["-X context_aware_warnings", "PYTHON_CONTEXT_AWARE_WARNINGS"],
+    ),
+    ("warnoptions", &["-W", "PYTHONWARNINGS", "dev"]),
+];
+
 impl Sources {
-    fn start(c: &Config) -> Option<Sources> {
+    fn start(c: &Config, host: &dyn ConfigHost) -> Option<Sources> {
         if !crate::sys::trace::enabled() {
             return None;
         }
+        let mut env: Vec<&'static str> = INPUTS
+            .iter()
+            .flat_map(|(_, inputs)| inputs.iter().copied())
+            .filter(|i| i.starts_with("PYTHON") && host.getenv(i).is_some())
+            .collect();
+        env.sort_unstable();
+        env.dedup();
         let mut s = Sources {
             last: Config::for_flavour(c._config_init),
+            env,
         };
         s.note(c, "API");
         Some(s)
@@ -178,6 +264,7 @@ impl Sources {
             let before = render(self.last.member_mut(spec.name));
             let after = render(now.member_mut(spec.name));
             if before != after {
+                let source = self.refine(spec.name, source, c);
                 crate::sys::trace::emit(
                     "config",
                     "value",
@@ -190,6 +277,59 @@ impl Sources {
             }
         }
         self.last = now;
+    }
+
+    /// The source of a member the step `phase` changed: for the steps that
+    /// read `-X` options and the environment, the inputs of [`INPUTS`]
+    /// present (or "default" when none is).
+    fn refine(&self, name: &str, phase: &str, c: &Config) -> String {
+        let generic = matches!(
+            phase,
+            "environment variable"
+                | "-X option or environment variable"
+                | "computed"
+                | "pre-configuration (command line or environment)"
+        );
+        let Some((_, inputs)) = INPUTS.iter().find(|(n, _)| *n == name) else {
+            return if name == "xoptions" && phase.starts_with("pre-configuration") {
+                "command line -X".to_string()
+            } else if phase.starts_with("pre-configuration") {
+                "command line".to_string()
+            } else {
+                phase.to_string()
+            };
+        };
+        if !generic && name != "warnoptions" {
+            return phase.to_string();
+        }
+        let present: Vec<String> = inputs
+            .iter()
+            .filter_map(|&i| {
+                if let Some(x) = i.strip_prefix("-X ") {
+                    xopt(c, x).is_some().then(|| i.to_string())
+                } else if i == "-W" {
+                    c.orig_argv
+                        .iter()
+                        .any(|a| a.units().starts_with(&['-' as WChar, 'W' as WChar]))
+                        .then(|| "command line -W".to_string())
+                } else if i == "dev" {
+                    (c.dev_mode > 0).then(|| "development mode".to_string())
+                } else {
+                    (c.use_environment > 0 && self.env.contains(&i))
+                        .then(|| format!("environment variable {i}"))
+                }
+            })
+            .collect();
+        if present.is_empty() {
+            // The standard streams' encoding follows the locale or UTF-8 mode.
+            if phase == "computed" && name.starts_with("stdio_") {
+                "computed".to_string()
+            } else {
+                "default".to_string()
+            }
+        } else {
+            present.join(", ")
+        }
     }
 }
 

@@ -419,6 +419,10 @@ pub unsafe extern "C" fn Py_EndInterpreter(tstate: *mut PyThreadState) {
         if tstate.is_null() || tstate != crate::runtime::thread::current() {
             crate::runtime::fatal::fatal_error(Some(c"Py_EndInterpreter"), "thread is not current");
         }
+        if crate::runtime::checks::on() {
+            // SAFETY: the current thread state, so live.
+            unsafe { crate::runtime::checks::end_interpreter(tstate) };
+        }
         lifecycle::end_interpreter(tstate);
     })
 }

@@ -10,7 +10,7 @@
 
 use std::cell::Cell;
 use std::ffi::CStr;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use crate::abi::pystate::PyThreadState;
 use crate::runtime::state::{interp, tstate};
@@ -47,15 +47,35 @@ pub fn set(enable: bool) -> bool {
     ON.swap(enable, Ordering::SeqCst)
 }
 
-/// Reads `PYRT_CHECKS` (pre-initialization calls this once; pyrt's own
-/// variable, read whatever `-E` or isolation say).
+/// Reads `PYRT_CHECKS` and `PYRT_CHECKS_WAIT` (pre-initialization calls
+/// this once; pyrt's own variables, read whatever `-E` or isolation say).
 pub fn read_env() {
-    // SAFETY: getenv with a NUL-terminated name; the value is read at once.
-    let v = unsafe { libc::getenv(c"PYRT_CHECKS".as_ptr()) };
-    // SAFETY: a non-NULL result is a NUL-terminated string of the environment.
-    if !v.is_null() && unsafe { CStr::from_ptr(v) }.to_bytes() == b"1" {
+    if getenv(c"PYRT_CHECKS").as_deref() == Some(b"1".as_slice()) {
         ON.store(true, Ordering::SeqCst);
     }
+    if let Some(ms) = getenv(c"PYRT_CHECKS_WAIT").and_then(|v| parse_seconds_ms(&v)) {
+        WAIT_LIMIT_MS.store(ms, Ordering::SeqCst);
+    }
+}
+
+/// A variable of the environment, copied.
+fn getenv(name: &CStr) -> Option<Vec<u8>> {
+    // SAFETY: getenv with a NUL-terminated name; the value is copied at once.
+    let v = unsafe { libc::getenv(name.as_ptr()) };
+    // SAFETY: a non-NULL result is a NUL-terminated string of the environment.
+    (!v.is_null()).then(|| unsafe { CStr::from_ptr(v) }.to_bytes().to_vec())
+}
+
+/// `PYRT_CHECKS_WAIT`'s value: seconds, a decimal number ("2", "0.5"),
+/// in milliseconds; None for anything else or for zero.
+fn parse_seconds_ms(v: &[u8]) -> Option<u64> {
+    let s = std::str::from_utf8(v).ok()?;
+    if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
+        return None;
+    }
+    let secs: f64 = s.parse().ok()?;
+    let ms = (secs * 1000.0).round();
+    (1.0..1e12).contains(&ms).then_some(ms as u64)
 }
 
 /// Names the public function that deletes thread states on this thread
@@ -193,6 +213,7 @@ fn thread_label(s: &crate::runtime::state::ThreadState, os_thread: u64) -> Strin
 /// # Safety
 /// `main_tstate` is the main interpreter's live first thread state.
 pub unsafe fn finalize(main_tstate: *mut PyThreadState) {
+    finalize_interp();
     // A sub-interpreter's thread state attached on another thread (with its
     // own GIL) would be torn down under that thread's feet.
     let me = crate::sys::thread::os_thread();
@@ -287,6 +308,212 @@ pub fn release_thread(t: *mut PyThreadState) {
             ),
         );
     }
+}
+
+/// The interpreter of a live thread state: its handle and id.
+///
+/// # Safety
+/// `t` is live.
+unsafe fn interp_of(t: *mut PyThreadState) -> (*mut crate::abi::pystate::PyInterpreterState, i64) {
+    // SAFETY: live (the contract), and so is its interpreter.
+    let h = unsafe { tstate(t) }.interp;
+    // SAFETY: as above.
+    (h, unsafe { interp(h) }.id)
+}
+
+/// The main interpreter's handle, None when Python is not initialized.
+fn main_interp() -> Option<*mut crate::abi::pystate::PyInterpreterState> {
+    let rt = crate::runtime::lock();
+    if !rt.initialized {
+        return None;
+    }
+    rt.main().map(|m| m.handle.0)
+}
+
+/// `PyGILState_Ensure`'s checks (call when [`on`]): Python is initialized,
+/// and the thread state the call would use is the main interpreter's.
+pub fn gilstate_ensure() {
+    let Some(main) = main_interp() else {
+        fail(
+            c"PyGILState_Ensure",
+            "Python is not initialized (Py_FinalizeEx ran, or Py_Initialize did not): \
+             there is no main interpreter to give the thread a thread state of",
+        );
+    };
+    let cur = crate::runtime::thread::current();
+    let (t, whose) = if cur.is_null() {
+        (
+            crate::runtime::thread::gilstate(),
+            "the thread's GILState thread state",
+        )
+    } else {
+        (cur, "the calling thread's current thread state")
+    };
+    if t.is_null() {
+        return;
+    }
+    // SAFETY: a current or GILState-bound thread state is live.
+    let (i, _) = unsafe { interp_of(t) };
+    if i != main {
+        fail(
+            c"PyGILState_Ensure",
+            &format!(
+                "{whose} is {}, a sub-interpreter's: the PyGILState API serves the main \
+                 interpreter only; switch sub-interpreters with PyThreadState_Swap or \
+                 PyEval_RestoreThread",
+                // SAFETY: live (above).
+                unsafe { describe(t) }
+            ),
+        );
+    }
+}
+
+/// `PyGILState_Release`'s check (call when [`on`]), before the counter of
+/// `t`, the calling thread's current GILState thread state, drops to
+/// `left`: the last release deletes only a state `PyGILState_Ensure` made.
+///
+/// # Safety
+/// `t` is live.
+pub unsafe fn gilstate_release(t: *mut PyThreadState, left: i32) {
+    // SAFETY: live (the contract).
+    if left == 0 && !unsafe { tstate(t) }.made_by_gilstate {
+        fail(
+            c"PyGILState_Release",
+            &format!(
+                "no PyGILState_Ensure of this thread is left to undo: the release would \
+                 delete {}, which PyGILState_Ensure did not make; each release pairs with \
+                 one PyGILState_Ensure on the same thread",
+                // SAFETY: live.
+                unsafe { describe(t) }
+            ),
+        );
+    }
+}
+
+/// `Py_FinalizeEx`'s check on the calling thread's interpreter (call when
+/// [`on`]): finalization runs with the main interpreter's thread state.
+pub fn finalize_interp() {
+    let cur = crate::runtime::thread::current();
+    if cur.is_null() {
+        return;
+    }
+    // SAFETY: a current thread state is live.
+    let (_, id) = unsafe { interp_of(cur) };
+    if id != 0 {
+        fail(
+            c"Py_FinalizeEx",
+            &format!(
+                "the calling thread's current thread state is {}, a sub-interpreter's; \
+                 finalize with a thread state of the main interpreter (end the \
+                 sub-interpreter with Py_EndInterpreter, or swap back, first)",
+                // SAFETY: live.
+                unsafe { describe(cur) }
+            ),
+        );
+    }
+}
+
+/// `Py_EndInterpreter`'s check (call when [`on`]): `t`, the current thread
+/// state, belongs to a sub-interpreter.
+///
+/// # Safety
+/// `t` is live.
+pub unsafe fn end_interpreter(t: *mut PyThreadState) {
+    // SAFETY: live (the contract).
+    let (_, id) = unsafe { interp_of(t) };
+    if id == 0 {
+        fail(
+            c"Py_EndInterpreter",
+            &format!(
+                "{} belongs to the main interpreter, which only Py_FinalizeEx ends",
+                // SAFETY: live.
+                unsafe { describe(t) }
+            ),
+        );
+    }
+}
+
+/// The check before attaching `t` for `func` (call when [`on`]): the
+/// calling thread has no thread state attached already.
+///
+/// # Safety
+/// `t` is live (checked by [`thread_state`]).
+pub unsafe fn attach_free(func: &CStr, t: *mut PyThreadState) {
+    let cur = crate::runtime::thread::current();
+    if cur.is_null() {
+        return;
+    }
+    // SAFETY: a current thread state is live; `t` too (the contract).
+    let shared = unsafe { tstate(cur).gil == tstate(t).gil };
+    let why = if shared {
+        "it holds the GIL that one needs, so it would wait for itself for good"
+    } else {
+        "a thread has one thread state attached at a time"
+    };
+    fail(
+        func,
+        &format!(
+            "the calling thread already has {} attached while attaching {t:p}: {why}; \
+             detach it first (PyEval_SaveThread)",
+            // SAFETY: live.
+            unsafe { describe(cur) }
+        ),
+    );
+}
+
+/* --- Long waits (PYRT_CHECKS_WAIT) ---------------------------------------- */
+
+/// `PYRT_CHECKS_WAIT` in milliseconds (0: waits are not reported).
+static WAIT_LIMIT_MS: AtomicU64 = AtomicU64::new(0);
+
+/// How long a GIL wait may last before it is reported (None: no report;
+/// call when [`on`]).
+pub fn wait_limit() -> Option<std::time::Duration> {
+    match WAIT_LIMIT_MS.load(Ordering::Relaxed) {
+        0 => None,
+        ms => Some(std::time::Duration::from_millis(ms)),
+    }
+}
+
+/// Reports, on stderr, that the calling thread has waited longer than
+/// `limit` for `gil`: which thread state, on which thread, holds it. The
+/// waiter goes on waiting.
+pub fn report_long_wait(gil: usize, limit: std::time::Duration) {
+    // The waiter may hold the runtime lock itself (or its holder may be the
+    // stuck one): the report then does without the holder.
+    let holder = crate::runtime::try_lock_for(std::time::Duration::from_millis(100)).map(|rt| {
+        rt.interps.iter().find_map(|i| {
+            i.threads.iter().find_map(|t| {
+                // SAFETY: listed thread states are live (under the lock).
+                let s = unsafe { tstate(t.0) };
+                let on = s.attached_on.load(Ordering::Relaxed);
+                (on != 0 && s.gil as usize == gil).then(|| {
+                    format!(
+                        "held by {} attached on thread {}",
+                        // SAFETY: listed, so live.
+                        unsafe { describe(t.0) },
+                        thread_label(s, on)
+                    )
+                })
+            })
+        })
+    });
+    let holder = match holder {
+        Some(Some(h)) => h,
+        Some(None) => "held by no attached thread state (between two steps of a call, or by \
+                       a thread that finalizes)"
+            .to_string(),
+        None => "whose holder is unknown (the runtime's lock is busy)".to_string(),
+    };
+    let line = format!(
+        "pyrt check: thread {:#x} [{}] has waited longer than {:.1} s (PYRT_CHECKS_WAIT) \
+         for a GIL {holder}\n",
+        crate::sys::thread::os_thread(),
+        crate::sys::thread::thread_name().to_string_lossy(),
+        limit.as_secs_f64()
+    );
+    // SAFETY: writes a buffer that outlives the call to fd 2.
+    unsafe { libc::write(2, line.as_ptr().cast(), line.len()) };
 }
 
 /// Takes this module's lock without a guard (before `fork()`).

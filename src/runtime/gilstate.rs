@@ -16,6 +16,9 @@ fn fatal(func: &std::ffi::CStr, msg: &str) -> ! {
 /// is free are handled inline, without a call (so without a frame).
 #[inline(always)]
 pub fn ensure() -> PyGILState_STATE {
+    if runtime::checks::on() {
+        return gilstate_ensure();
+    }
     {
         // Nested call (this thread's GILState thread state is current), or a
         // kept thread state whose GIL is free: no call at all, so no stack
@@ -48,6 +51,9 @@ pub fn ensure() -> PyGILState_STATE {
 #[inline(never)]
 extern "C" fn gilstate_ensure() -> PyGILState_STATE {
     guard(c"PyGILState_Ensure", || {
+        if runtime::checks::on() {
+            runtime::checks::gilstate_ensure();
+        }
         let mut t = thread::gilstate();
         let state = if t.is_null() {
             // The GIL first, then the thread state, made under it: threads
@@ -98,6 +104,9 @@ extern "C" fn gilstate_ensure() -> PyGILState_STATE {
 /// of a kept thread state are handled inline.
 #[inline(always)]
 pub fn release(oldstate: PyGILState_STATE) {
+    if runtime::checks::on() {
+        return gilstate_release(oldstate);
+    }
     {
         // Not the last release (the thread state stays): for the inner
         // release of a nested pair a decrement, for a kept thread state a
@@ -142,6 +151,10 @@ extern "C" fn gilstate_release(oldstate: PyGILState_STATE) {
         // SAFETY: `t` is this thread's live GILState thread state.
         let counter = unsafe { &tstate(t).gilstate_counter };
         let left = counter.get() - 1;
+        if runtime::checks::on() {
+            // SAFETY: `t` is live (above).
+            unsafe { runtime::checks::gilstate_release(t, left) };
+        }
         counter.set(left);
         if left == 0 {
             // Like CPython: unlinked while this thread still holds the GIL,

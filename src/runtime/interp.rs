@@ -103,6 +103,7 @@ fn make_tstate(
         gil: Arc::as_ptr(&i.gil),
         gilstate_counter: std::cell::Cell::new(counter),
         bound_gilstate: std::cell::Cell::new(false),
+        made_by_gilstate: counter == 0,
         os_thread: crate::sys::thread::os_thread(),
         os_thread_name: crate::sys::thread::thread_name(),
         tracing: std::cell::Cell::new(0),

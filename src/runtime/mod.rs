@@ -242,6 +242,15 @@ fn pre_state() -> u8 {
     PRE_STATE.load(std::sync::atomic::Ordering::Acquire)
 }
 
+/// The runtime lock, if it can be had within `timeout` (None otherwise,
+/// and once the runtime is [`poisoned`]).
+pub fn try_lock_for(timeout: std::time::Duration) -> Option<RuntimeGuard> {
+    if poisoned() {
+        return None;
+    }
+    RUNTIME.try_lock_for(timeout).map(RuntimeGuard)
+}
+
 /// Locks the runtime state. Never call back into C while holding the guard.
 /// A fatal error once the runtime is [`poisoned`].
 #[inline]

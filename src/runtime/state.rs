@@ -37,6 +37,8 @@ pub struct ThreadState {
     pub gilstate_counter: Cell<i32>,
     /// It is (or was last) its thread's GILState thread state (same rule).
     pub bound_gilstate: Cell<bool>,
+    /// `PyGILState_Ensure` made it (its last release deletes it).
+    pub made_by_gilstate: bool,
     /// The OS thread that created it (`pthread_self`), for fatal-error reports.
     pub os_thread: u64,
     /// That thread's name when the state was created.

@@ -147,6 +147,18 @@ impl Gil {
     #[cold]
     #[inline(never)]
     fn lock_slow(&self) {
+        // With checks on and PYRT_CHECKS_WAIT set: when to report the wait.
+        let report = if crate::runtime::checks::on() {
+            crate::runtime::checks::wait_limit().map(|l| (std::time::Instant::now() + l, l))
+        } else {
+            None
+        };
+        self.lock_wait(report);
+    }
+
+    /// [`Gil::lock`] once the GIL was found taken; `report`: when the wait
+    /// is reported (and the limit it passed), for PYRT_CHECKS_WAIT.
+    fn lock_wait(&self, mut report: Option<(std::time::Instant, std::time::Duration)>) {
         // Whether this thread is the awake waiter, and since when it polls.
         let mut spinner = false;
         // When this thread started waiting in its current role (read from
@@ -189,7 +201,7 @@ impl Gil {
                     let seq = self.wake_seq.load(Ordering::SeqCst);
                     let asleep = (s & !SPINNING) + SLEEPER;
                     if self.cas(s, asleep) {
-                        spinner = self.sleep(seq);
+                        spinner = self.sleep(seq, &mut report);
                         since = None;
                         free_seen = None;
                     }
@@ -220,7 +232,7 @@ impl Gil {
             // Someone is ahead: queue behind them.
             let seq = self.wake_seq.load(Ordering::SeqCst);
             if self.cas(s, s + SLEEPER) {
-                spinner = self.sleep(seq);
+                spinner = self.sleep(seq, &mut report);
                 since = None;
                 free_seen = None;
             }
@@ -265,9 +277,22 @@ impl Gil {
     }
 
     /// Sleeps (already counted as a sleeper, `seq` read before that) until
-    /// woken; true when this thread took over the awake waiter's role.
-    fn sleep(&self, seq: u32) -> bool {
-        crate::sys::futex::wait(&self.wake_seq, seq, None);
+    /// woken; true when this thread took over the awake waiter's role. With
+    /// a `report` due, the sleep ends then (as a spurious wake-up would), and
+    /// the wait is reported once.
+    fn sleep(
+        &self,
+        seq: u32,
+        report: &mut Option<(std::time::Instant, std::time::Duration)>,
+    ) -> bool {
+        let timeout = report.map(|(at, _)| at.saturating_duration_since(std::time::Instant::now()));
+        crate::sys::futex::wait(&self.wake_seq, seq, timeout);
+        if let Some((at, limit)) = *report {
+            if std::time::Instant::now() >= at {
+                *report = None;
+                crate::runtime::checks::report_long_wait(self as *const Gil as usize, limit);
+            }
+        }
         loop {
             let s = self.state.load(Ordering::Relaxed);
             let woken = s & WAKING != 0;
@@ -488,6 +513,8 @@ pub unsafe fn attach_checked(func: &std::ffi::CStr, tstate: *mut PyThreadState) 
     }
     if crate::runtime::checks::on() {
         crate::runtime::checks::thread_state(func, tstate);
+        // SAFETY: just checked to be live.
+        unsafe { crate::runtime::checks::attach_free(func, tstate) };
     }
     if !current().is_null() {
         crate::runtime::fatal::fatal_error(
