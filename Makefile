@@ -39,6 +39,7 @@ $(shell rm -f $(PYRT_SKIP_LOG))
 endif
 LIBDIR     := $(CURDIR)/target/release
 LIB        := $(LIBDIR)/libpyrt.so
+INSPECT    := $(LIBDIR)/pyrt-inspect
 CSTD       := -std=c11 -Wall -Wextra -Wpedantic -Werror -g
 CFLAGS_PYRT := $(CSTD) -Iinclude
 LDFLAGS_PYRT := -L$(LIBDIR) -Wl,-rpath,$(LIBDIR) -lpyrt
@@ -53,14 +54,22 @@ src_of = capi-tests/$(1).c
 
 RUST_SRC   := $(shell find src -name '*.rs') Cargo.toml Cargo.lock build.rs
 
-.PHONY: all lib header check-header check check-getpath test test-rust lint capi capi-pyrt capi-asan capi-cpython \
+.PHONY: all lib inspect check-inspect header check-header check check-getpath test test-rust lint capi capi-pyrt capi-asan capi-cpython \
         check-capi check-coverage check-cxx fuzz fuzz-run tsan tsan-run record install uninstall check-install \
         check-std-headers check-headers check-embed-macros check-misuse check-symbols check-compat check-prereqs check-skip-paths demo bench clean distclean \
         fault-inject
 
-all: lib header
+all: lib header inspect
 
 lib: $(LIB)
+
+inspect: $(INSPECT)
+
+# pyrt-inspect links the crate as a Rust library: built in its own target
+# directory, so the build does not replace the shared library built above.
+$(INSPECT): $(RUST_SRC)
+	$(CARGO) build --release --locked --bin pyrt-inspect --target-dir target/inspect
+	@cp target/inspect/release/pyrt-inspect $@
 
 # The shared library is compiled on its own (no rlib/staticlib in the same
 # rustc run) so its internal symbols are local: direct calls and data access
@@ -207,12 +216,13 @@ PREFIX  ?= /usr/local
 DESTDIR ?=
 VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n1)
 INSTALLED := include/pyrt/Python.h include/pyrt/pyrt.h lib/libpyrt.so.$(VERSION) lib/libpyrt.so.0 \
-             lib/libpyrt.so lib/libpyrt.a lib/pkgconfig/pyrt.pc bin/pyrt-config \
+             lib/libpyrt.so lib/libpyrt.a lib/pkgconfig/pyrt.pc bin/pyrt-config bin/pyrt-inspect \
              lib/pyrt/compat/libpython3.14.so.1.0 lib/pyrt/compat/libpython3.14.so
 
-install: lib
+install: lib inspect
 	install -d $(DESTDIR)$(PREFIX)/include/pyrt $(DESTDIR)$(PREFIX)/lib/pkgconfig \
 	  $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/pyrt/compat
+	install -m 755 $(INSPECT) $(DESTDIR)$(PREFIX)/bin/pyrt-inspect
 	install -m 644 include/Python.h include/pyrt.h $(DESTDIR)$(PREFIX)/include/pyrt/
 	install -m 755 $(LIB) $(DESTDIR)$(PREFIX)/lib/libpyrt.so.$(VERSION)
 	ln -sf libpyrt.so.$(VERSION) $(DESTDIR)$(PREFIX)/lib/libpyrt.so.0
@@ -304,6 +314,18 @@ check-misuse: lib
 	echo "thread-state misuse: CPython 3.14 | pyrt with checks"; \
 	paste -d'|' $$out/cpython.out $$out/pyrt.out | sed -E 's/\|[a-z_]+: /\| /; s/^/  /' | cut -c1-200
 
+# pyrt-inspect against the real program (issue #16): tests/inspect/diff.py
+# builds directory trees, runs the reference CPython 3.14 `python` program
+# in each (tests/inspect/python_main.c) and pyrt-inspect with the same argv,
+# environment and working directory, and compares every key and stderr.
+check-inspect: inspect
+	@mkdir -p $(BUILD)/inspect; $(call with_oracle,check-inspect,); set -e; \
+	$(ORACLE) cc $(BUILD)/inspect/python3 tests/inspect/python_main.c; \
+	rm -rf $(BUILD)/inspect/trees; mkdir -p $(BUILD)/inspect/trees; \
+	$(ORACLE) python tests/inspect/diff.py $(CURDIR)/$(BUILD)/inspect/python3 $(INSPECT) \
+	  $$ORACLE_ROOT/usr/lib/python3.14 $(CURDIR)/$(BUILD)/inspect/trees > $(BUILD)/inspect/diff.out || \
+	  { grep -v '^PASS' $(BUILD)/inspect/diff.out; exit 1; }; tail -n1 $(BUILD)/inspect/diff.out
+
 check-compat: lib
 	@mkdir -p $(BUILD); $(call with_oracle,check-compat,); set -e; \
 	$(CC) $(CSTD) $$ORACLE_CFLAGS capi-tests/compat_prog.c -o $(BUILD)/compat_cpython \
@@ -339,7 +361,7 @@ check-prereqs:
 check-skip-paths: capi-pyrt capi-asan
 	@tools/check-skip-paths.sh $(BUILD)
 
-check: check-prereqs lib check-header lint test-rust fuzz tsan fault-inject check-symbols check-coverage check-cxx check-std-headers check-headers check-embed-macros check-misuse check-install check-compat check-skip-paths check-getpath check-capi
+check: check-prereqs lib check-header lint test-rust fuzz tsan fault-inject check-symbols check-coverage check-cxx check-std-headers check-headers check-embed-macros check-misuse check-inspect check-install check-compat check-skip-paths check-getpath check-capi
 
 # --- the example embedder -------------------------------------------------
 $(BUILD)/embed: examples/embed.c $(LIB) include/Python.h include/pyrt.h

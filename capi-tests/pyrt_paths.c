@@ -1,4 +1,4 @@
-/* pyrt_paths: pyrt's path additions, PyRT_ComputeSysPath0 and
+/* pyrt_paths: pyrt's path additions, PyRT_ComputeSysPath0, PyRT_ComputeSysPath and
  * PyRT_ComputePathConfig (which getpath_trees.sh also compares with CPython's
  * initialization on 52 trees). The sys.path[0] expectations are CPython's
  * rules (the 18 sys.path[0] cases of tests/data/getpath-cases.json). */
@@ -132,7 +132,85 @@ static int compute_without_init(void) {
     return 0;
 }
 
+/* Writes `text` to dir/rel, making its directories. */
+static void put(const char *rel, const char *text) {
+    char p[512], cmd[600];
+    snprintf(p, sizeof p, "%s/%s", dir, rel);
+    snprintf(cmd, sizeof cmd, "mkdir -p \"$(dirname '%s')\"", p);
+    CHECK(system(cmd) == 0);
+    FILE *f = fopen(p, "w");
+    CHECK(f != NULL);
+    fputs(text, f);
+    fclose(f);
+}
+
+/* An installation at dir/py (a standard library landmark, both layouts'
+ * site directories, a .pth file in each), a program name in it, and
+ * `sys_path` for `argv`. Prints the entries with dir shown as <dir>. */
+static void sys_path_for(int layout, int main_entry, int argc, char **argv) {
+    PyConfig c;
+    PyConfig_InitPythonConfig(&c);
+    CHECK_OK(PyConfig_SetBytesArgv(&c, argc, argv));
+    char prog[256];
+    snprintf(prog, sizeof prog, "%s/py/bin/python3", dir);
+    CHECK_OK(PyConfig_SetBytesString(&c, &c.program_name, prog));
+    PyWideStringList path = {0, NULL};
+    PyStatus st = PyRT_ComputeSysPath(&c, layout, main_entry, &path);
+    CHECK(!PyStatus_Exception(st));
+    size_t n = strlen(dir);
+    for (Py_ssize_t i = 0; i < path.length; i++) {
+        char buf[1024];
+        CHECK(wcstombs(buf, path.items[i], sizeof buf) != (size_t)-1);
+        printf("  %s%s\n", strncmp(buf, dir, n) == 0 ? "<dir>" : "", strncmp(buf, dir, n) == 0 ? buf + n : buf);
+    }
+    for (Py_ssize_t i = 0; i < path.length; i++) PyMem_RawFree(path.items[i]);
+    PyMem_RawFree(path.items);
+    PyConfig_Clear(&c);
+}
+
+static void make_site_tree(void) {
+    make_tree();
+    put("py/lib/python3.14/os.py", "");
+    put("py/lib/python3.14/lib-dynload/x", "");
+    put("py/lib/python3.14/site-packages/up.pth", "# upstream\n../../../extra-up\nimport sys\n");
+    put("py/local/lib/python3.14/dist-packages/deb.pth", "../../../../extra-deb\nmissing\n");
+    put("py/extra-up/x", "");
+    put("py/extra-deb/x", "");
+}
+
+/* Both layouts over one tree; -S leaves site out; `main` adds sys.path[0]. */
+static int sys_path_layouts(void) {
+    make_site_tree();
+    char *c[] = {"python3", "-s", "-c", "pass"};
+    puts("upstream:");
+    sys_path_for(PYRT_SITE_LAYOUT_UPSTREAM, 0, 4, c);
+    puts("debian:");
+    sys_path_for(PYRT_SITE_LAYOUT_DEBIAN, 0, 4, c);
+    puts("build (debian), with sys.path[0]:");
+    sys_path_for(PYRT_SITE_LAYOUT_BUILD, 1, 4, c);
+    char *nosite[] = {"python3", "-S", "-c", "pass"};
+    puts("-S:");
+    sys_path_for(PYRT_SITE_LAYOUT_DEBIAN, 1, 4, nosite);
+    remove_tree();
+    return 0;
+}
+
+/* Errors: NULL arguments and an unknown layout. */
+static int sys_path_errors(void) {
+    PyConfig c;
+    PyConfig_InitIsolatedConfig(&c);
+    PyWideStringList path = {0, NULL};
+    print_status("NULL config", PyRT_ComputeSysPath(NULL, 0, 0, &path));
+    print_status("NULL list", PyRT_ComputeSysPath(&c, 0, 0, NULL));
+    print_status("layout 3", PyRT_ComputeSysPath(&c, 3, 0, &path));
+    CHECK(path.length == 0);
+    PyConfig_Clear(&c);
+    return 0;
+}
+
 static const struct test_case cases[] = {
+    {"sys_path_layouts", sys_path_layouts},
+    {"sys_path_errors", sys_path_errors},
     {"command_module_interactive", command_module_interactive},
     {"scripts", scripts},
     {"bad_arguments", bad_arguments},

@@ -102,6 +102,36 @@ static int venv_getpath(void) {
     return 0;
 }
 
+/* The site lines for the same venv with a .pth file in its site-packages
+ * (PyRT_ComputeSysPath): pyvenv.cfg, the site directories of each prefix,
+ * the .pth file, each of its lines and what became of it. */
+static int venv_site(void) {
+    make_venv();
+    mkdirs("venv/lib/python3.14/site-packages");
+    mkdirs("src");
+    char pth[256];
+    snprintf(pth, sizeof pth, "# editable\n%s/src\nmissing\nimport os\n", root);
+    mkfile("venv/lib/python3.14/site-packages/dev.pth", pth, 0);
+    char trace[128], program[128];
+    snprintf(trace, sizeof trace, "%s/trace.txt", root);
+    CHECK(setenv("PYRT_TRACE", trace, 1) == 0);
+    PyConfig c;
+    PyConfig_InitPythonConfig(&c);
+    char *argv[] = {"python3", "-s", "-c", "pass"};
+    CHECK_OK(PyConfig_SetBytesArgv(&c, 4, argv));
+    snprintf(program, sizeof program, "%s/venv/bin/python3", root);
+    CHECK_OK(PyConfig_SetBytesString(&c, &c.program_name, program));
+    PyWideStringList path = {0, NULL};
+    CHECK_OK(PyRT_ComputeSysPath(&c, PYRT_SITE_LAYOUT_DEBIAN, 0, &path));
+    printf("%d entries\n", (int)path.length);
+    for (Py_ssize_t i = 0; i < path.length; i++) PyMem_RawFree(path.items[i]);
+    PyMem_RawFree(path.items);
+    PyConfig_Clear(&c);
+    print_trace(trace, "site ");
+    remove_tree();
+    return 0;
+}
+
 /* The lifecycle steps, one JSON object per line: each line checked for its
  * shape; the categories and events printed in order. */
 static int lifecycle_json(void) {
@@ -189,6 +219,7 @@ static int off_by_default(void) {
 
 static const struct test_case cases[] = {
     {"venv_getpath", venv_getpath},
+    {"venv_site", venv_site},
     {"lifecycle_json", lifecycle_json},
     {"config_sources", config_sources},
     {"off_by_default", off_by_default},

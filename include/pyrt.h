@@ -61,6 +61,26 @@ typedef struct _object PyObject;
 #define NOWAIT_LOCK 0
 
 /*
+ `PyRT_ComputeSysPath`'s `layout`: the site-packages layout pyrt was
+ built with (`PYRT_SITE_LAYOUT`; Debian's, as the reference build, by
+ default).
+ */
+#define PYRT_SITE_LAYOUT_BUILD 0
+
+/*
+ `PyRT_ComputeSysPath`'s `layout`: Debian's python3.14
+ (`local/lib/python3.14/dist-packages`, `lib/python3/dist-packages`,
+ `lib/python3.14/dist-packages`).
+ */
+#define PYRT_SITE_LAYOUT_DEBIAN 1
+
+/*
+ `PyRT_ComputeSysPath`'s `layout`: upstream CPython
+ (`{platlibdir,lib}/python3.14/site-packages`).
+ */
+#define PYRT_SITE_LAYOUT_UPSTREAM 2
+
+/*
  A configuration for `Py_InitializeFromInitConfig`, built option by option
  (PEP 741). Created by `PyInitConfig_Create` with the isolated defaults;
  released by `PyInitConfig_Free`. The first error is kept and reported by
@@ -1946,6 +1966,31 @@ struct PyStatus PyRT_ComputePathConfig(struct PyConfig *config);
  `config` is NULL or an initialized config; `path0` is NULL or writable.
  */
 int PyRT_ComputeSysPath0(const struct PyConfig *config, wchar_t **path0);
+
+/*
+ Computes `sys.path` as a Python 3.14 program started with `config` sees
+ it once `site` has run, without initializing, importing or executing
+ anything: reads `config` and computes its paths (as
+ `PyRT_ComputePathConfig`), then applies `site`'s rules when
+ `site_import` is set (duplicates removed, the venv's `pyvenv.cfg`, the
+ user site, each prefix's site-packages directories in `layout`, their
+ `.pth` files; `import` lines of `.pth` files are not run), then, when
+ `main` is non-zero, inserts the entry `Py_RunMain` puts at `sys.path[0]`
+ for the configuration's `-c`, `-m`, script or `safe_path`. Replaces
+ `*sys_path` with the result (clear it with `PyWideStringList` rules: the
+ entries are `PyMem_RawMalloc` strings). getpath's and `site`'s warnings
+ are written to stderr, as starting would write them. Errors: NULL
+ arguments, an unknown `layout` ("invalid site layout"), and what
+ `PyRT_ComputePathConfig` returns.
+
+ # Safety
+ `config` is NULL or an initialized config; `sys_path` is NULL or an
+ initialized list.
+ */
+struct PyStatus PyRT_ComputeSysPath(struct PyConfig *config,
+                                    int layout,
+                                    int main,
+                                    struct PyWideStringList *sys_path);
 
 /*
  pyrt addition: turns pyrt's checks on (`enable` non-zero) or off and

@@ -20,6 +20,7 @@ const LAYERS: &[(&str, u32)] = &[
     ("marshal", 7),
     ("runtime", 8),
     ("ffi", 9),
+    ("bin", 10),
 ];
 
 /// Narrower rules than the layer order: the memory layer uses only the C

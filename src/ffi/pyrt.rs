@@ -83,6 +83,85 @@ pub unsafe extern "C" fn PyRT_ComputeSysPath0(
     })
 }
 
+/// `PyRT_ComputeSysPath`'s `layout`: the site-packages layout pyrt was
+/// built with (`PYRT_SITE_LAYOUT`; Debian's, as the reference build, by
+/// default).
+pub const PYRT_SITE_LAYOUT_BUILD: c_int = 0;
+/// `PyRT_ComputeSysPath`'s `layout`: Debian's python3.14
+/// (`local/lib/python3.14/dist-packages`, `lib/python3/dist-packages`,
+/// `lib/python3.14/dist-packages`).
+pub const PYRT_SITE_LAYOUT_DEBIAN: c_int = 1;
+/// `PyRT_ComputeSysPath`'s `layout`: upstream CPython
+/// (`{platlibdir,lib}/python3.14/site-packages`).
+pub const PYRT_SITE_LAYOUT_UPSTREAM: c_int = 2;
+
+static_assertions::const_assert_eq!(PYRT_SITE_LAYOUT_DEBIAN, crate::getpath::site::LAYOUT_DEBIAN);
+static_assertions::const_assert_eq!(
+    PYRT_SITE_LAYOUT_UPSTREAM,
+    crate::getpath::site::LAYOUT_UPSTREAM
+);
+
+/// Computes `sys.path` as a Python 3.14 program started with `config` sees
+/// it once `site` has run, without initializing, importing or executing
+/// anything: reads `config` and computes its paths (as
+/// `PyRT_ComputePathConfig`), then applies `site`'s rules when
+/// `site_import` is set (duplicates removed, the venv's `pyvenv.cfg`, the
+/// user site, each prefix's site-packages directories in `layout`, their
+/// `.pth` files; `import` lines of `.pth` files are not run), then, when
+/// `main` is non-zero, inserts the entry `Py_RunMain` puts at `sys.path[0]`
+/// for the configuration's `-c`, `-m`, script or `safe_path`. Replaces
+/// `*sys_path` with the result (clear it with `PyWideStringList` rules: the
+/// entries are `PyMem_RawMalloc` strings). getpath's and `site`'s warnings
+/// are written to stderr, as starting would write them. Errors: NULL
+/// arguments, an unknown `layout` ("invalid site layout"), and what
+/// `PyRT_ComputePathConfig` returns.
+///
+/// # Safety
+/// `config` is NULL or an initialized config; `sys_path` is NULL or an
+/// initialized list.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyRT_ComputeSysPath(
+    config: *mut PyConfig,
+    layout: c_int,
+    main: c_int,
+    sys_path: *mut crate::abi::initconfig::PyWideStringList,
+) -> PyStatus {
+    const FUNC: &CStr = c"PyRT_ComputeSysPath";
+    guard(FUNC, || {
+        // SAFETY: the caller guarantees `config` is NULL or valid.
+        let Some(cfg) = (unsafe { config.as_mut() }) else {
+            return Status::error(FUNC, c"config is NULL").into();
+        };
+        if sys_path.is_null() {
+            return Status::error(FUNC, c"sys_path is NULL").into();
+        }
+        let layout = match layout {
+            PYRT_SITE_LAYOUT_BUILD => crate::getpath::site::build_layout(),
+            PYRT_SITE_LAYOUT_DEBIAN | PYRT_SITE_LAYOUT_UPSTREAM => layout,
+            _ => return Status::error(FUNC, c"invalid site layout").into(),
+        };
+        let mut entries = Vec::new();
+        let r = read_config_then(FUNC, cfg, |model| {
+            let report = crate::runtime::inspect::compute(model, layout, main != 0)?;
+            for line in report.stderr.lines() {
+                crate::runtime::host::write_stderr_line(line);
+            }
+            let utf8 = crate::runtime::utf8_mode();
+            for (p, _) in &report.sys_path {
+                let w = crate::locale::decode(p, utf8)
+                    .map_err(|_| Status::error(FUNC, c"cannot decode a path"))?;
+                entries.push(w);
+            }
+            Ok(())
+        });
+        r.and_then(|()| {
+            // SAFETY: `sys_path` is an initialized list (the contract).
+            unsafe { crate::marshal::wide::replace_list(FUNC, sys_path, &entries) }
+        })
+        .into()
+    })
+}
+
 /// pyrt addition: turns pyrt's checks on (`enable` non-zero) or off and
 /// returns the previous setting (1 or 0). With checks on, misuse of thread
 /// states that CPython's release build turns into a hang, a crash or silent

@@ -35,6 +35,36 @@ pub trait Fs {
     fn read(&self, path: &[u8]) -> Result<Vec<u8>, ReadError>;
     /// The current working directory (empty when it cannot be read).
     fn cwd(&self) -> Vec<u8>;
+    /// `stat` succeeds (following links): `os.path.exists`.
+    fn exists(&self, path: &[u8]) -> bool {
+        self.is_file(path) || self.is_dir(path)
+    }
+    /// `lstat` succeeds (a dangling link exists).
+    fn lstat_exists(&self, path: &[u8]) -> bool {
+        self.exists(path) || self.readlink(path).is_some()
+    }
+    /// The names in a directory (None when it cannot be listed).
+    fn listdir(&self, _path: &[u8]) -> Option<Vec<Vec<u8>>> {
+        None
+    }
+    /// A whole file, whatever its size (`site` reads `.pth` files and
+    /// `pyvenv.cfg` so).
+    fn read_all(&self, path: &[u8]) -> Result<Vec<u8>, ReadError> {
+        self.read(path)
+    }
+}
+
+thread_local! {
+    /// The trace category of [`RealFs`]'s lines on this thread.
+    static CATEGORY: std::cell::Cell<&'static str> = const { std::cell::Cell::new("getpath") };
+}
+
+/// Runs `f` with [`RealFs`]'s trace lines in category `cat` (`site`).
+pub fn traced_as<R>(cat: &'static str, f: impl FnOnce() -> R) -> R {
+    let old = CATEGORY.replace(cat);
+    let r = f();
+    CATEGORY.set(old);
+    r
 }
 
 /// The process's real file system.
@@ -56,7 +86,7 @@ fn stat_mode(path: &[u8]) -> Option<libc::mode_t> {
 /// Traces one look at the file system (the trace's `getpath` lines).
 fn traced(check: &str, path: &[u8], found: bool) -> bool {
     crate::sys::trace::event(
-        "getpath",
+        CATEGORY.get(),
         check,
         &[
             ("path", path),
@@ -87,7 +117,7 @@ impl Fs for RealFs {
         let target = self.readlink_untraced(path);
         if crate::sys::trace::enabled() {
             crate::sys::trace::emit(
-                "getpath",
+                CATEGORY.get(),
                 "readlink",
                 &[
                     ("path", path),
@@ -109,7 +139,7 @@ impl Fs for RealFs {
                 Err(ReadError::Other) => "unreadable".to_string(),
             };
             crate::sys::trace::emit(
-                "getpath",
+                CATEGORY.get(),
                 "read",
                 &[("path", path), ("result", what.as_bytes())],
             );
@@ -122,6 +152,54 @@ impl Fs for RealFs {
         std::env::current_dir()
             .map(|p| p.as_os_str().as_bytes().to_vec())
             .unwrap_or_default()
+    }
+
+    fn exists(&self, path: &[u8]) -> bool {
+        traced("exists", path, stat_mode(path).is_some())
+    }
+
+    fn lstat_exists(&self, path: &[u8]) -> bool {
+        let found = cpath(path).is_some_and(|c| {
+            // SAFETY: `st` is plain data that lstat fills; `c` is NUL-terminated.
+            unsafe {
+                let mut st: libc::stat = std::mem::zeroed();
+                libc::lstat(c.as_ptr(), &mut st) == 0
+            }
+        });
+        traced("lstat", path, found)
+    }
+
+    fn listdir(&self, path: &[u8]) -> Option<Vec<Vec<u8>>> {
+        use std::os::unix::ffi::{OsStrExt, OsStringExt};
+        let p = std::path::Path::new(std::ffi::OsStr::from_bytes(path));
+        let names: Option<Vec<Vec<u8>>> = std::fs::read_dir(p).ok().map(|d| {
+            d.filter_map(|e| e.ok().map(|e| e.file_name().into_vec()))
+                .collect()
+        });
+        traced("listdir", path, names.is_some());
+        names
+    }
+
+    fn read_all(&self, path: &[u8]) -> Result<Vec<u8>, ReadError> {
+        use std::os::unix::ffi::OsStrExt;
+        let p = std::path::Path::new(std::ffi::OsStr::from_bytes(path));
+        let r = std::fs::read(p).map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound | std::io::ErrorKind::NotADirectory => ReadError::NotFound,
+            std::io::ErrorKind::PermissionDenied => ReadError::Permission,
+            _ => ReadError::Other,
+        });
+        if crate::sys::trace::enabled() {
+            let what = match &r {
+                Ok(b) => format!("{} bytes", b.len()),
+                Err(_) => "unreadable".to_string(),
+            };
+            crate::sys::trace::emit(
+                CATEGORY.get(),
+                "read",
+                &[("path", path), ("result", what.as_bytes())],
+            );
+        }
+        r
     }
 }
 

@@ -11,6 +11,7 @@
 
 pub mod fs;
 pub mod path;
+pub mod site;
 pub mod syspath0;
 
 pub use fs::{Fs, ReadError, RealFs};

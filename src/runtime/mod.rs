@@ -20,6 +20,7 @@ pub mod fork;
 pub mod gilstate;
 pub mod host;
 pub mod inittab;
+pub mod inspect;
 pub mod interp;
 pub mod legacy;
 pub mod lifecycle;

@@ -89,6 +89,12 @@ fn check_int_values(c: &mut Config) -> PyResult<()> {
 /// runtime's UTF-8 mode (paths are encoded with the file-system encoding).
 /// Takes no runtime lock but the legacy paths' own.
 pub fn compute(c: &mut Config, utf8: bool) -> PyResult<()> {
+    compute_with(c, utf8, &mut |w| host::write_stderr_line(w))
+}
+
+/// [`compute`], with the lines it would write to stderr (the warnings and a
+/// failure's explanation) given to `stderr` instead.
+pub fn compute_with(c: &mut Config, utf8: bool, stderr: &mut dyn FnMut(&str)) -> PyResult<()> {
     let legacy = LEGACY_PATHS.lock().clone();
     legacy_paths::copy_into(c, &legacy);
     let enc_one = |w: &WideString| -> PyResult<Vec<u8>> {
@@ -143,7 +149,7 @@ pub fn compute(c: &mut Config, utf8: bool) -> PyResult<()> {
     let build = BUILD.get_or_init(Build::pyrt);
     let out = getpath::compute(&input, build, &env, &process, &RealFs, &mut |w| {
         if warnings {
-            host::write_stderr_line(w);
+            stderr(w);
         }
     });
     let out = match out {
@@ -161,7 +167,7 @@ pub fn compute(c: &mut Config, utf8: bool) -> PyResult<()> {
                     "failed to join paths: the result would pass 4096 characters".to_string()
                 }
             };
-            host::write_stderr_line(&format!("pyrt: path configuration failed: {why}"));
+            stderr(&format!("pyrt: path configuration failed: {why}"));
             return Err(error());
         }
     };
