@@ -393,8 +393,18 @@ $(BUILD)/bench_cpython: benches/bench.c capi-tests/rss.h
 	@mkdir -p $(@D)
 	@$(ORACLE) cc $@ $(BENCH_FLAGS) $< || { echo "CPython 3.14 unavailable: pyrt column only"; rm -f $@; }
 
-bench: $(BUILD)/bench_pyrt $(BUILD)/bench_cpython $(BUILD)/bench_pyrt_hostlibc
+$(BUILD)/inspect_bench: benches/inspect_bench.c $(LIB) include/Python.h include/pyrt.h
+	@mkdir -p $(@D)
+	$(CC) $(BENCH_FLAGS) -Iinclude -o $@ $< $(LDFLAGS_PYRT)
+
+$(BUILD)/inspect/python3: tests/inspect/python_main.c
+	@mkdir -p $(@D)
+	@$(ORACLE) cc $@ $< || { echo "CPython 3.14 unavailable: no inspection rows"; rm -f $@; }
+
+bench: $(BUILD)/bench_pyrt $(BUILD)/bench_cpython $(BUILD)/bench_pyrt_hostlibc $(BUILD)/inspect_bench $(BUILD)/inspect/python3 inspect
 	PYRT_BENCH_HOME=$$($(ORACLE) env 2>/dev/null | sed -n 's/^ORACLE_HOME=//p') \
+	PYRT_BENCH_INSPECT=$(CURDIR)/$(BUILD)/inspect_bench PYRT_BENCH_PYTHON=$(CURDIR)/$(BUILD)/inspect/python3 \
+	PYRT_BENCH_PYRT_INSPECT=$(INSPECT) \
 	  tools/bench.sh $(BUILD)/bench_pyrt $(BUILD)/bench_cpython $(BUILD)/bench_pyrt_hostlibc > docs/performance.md
 	@cat docs/performance.md
 

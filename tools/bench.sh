@@ -48,6 +48,27 @@ for g in $groups; do
     fi
     best_of "$tmp/g_cpy" >>"$tmp/cpy"
 done
+# The inspection rows (issue #16): with PYRT_BENCH_INSPECT (the
+# benches/inspect_bench.c program), PYRT_BENCH_PYTHON (the reference's
+# `python` program) and PYRT_BENCH_PYRT_INSPECT, over a venv with a .pth
+# file made from the reference's standard library.
+if [ -x "${PYRT_BENCH_INSPECT:-}" ] && [ -x "${PYRT_BENCH_PYTHON:-}" ] && [ -n "${PYRT_BENCH_HOME:-}" ]; then
+    t=$tmp/tree
+    mkdir -p "$t/base/bin" "$t/base/lib" "$t/venv/bin" "$t/venv/lib/python3.14/site-packages" "$t/src"
+    cp "$PYRT_BENCH_PYTHON" "$t/base/bin/python3"
+    ln -s "$PYRT_BENCH_HOME/lib/python3.14" "$t/base/lib/python3.14"
+    ln -s ../../base/bin/python3 "$t/venv/bin/python3"
+    printf 'home = %s\ninclude-system-site-packages = false\n' "$t/base/bin" >"$t/venv/pyvenv.cfg"
+    echo "$t/src" >"$t/venv/lib/python3.14/site-packages/dev.pth"
+    dump=$(cd "$(dirname "$0")/.." && pwd)/tests/inspect/dump.py
+    if (cd "$t" && env -i PATH=/usr/bin:/bin HOME="$t" "$PYRT_BENCH_INSPECT" "$t/venv/bin/python3" \
+        "$PYRT_BENCH_PYRT_INSPECT" "$dump") >"$tmp/inspect"; then
+        sed -n 's/^pyrt //p' "$tmp/inspect" >>"$tmp/pyrt"
+        sed -n 's/^cpython //p' "$tmp/inspect" >>"$tmp/cpy"
+    else
+        echo "inspect: group failed" >&2
+    fi
+fi
 touch "$tmp/cpy"
 # The host-libc row is compared with CPython's config-resolution figure.
 if grep -q '^config_resolution_host_libc ' "$tmp/pyrt"; then
@@ -105,6 +126,8 @@ awk 'NR==FNR { c[$1]=$2; cq[$1]=$3; next } { p[$1]=$2; pq[$1]=$3 }
        row("PyThread lock acquire + release <= CPython", sprintf("%.3f", ratio("pythread_lock_acquire_release")), ratio("pythread_lock_acquire_release") <= 1);
        row("PyThread lock hand-off between 2 threads <= CPython", sprintf("%.3f", ratio("pythread_lock_handoff_round_trip")), ratio("pythread_lock_handoff_round_trip") <= 1);
        row("TSS set + get <= CPython", sprintf("%.3f", ratio("tss_set_get")), ratio("tss_set_get") <= 1);
+       row("pyrt-inspect --json <= 1/10 of the program printing the same with -c", sprintf("%.4f", ratio("inspect_json")), ratio("inspect_json") <= 0.1);
+       row("PyRT_ComputeSysPath in process <= 1/500 of that spawn", sprintf("%.5f", ratio("inspect_c_api")), ratio("inspect_c_api") <= 1/500);
      }' "$tmp/cpy" "$tmp/pyrt"
 rm -rf "$tmp"
 cat <<'NOTES'
@@ -130,6 +153,27 @@ cat <<'NOTES'
   one, gave 1618-1666 ns against 1652-1682 ns. What moved was CPython's
   time on the machine (4600-4790 ns, 4973 ns in the morning). The row sits
   on the noise margin of this machine, as before.
+
+## Inspection (issue #16)
+
+Both rows use one venv (a `.pth` file in its site-packages) made from the
+reference's standard library. `inspect_json` is the wall time of a
+process, spawn to exit: `pyrt-inspect --json PROGRAM -c DUMP` against the
+real `PROGRAM -c DUMP`, which imports `site` and `json` and prints the same
+keys (`tests/inspect/dump.py`). `inspect_c_api` is `PyRT_ComputeSysPath`
+in process for the same command line (read, paths, `site`, `sys.path[0]`)
+against that spawn.
+
+The in-process row misses its target of 1/500 (about 1/260 on
+2026-12-05: 77 us against 20 ms). About two thirds of the 77 us are the
+kernel's: the computation makes about 55 system calls (getpath's
+landmark `stat`s, `._pth` and `pybuilddir.txt` probes, `pyvenv.cfg`, the
+site directories, the `.pth` file), each 0.8-1.3 us on this virtual
+machine. pyrt asks each question once per call (getpath and `site` ask
+some twice; `MemoFs`) and reads files without asking their size first.
+What is left is the file system CPython's own startup consults, in the
+same order; meeting 1/500 (40 us) would need answers kept across calls,
+which could go stale between two calls of a tool.
 
 ## Checks and trace
 

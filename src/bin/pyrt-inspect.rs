@@ -411,7 +411,7 @@ fn main() {
         }
         let mut out: Option<(Config, Report)> = None;
         let r = pyrt::runtime::configure::read_config_then(c"pyrt-inspect", &mut cfg, |model| {
-            let report = pyrt::runtime::inspect::compute(model, layout, true)?;
+            let report = pyrt::runtime::inspect::compute(model, layout, true, false)?;
             out = Some((model.clone(), report));
             Ok(())
         });

@@ -181,12 +181,33 @@ impl Fs for RealFs {
     }
 
     fn read_all(&self, path: &[u8]) -> Result<Vec<u8>, ReadError> {
+        use std::io::Read;
         use std::os::unix::ffi::OsStrExt;
         let p = std::path::Path::new(std::ffi::OsStr::from_bytes(path));
-        let r = std::fs::read(p).map_err(|e| match e.kind() {
+        let kind = |e: std::io::Error| match e.kind() {
             std::io::ErrorKind::NotFound | std::io::ErrorKind::NotADirectory => ReadError::NotFound,
             std::io::ErrorKind::PermissionDenied => ReadError::Permission,
             _ => ReadError::Other,
+        };
+        // Read in place, without asking the size first: the files are small.
+        let r = std::fs::File::open(p).map_err(kind).and_then(|mut f| {
+            // `read` calls only: `read_to_end` on a file asks its size and
+            // position first (two more system calls).
+            let mut buf = vec![0; 4096];
+            let mut len = 0;
+            loop {
+                if len == buf.len() {
+                    buf.resize(len * 2, 0);
+                }
+                match f.read(&mut buf[len..]) {
+                    Ok(0) => break,
+                    Ok(n) => len += n,
+                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                    Err(e) => return Err(kind(e)),
+                }
+            }
+            buf.truncate(len);
+            Ok(buf)
         });
         if crate::sys::trace::enabled() {
             let what = match &r {
@@ -226,7 +247,8 @@ impl RealFs {
             std::io::ErrorKind::PermissionDenied => ReadError::Permission,
             _ => ReadError::Other,
         })?;
-        let mut buf = Vec::new();
+        // Room for the small files read here in one call.
+        let mut buf = Vec::with_capacity(4096);
         // A file that opens but cannot be read (a directory) reads as empty,
         // as CPython's `fopen` + `fread` see it.
         if f.by_ref()
@@ -240,5 +262,100 @@ impl RealFs {
             return Err(ReadError::TooLarge);
         }
         Ok(buf)
+    }
+}
+
+/// The answers of another [`Fs`], each question asked once: for one
+/// computation (getpath, then `site`) that looks at some files more than
+/// once. Not for tracing, which shows every look.
+pub struct MemoFs<'a> {
+    inner: &'a dyn Fs,
+    bools: std::cell::RefCell<std::collections::HashMap<(u8, Vec<u8>), bool>>,
+    links: std::cell::RefCell<std::collections::HashMap<Vec<u8>, Option<Vec<u8>>>>,
+    reads:
+        std::cell::RefCell<std::collections::HashMap<(bool, Vec<u8>), Result<Vec<u8>, ReadError>>>,
+    dirs: std::cell::RefCell<std::collections::HashMap<Vec<u8>, Option<Vec<Vec<u8>>>>>,
+    cwd: std::cell::OnceCell<Vec<u8>>,
+}
+
+impl<'a> MemoFs<'a> {
+    /// Remembers `inner`'s answers.
+    pub fn new(inner: &'a dyn Fs) -> MemoFs<'a> {
+        MemoFs {
+            inner,
+            bools: Default::default(),
+            links: Default::default(),
+            reads: Default::default(),
+            dirs: Default::default(),
+            cwd: std::cell::OnceCell::new(),
+        }
+    }
+
+    fn flag(&self, kind: u8, path: &[u8], ask: impl FnOnce() -> bool) -> bool {
+        if let Some(&v) = self.bools.borrow().get(&(kind, path.to_vec())) {
+            return v;
+        }
+        let v = ask();
+        self.bools.borrow_mut().insert((kind, path.to_vec()), v);
+        v
+    }
+
+    fn content(
+        &self,
+        all: bool,
+        path: &[u8],
+        ask: impl FnOnce() -> Result<Vec<u8>, ReadError>,
+    ) -> Result<Vec<u8>, ReadError> {
+        if let Some(v) = self.reads.borrow().get(&(all, path.to_vec())) {
+            return v.clone();
+        }
+        let v = ask();
+        self.reads
+            .borrow_mut()
+            .insert((all, path.to_vec()), v.clone());
+        v
+    }
+}
+
+impl Fs for MemoFs<'_> {
+    fn is_file(&self, path: &[u8]) -> bool {
+        self.flag(0, path, || self.inner.is_file(path))
+    }
+    fn is_dir(&self, path: &[u8]) -> bool {
+        self.flag(1, path, || self.inner.is_dir(path))
+    }
+    fn is_exec(&self, path: &[u8]) -> bool {
+        self.flag(2, path, || self.inner.is_exec(path))
+    }
+    fn exists(&self, path: &[u8]) -> bool {
+        self.flag(3, path, || self.inner.exists(path))
+    }
+    fn lstat_exists(&self, path: &[u8]) -> bool {
+        self.flag(4, path, || self.inner.lstat_exists(path))
+    }
+    fn readlink(&self, path: &[u8]) -> Option<Vec<u8>> {
+        if let Some(v) = self.links.borrow().get(path) {
+            return v.clone();
+        }
+        let v = self.inner.readlink(path);
+        self.links.borrow_mut().insert(path.to_vec(), v.clone());
+        v
+    }
+    fn read(&self, path: &[u8]) -> Result<Vec<u8>, ReadError> {
+        self.content(false, path, || self.inner.read(path))
+    }
+    fn read_all(&self, path: &[u8]) -> Result<Vec<u8>, ReadError> {
+        self.content(true, path, || self.inner.read_all(path))
+    }
+    fn listdir(&self, path: &[u8]) -> Option<Vec<Vec<u8>>> {
+        if let Some(v) = self.dirs.borrow().get(path) {
+            return v.clone();
+        }
+        let v = self.inner.listdir(path);
+        self.dirs.borrow_mut().insert(path.to_vec(), v.clone());
+        v
+    }
+    fn cwd(&self) -> Vec<u8> {
+        self.cwd.get_or_init(|| self.inner.cwd()).clone()
     }
 }

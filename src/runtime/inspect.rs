@@ -4,8 +4,9 @@
 //! `pyrt-inspect`).
 
 use crate::config::Config;
+use crate::getpath::RealFs;
+use crate::getpath::fs::{MemoFs, traced_as};
 use crate::getpath::site::{self, Layout, Origin};
-use crate::getpath::{RealFs, fs::traced_as};
 use crate::locale;
 use crate::runtime::pathconfig;
 use crate::status::{PyResult, Status};
@@ -98,13 +99,23 @@ fn site_input(c: &Config, layout: Layout, utf8: bool) -> PyResult<site::Input> {
 
 /// Computes `model`'s paths (it must have been read), then `site`'s part
 /// of `sys.path` when `site` is imported at startup, then, with `main`,
-/// `sys.path[0]`. Warnings go to the report's `stderr`.
-pub fn compute(model: &mut Config, layout: Layout, main: bool) -> PyResult<Report> {
+/// `sys.path[0]`. Warnings go to the report's `stderr`. `library`: the
+/// program holds the runtime in this process's shared library (the C API),
+/// as opposed to a program pyrt describes from outside (pyrt-inspect).
+pub fn compute(model: &mut Config, layout: Layout, main: bool, library: bool) -> PyResult<Report> {
     let utf8 = crate::runtime::utf8_mode();
     let mut report = Report::default();
+    // Without the trace, each file is looked at once (getpath and `site`
+    // look at some twice); with it, every look is shown.
+    let memo = MemoFs::new(&RealFs);
+    let fs: &dyn crate::getpath::Fs = if crate::sys::trace::enabled() {
+        &RealFs
+    } else {
+        &memo
+    };
     if model._install_importlib != 0 {
         let mut err = String::new();
-        let r = pathconfig::compute_with(model, utf8, &mut |w| {
+        let r = pathconfig::compute_with(model, utf8, fs, library, &mut |w| {
             err.push_str(w);
             err.push('\n');
         });
@@ -113,7 +124,7 @@ pub fn compute(model: &mut Config, layout: Layout, main: bool) -> PyResult<Repor
     }
     if model.site_import > 0 {
         let input = site_input(model, layout, utf8)?;
-        let out = traced_as("site", || site::compute(&input, &RealFs));
+        let out = traced_as("site", || site::compute(&input, fs));
         report.stderr.push_str(&out.stderr);
         report.sys_path = out.sys_path.clone();
         report.site = Some(out);

@@ -89,12 +89,20 @@ fn check_int_values(c: &mut Config) -> PyResult<()> {
 /// runtime's UTF-8 mode (paths are encoded with the file-system encoding).
 /// Takes no runtime lock but the legacy paths' own.
 pub fn compute(c: &mut Config, utf8: bool) -> PyResult<()> {
-    compute_with(c, utf8, &mut |w| host::write_stderr_line(w))
+    compute_with(c, utf8, &RealFs, true, &mut |w| host::write_stderr_line(w))
 }
 
-/// [`compute`], with the lines it would write to stderr (the warnings and a
-/// failure's explanation) given to `stderr` instead.
-pub fn compute_with(c: &mut Config, utf8: bool, stderr: &mut dyn FnMut(&str)) -> PyResult<()> {
+/// [`compute`] over `fs`, with the lines it would write to stderr (the
+/// warnings and a failure's explanation) given to `stderr` instead; without
+/// `library`, as for a program that does not hold the runtime in a shared
+/// library (pyrt-inspect's: the program it describes is not linked to pyrt).
+pub fn compute_with(
+    c: &mut Config,
+    utf8: bool,
+    fs: &dyn crate::getpath::Fs,
+    library: bool,
+    stderr: &mut dyn FnMut(&str),
+) -> PyResult<()> {
     let legacy = LEGACY_PATHS.lock().clone();
     legacy_paths::copy_into(c, &legacy);
     let enc_one = |w: &WideString| -> PyResult<Vec<u8>> {
@@ -139,7 +147,11 @@ pub fn compute_with(c: &mut Config, utf8: bool, stderr: &mut dyn FnMut(&str)) ->
     }
     let process = Process {
         real_executable: Vec::new(),
-        library: library_path().unwrap_or_default(),
+        library: if library {
+            library_path().unwrap_or_default()
+        } else {
+            Vec::new()
+        },
         executable_dir: Vec::new(),
         py_setpath: enc(&legacy.module_search_path)?,
         wide_len: Some(if utf8 { wide_len_utf8 } else { wide_len_locale }),
@@ -147,7 +159,7 @@ pub fn compute_with(c: &mut Config, utf8: bool, stderr: &mut dyn FnMut(&str)) ->
     let warnings = c.pathconfig_warnings != 0;
     static BUILD: std::sync::OnceLock<Build> = std::sync::OnceLock::new();
     let build = BUILD.get_or_init(Build::pyrt);
-    let out = getpath::compute(&input, build, &env, &process, &RealFs, &mut |w| {
+    let out = getpath::compute(&input, build, &env, &process, fs, &mut |w| {
         if warnings {
             stderr(w);
         }
