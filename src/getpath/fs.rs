@@ -270,13 +270,15 @@ impl RealFs {
 /// once. Not for tracing, which shows every look.
 pub struct MemoFs<'a> {
     inner: &'a dyn Fs,
-    bools: std::cell::RefCell<std::collections::HashMap<(u8, Vec<u8>), bool>>,
-    links: std::cell::RefCell<std::collections::HashMap<Vec<u8>, Option<Vec<u8>>>>,
-    reads:
-        std::cell::RefCell<std::collections::HashMap<(bool, Vec<u8>), Result<Vec<u8>, ReadError>>>,
-    dirs: std::cell::RefCell<std::collections::HashMap<Vec<u8>, Option<Vec<Vec<u8>>>>>,
+    bools: Memo<(u8, Vec<u8>), bool>,
+    links: Memo<Vec<u8>, Option<Vec<u8>>>,
+    reads: Memo<(bool, Vec<u8>), Result<Vec<u8>, ReadError>>,
+    dirs: Memo<Vec<u8>, Option<Vec<Vec<u8>>>>,
     cwd: std::cell::OnceCell<Vec<u8>>,
 }
+
+/// Answers kept by question.
+type Memo<K, V> = std::cell::RefCell<std::collections::HashMap<K, V>>;
 
 impl<'a> MemoFs<'a> {
     /// Remembers `inner`'s answers.
