@@ -243,6 +243,8 @@ fn render_json(c: &Config, r: &Report) -> String {
         }
     }
     o.push(']');
+    key(&mut o, "exit_status");
+    o.push_str(if r.failure.is_some() { "1" } else { "0" });
     key(&mut o, "pyvenv.cfg");
     match r.site.as_ref().and_then(|s| s.pyvenv_cfg.as_ref()) {
         Some(p) => json_bytes(&mut o, p),
@@ -318,6 +320,9 @@ fn render_text(c: &Config, r: &Report) -> String {
                 imp.text
             );
         }
+    }
+    if r.failure.is_some() {
+        let _ = writeln!(o, "startup fails: the program would exit with status 1");
     }
     if !r.stderr.is_empty() {
         let _ = write!(o, "stderr at startup:\n{}", r.stderr);
@@ -437,8 +442,9 @@ fn main() {
 }
 
 /// Refuses a layout that is not Python 3.14's: the path computation found
-/// no Python 3.14 standard library, and the program's own tree holds
-/// another version's (`lib/python3.12/os.py` above its directory).
+/// no Python 3.14 standard library, and the program's own installation
+/// (the directory of its executable, or the one above) holds another
+/// version's (`lib/python3.12/os.py`).
 fn check_version(c: &Config, report: &Report) {
     if !report
         .stderr
@@ -449,8 +455,11 @@ fn check_version(c: &Config, report: &Report) {
     let Some(exe) = &c.executable else { return };
     let exe = std::path::PathBuf::from(exe.to_string_lossy());
     let real = std::fs::canonicalize(&exe).unwrap_or(exe);
-    let mut dir = real.parent();
-    while let Some(d) = dir {
+    let Some(bin) = real.parent() else { return };
+    for d in [Some(bin), bin.parent()].into_iter().flatten() {
+        if d.parent().is_none() {
+            continue;
+        }
         for lib in ["lib", "lib64"] {
             let Ok(entries) = std::fs::read_dir(d.join(lib)) else {
                 continue;
@@ -469,6 +478,5 @@ fn check_version(c: &Config, report: &Report) {
                 }
             }
         }
-        dir = d.parent();
     }
 }

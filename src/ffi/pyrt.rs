@@ -113,8 +113,12 @@ static_assertions::const_assert_eq!(
 /// `*sys_path` with the result (clear it with `PyWideStringList` rules: the
 /// entries are `PyMem_RawMalloc` strings). getpath's and `site`'s warnings
 /// are written to stderr, as starting would write them. Errors: NULL
-/// arguments, an unknown `layout` ("invalid site layout"), and what
-/// `PyRT_ComputePathConfig` returns.
+/// arguments, an unknown `layout` ("invalid site layout"), what
+/// `PyRT_ComputePathConfig` returns, and the status initialization returns
+/// when the standard library cannot be imported from the computed search
+/// path ("Failed to import encodings module", after CPython's "Python path
+/// configuration:" report on stderr; "Failed to import the site module"
+/// without frozen modules).
 ///
 /// # Safety
 /// `config` is NULL or an initialized config; `sys_path` is NULL or an
@@ -145,6 +149,9 @@ pub unsafe extern "C" fn PyRT_ComputeSysPath(
             let report = crate::runtime::inspect::compute(model, layout, main != 0, true)?;
             for line in report.stderr.lines() {
                 crate::runtime::host::write_stderr_line(line);
+            }
+            if let Some(failure) = report.failure {
+                return Err(failure);
             }
             let utf8 = crate::runtime::utf8_mode();
             for (p, _) in &report.sys_path {

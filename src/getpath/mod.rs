@@ -10,6 +10,7 @@
 //! the real disk and over the described trees of `tests/getpath_cases.rs`.
 
 pub mod fs;
+pub mod importcheck;
 pub mod path;
 pub mod site;
 pub mod syspath0;

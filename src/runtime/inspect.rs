@@ -20,8 +20,112 @@ pub struct Report {
     pub sys_path: Vec<(Vec<u8>, Origin)>,
     /// What `site` decided (None when `site` is not imported at startup).
     pub site: Option<site::Output>,
-    /// What starting writes to stderr: getpath's warnings, then `site`'s.
+    /// What starting writes to stderr: getpath's warnings, then `site`'s,
+    /// or the report of a startup that fails.
     pub stderr: String,
+    /// The startup fails (the standard library cannot be imported): the
+    /// status initialization returns. `sys_path` then holds the search
+    /// path the failure report shows.
+    pub failure: Option<Status>,
+}
+
+/// A wide string as Python's `repr` shows it.
+pub fn python_repr(w: &WideString) -> String {
+    let units = w.units();
+    let has = |c: char| units.contains(&(c as crate::wstr::WChar));
+    let quote = if has('\'') && !has('"') { '"' } else { '\'' };
+    let mut out = String::new();
+    out.push(quote);
+    for &u in units {
+        let u = u as u32;
+        match char::from_u32(u) {
+            Some('\\') => out.push_str("\\\\"),
+            Some('\t') => out.push_str("\\t"),
+            Some('\n') => out.push_str("\\n"),
+            Some('\r') => out.push_str("\\r"),
+            Some(c) if c == quote => {
+                out.push('\\');
+                out.push(c);
+            }
+            Some(c) if (' '..='~').contains(&c) => out.push(c),
+            Some(c) if u >= 0xa0 && !c.is_control() && !c.is_whitespace() && u != 0xad => {
+                out.push(c)
+            }
+            _ if u < 0x100 => out.push_str(&format!("\\x{u:02x}")),
+            _ if u < 0x10000 => out.push_str(&format!("\\u{u:04x}")),
+            _ => out.push_str(&format!("\\U{u:08x}")),
+        }
+    }
+    out.push(quote);
+    out
+}
+
+/// CPython's "Python path configuration:" report, written before
+/// initialization fails for want of the standard library.
+pub fn path_config_report(c: &Config) -> String {
+    let opt = |w: &Option<WideString>| w.as_ref().map_or("(not set)".to_string(), python_repr);
+    let mut o = String::from("Python path configuration:\n");
+    let mut line = |k: &str, v: String| o.push_str(&format!("  {k} = {v}\n"));
+    line("PYTHONHOME", opt(&c.home));
+    line("PYTHONPATH", opt(&c.pythonpath_env));
+    line("program name", opt(&c.program_name));
+    line("isolated", c.isolated.to_string());
+    line("environment", c.use_environment.to_string());
+    line("user site", c.user_site_directory.to_string());
+    line("safe_path", c.safe_path.to_string());
+    line("import site", c.site_import.to_string());
+    line("is in build tree", c._is_python_build.to_string());
+    line(
+        "stdlib dir",
+        python_repr(c.stdlib_dir.as_ref().unwrap_or(&WideString::new())),
+    );
+    line("sys.path[0]", opt(&c.sys_path_0));
+    line("sys._base_executable", opt(&c.base_executable));
+    line("sys.base_prefix", opt(&c.base_prefix));
+    line("sys.base_exec_prefix", opt(&c.base_exec_prefix));
+    line("sys.platlibdir", opt(&c.platlibdir));
+    line("sys.executable", opt(&c.executable));
+    line("sys.prefix", opt(&c.prefix));
+    line("sys.exec_prefix", opt(&c.exec_prefix));
+    o.push_str("  sys.path = [\n");
+    for p in &c.module_search_paths {
+        o.push_str(&format!("    {},\n", python_repr(p)));
+    }
+    o.push_str("  ]\n");
+    o
+}
+
+/// The end of a fatal error's report as the `python` program writes it for
+/// a startup that failed: the runtime's state, the pending exception, the
+/// (only) thread. `thread` names the program's thread as the OS shows it.
+fn fatal_report(
+    func: Option<&str>,
+    msg: &str,
+    state: &str,
+    exception: &str,
+    thread: &str,
+) -> String {
+    let head = match func {
+        Some(f) => format!("Fatal Python error: {f}: {msg}"),
+        None => format!("Fatal Python error: {msg}"),
+    };
+    format!(
+        "{head}\nPython runtime state: {state}\n{exception}\n\n\
+         Current thread 0x{:016x} [{thread}] (most recent call first):\n  <no Python frame>\n",
+        crate::sys::thread::os_thread()
+    )
+}
+
+/// The thread name the kernel gives a program run as `argv0`.
+fn comm_of(c: &Config) -> String {
+    let argv0 = c
+        .orig_argv
+        .first()
+        .or(c.program_name.as_ref())
+        .map(|w| w.to_string_lossy())
+        .unwrap_or_default();
+    let base = argv0.rsplit('/').next().unwrap_or("").to_string();
+    base.chars().take(15).collect()
 }
 
 fn getenv(name: &std::ffi::CStr) -> Option<Vec<u8>> {
@@ -121,6 +225,67 @@ pub fn compute(model: &mut Config, layout: Layout, main: bool, library: bool) ->
         });
         report.stderr = err;
         r?;
+    }
+    if model._install_importlib != 0 {
+        // The main phase imports `encodings` (then `site`, which comes
+        // from the frozen modules unless they are off).
+        let paths: Vec<Vec<u8>> = model
+            .module_search_paths
+            .iter()
+            .map(|p| encode(&Some(p.clone()), utf8))
+            .collect::<PyResult<_>>()?;
+        use crate::getpath::importcheck::{Found, find};
+        // (function, message, runtime state, exception line, status)
+        let failure = match find(b"encodings", &paths, fs) {
+            Found::Missing => Some((
+                None,
+                "Failed to import encodings module",
+                "core initialized",
+                "ModuleNotFoundError: No module named 'encodings'",
+                Status::Error {
+                    func: None,
+                    msg: c"Failed to import encodings module",
+                },
+            )),
+            // A namespace package registers no codec search function.
+            Found::Namespace(_) => Some((
+                Some("init_fs_encoding"),
+                "failed to get the Python codec of the filesystem encoding",
+                "core initialized",
+                "LookupError: no codec search functions registered: can't find encoding",
+                Status::error(
+                    c"init_fs_encoding",
+                    c"failed to get the Python codec of the filesystem encoding",
+                ),
+            )),
+            Found::Module(_)
+                if model.site_import > 0
+                    && model.use_frozen_modules == 0
+                    && find(b"site", &paths, fs) == Found::Missing =>
+            {
+                Some((
+                    Some("init_import_site"),
+                    "Failed to import the site module",
+                    "initialized",
+                    "ModuleNotFoundError: No module named 'site'",
+                    Status::error(c"init_import_site", c"Failed to import the site module"),
+                ))
+            }
+            Found::Module(_) => None,
+        };
+        if let Some((func, msg, state, exception, status)) = failure {
+            if state == "core initialized" {
+                report.stderr.push_str(&path_config_report(model));
+            }
+            if main {
+                report
+                    .stderr
+                    .push_str(&fatal_report(func, msg, state, exception, &comm_of(model)));
+            }
+            report.failure = Some(status);
+            report.sys_path = paths.into_iter().map(|p| (p, Origin::Config)).collect();
+            return Ok(report);
+        }
     }
     if model.site_import > 0 {
         let input = site_input(model, layout, utf8)?;

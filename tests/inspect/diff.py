@@ -8,6 +8,7 @@
 #   python diff.py PYTHON_PROGRAM PYRT_INSPECT STDLIB WORKDIR [CASE...]
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -424,6 +425,57 @@ def lib64(t):
     return [exe] + C(), {"PYTHONPLATLIBDIR": "lib64"}, t
 
 
+@case
+def missing_stdlib_linked_program(t):
+    install(f"{t}/py", link=True)
+    return [f"{t}/py/bin/python3", "-c", "pass"], {}, t
+
+
+@case
+def missing_stdlib_pythonhome(t):
+    exe = install(f"{t}/py")
+    os.makedirs(f"{t}/empty")
+    return [exe, "-c", "pass"], {"PYTHONHOME": f"{t}/empty"}, t
+
+
+@case
+def missing_stdlib_platlibdir(t):
+    exe = install(f"{t}/py")
+    os.makedirs(f"{t}/py/lib64/python3.14/lib-dynload")
+    return [exe, "-c", "pass"], {"PYTHONPLATLIBDIR": "lib64"}, t
+
+
+@case
+def namespace_encodings_only(t):
+    install(f"{t}/py")
+    os.makedirs(f"{t}/ns/lib/python3.14/encodings")
+    os.makedirs(f"{t}/ns/lib/python3.14/lib-dynload")
+    mk(f"{t}/ns/lib/python3.14/os.py", "")
+    return [f"{t}/py/bin/python3", "-c", "pass"], {"PYTHONHOME": f"{t}/ns"}, t
+
+
+@case
+def site_missing_without_frozen_modules(t):
+    exe = install(f"{t}/py")
+    os.unlink(f"{t}/py/lib/python3.14/site.py")
+    return [exe, "-X", "frozen_modules=off", "-c", "pass"], {}, t
+
+
+@case
+def sourceless_encodings(t):
+    exe = install(f"{t}/py")
+    enc = f"{t}/py/lib/python3.14/encodings"
+    os.unlink(enc)
+    os.makedirs(enc)
+    src = os.path.join(STDLIB, "encodings")
+    for name in os.listdir(src):
+        if name not in ("__init__.py", "__pycache__"):
+            os.symlink(os.path.join(src, name), os.path.join(enc, name))
+    import py_compile
+    py_compile.compile(os.path.join(src, "__init__.py"), cfile=f"{enc}/__init__.pyc", doraise=True)
+    return [exe] + C(), {}, t
+
+
 def refused(t):
     """pyrt-inspect's own refusals: exit status 2 and one line."""
     problems = []
@@ -459,8 +511,25 @@ def main():
         try:
             want = json.loads(cp.stdout)
         except ValueError:
-            problems.append(f"CPython printed no JSON (exit {cp.returncode}): {cp.stderr.decode(errors='replace')[:400]}")
             want = None
+        if want is None:
+            # A startup that fails: the same report on stderr (the thread's
+            # address aside) and exit status.
+            try:
+                got = json.loads(rt.stdout)
+            except ValueError:
+                got = {}
+            norm = lambda text: re.sub(r"Current thread 0x[0-9a-f]+", "Current thread 0x...", text)
+            if got.get("exit_status") != cp.returncode or cp.returncode == 0:
+                problems.append(f"exit status: CPython {cp.returncode}, pyrt {got.get('exit_status')}")
+            if norm(cp.stderr.decode(errors="surrogateescape")) != norm(got.get("stderr", "")):
+                problems.append(f"stderr:\n    CPython: {cp.stderr!r}\n    pyrt:    {got.get('stderr')!r}")
+            failed += bool(problems)
+            passed += not problems
+            print(f"{'FAIL' if problems else 'PASS'} inspect/{name}")
+            for p in problems:
+                print("  " + p)
+            continue
         try:
             got = json.loads(rt.stdout)
         except ValueError:
