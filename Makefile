@@ -26,19 +26,22 @@ with_oracle = oracle_env=$$($(ORACLE) env 2>$(BUILD)/oracle.err) || { rc=$$?; \
   eval "$$oracle_env"
 BUILD      := build
 # Project-local tools (cargo install --root): kept by `make clean`, not by `make distclean`.
-TOOLDIR    := $(CURDIR)/$(BUILD)/tools
+TOOLDIR    := $(abspath $(BUILD))/tools
 CBINDGEN   := $(TOOLDIR)/bin/cbindgen
 CARGO_FUZZ := $(TOOLDIR)/bin/cargo-fuzz
 ENSURE_TOOLS := tools/ensure-tools $(TOOLDIR)
 # Each part of the checks that cannot run notes why here (tools/skip); run.sh
 # lists the notes before the final count. Emptied by every top-level make.
-PYRT_SKIP_LOG ?= $(CURDIR)/$(BUILD)/skipped.txt
+PYRT_SKIP_LOG ?= $(abspath $(BUILD))/skipped.txt
 export PYRT_SKIP_LOG
 ifeq ($(MAKELEVEL),0)
 $(shell rm -f $(PYRT_SKIP_LOG))
 endif
 LIBDIR     := $(CURDIR)/target/release
 LIB        := $(LIBDIR)/libpyrt.so
+# A Python home with only what pyrt looks for when it starts (tools/stub-home):
+# the programs the checks run without the reference start from it.
+STUB_HOME  := $(abspath $(BUILD))/stub-home
 INSPECT    := $(LIBDIR)/pyrt-inspect
 CSTD       := -std=c11 -Wall -Wextra -Wpedantic -Werror -g
 CFLAGS_PYRT := $(CSTD) -Iinclude
@@ -54,7 +57,7 @@ src_of = capi-tests/$(1).c
 
 RUST_SRC   := $(shell find src -name '*.rs') Cargo.toml Cargo.lock build.rs
 
-.PHONY: all lib inspect check-inspect header check-header check check-getpath test test-rust lint capi capi-pyrt capi-asan capi-cpython \
+.PHONY: all lib inspect stub-home check-inspect header check-header check check-getpath test test-rust lint capi capi-pyrt capi-asan capi-cpython \
         check-capi check-coverage check-cxx fuzz fuzz-run tsan tsan-run record install uninstall check-install \
         check-std-headers check-headers check-embed-macros check-misuse check-symbols check-compat check-prereqs check-skip-paths demo bench clean distclean \
         fault-inject
@@ -64,6 +67,11 @@ all: lib header inspect
 lib: $(LIB)
 
 inspect: $(INSPECT)
+
+stub-home: $(STUB_HOME)/lib/python3.14/encodings/__init__.py
+
+$(STUB_HOME)/lib/python3.14/encodings/__init__.py: tools/stub-home
+	@tools/stub-home $(STUB_HOME)
 
 # pyrt-inspect links the crate as a Rust library: built in its own target
 # directory, so the build does not replace the shared library built above.
@@ -183,7 +191,7 @@ TSAN_CASES  := test_stress:own_gil_interpreters_and_gilstate test_threads:gilsta
                test_pythread:lock_contention test_pythread:tss_across_threads
 # Needs the toolchain's TSan runtime (in rust-std for $(TSAN_TARGET); no
 # rust-src: the standard library is not rebuilt) and libstdc++ (g++).
-tsan:
+tsan: stub-home
 	@if [ ! -f $(TSAN_RT) ]; then tools/skip tsan "the Rust toolchain has no ThreadSanitizer runtime ($(TSAN_RT))"; \
 	elif ! command -v $(CXX) >/dev/null; then tools/skip tsan "no C++ compiler ($(CXX)), so no libstdc++ to link the TSan runtime with"; \
 	else $(MAKE) --no-print-directory tsan-run; fi
@@ -197,7 +205,7 @@ tsan-run:
 	  $(CC) $(CFLAGS_PYRT) -o $(BUILD)/tsan/$$p capi-tests/$$p.c -L$(TSAN_LIBDIR) -Wl,-rpath,$(TSAN_LIBDIR) \
 	    -lpyrt -Wl,--whole-archive $(TSAN_RT) -Wl,--no-whole-archive -lpthread -ldl -lm -lstdc++; done
 	@set -e; for c in $(TSAN_CASES); do p=$${c%%:*}; n=$${c#*:}; \
-	  env -i PATH=/usr/bin:/bin TSAN_OPTIONS=halt_on_error=1:exitcode=66 $(BUILD)/tsan/$$p $$n >$(BUILD)/tsan/out 2>&1 \
+	  env -i PATH=/usr/bin:/bin PYRT_TEST_HOME=$(STUB_HOME) TSAN_OPTIONS=halt_on_error=1:exitcode=66 $(BUILD)/tsan/$$p $$n >$(BUILD)/tsan/out 2>&1 \
 	    || { cat $(BUILD)/tsan/out; echo "tsan: $$c failed"; exit 1; }; \
 	  if grep -q ThreadSanitizer $(BUILD)/tsan/out; then cat $(BUILD)/tsan/out; exit 1; fi; \
 	  echo "tsan: $$c clean"; done
@@ -208,8 +216,8 @@ tsan-run:
 # failure at every point; a sample under valgrind (no leak).
 # `make fault-inject FAULT_MODE=all` runs every point under valgrind.
 FAULT_MODE ?= sample
-fault-inject: lib
-	tools/fault-inject.sh $(BUILD) $(FAULT_MODE)
+fault-inject: lib stub-home
+	PYRT_TEST_HOME=$(STUB_HOME) tools/fault-inject.sh $(BUILD) $(FAULT_MODE)
 
 # --- install -------------------------------------------------------------
 PREFIX  ?= /usr/local
@@ -243,7 +251,7 @@ uninstall:
 # Install into a temporary prefix, build the example embedder three ways
 # (pkg-config, pyrt-config, plain flags), run each, then uninstall and check
 # that nothing is left.
-check-install: lib
+check-install: lib stub-home
 	@command -v pkg-config >/dev/null || { tools/skip check-install "pkg-config not installed"; exit 0; }; \
 	tmp=$$(mktemp -d); prefix=$$tmp/prefix; set -e; \
 	$(MAKE) --no-print-directory -s install PREFIX=$$prefix >/dev/null; \
@@ -252,7 +260,7 @@ check-install: lib
 	$(CC) $(CSTD) examples/embed.c -o $$tmp/e2 $$($$prefix/bin/pyrt-config --cflags) \
 	  $$($$prefix/bin/pyrt-config --ldflags --embed); \
 	$(CC) $(CSTD) -I$$prefix/include/pyrt examples/embed.c -o $$tmp/e3 -L$$prefix/lib -lpyrt; \
-	for e in e1 e2 e3; do LD_LIBRARY_PATH=$$prefix/lib $$tmp/$$e >$$tmp/$$e.out; done; \
+	for e in e1 e2 e3; do PYTHONHOME=$(STUB_HOME) LD_LIBRARY_PATH=$$prefix/lib $$tmp/$$e >$$tmp/$$e.out; done; \
 	cmp -s $$tmp/e1.out $$tmp/e2.out && cmp -s $$tmp/e1.out $$tmp/e3.out; \
 	grep -q '^Py_FinalizeEx *0$$' $$tmp/e1.out; \
 	$(MAKE) --no-print-directory -s uninstall PREFIX=$$prefix; \
@@ -302,10 +310,10 @@ check-embed-macros: lib
 # child with PYRT_CHECKS=1: pyrt must end each with its checks' fatal error;
 # what CPython 3.14 does with the same program (hang, crash, silence) is
 # printed beside it.
-check-misuse: lib
+check-misuse: lib stub-home
 	@mkdir -p $(BUILD)/misuse; out=$(BUILD)/misuse; \
 	$(CC) $(CSTD) -Iinclude capi-tests/misuse.c -o $$out/misuse_pyrt $(LDFLAGS_PYRT) -lpthread; \
-	env -i PATH=/usr/bin:/bin $$out/misuse_pyrt 3 > $$out/pyrt.out; \
+	env -i PATH=/usr/bin:/bin PYRT_TEST_HOME=$(STUB_HOME) $$out/misuse_pyrt 3 > $$out/pyrt.out; \
 	if grep -v ': Fatal Python error: .*pyrt check: ' $$out/pyrt.out; then \
 	  echo "check-misuse: pyrt's checks did not catch the misuse above"; exit 1; fi; \
 	$(call with_oracle,check-misuse,CPython's column: ); \
@@ -322,17 +330,17 @@ check-inspect: inspect
 	@mkdir -p $(BUILD)/inspect; $(call with_oracle,check-inspect,); set -e; \
 	$(ORACLE) cc $(BUILD)/inspect/python3 tests/inspect/python_main.c; \
 	rm -rf $(BUILD)/inspect/trees; mkdir -p $(BUILD)/inspect/trees; \
-	$(ORACLE) python tests/inspect/diff.py $(CURDIR)/$(BUILD)/inspect/python3 $(INSPECT) \
-	  $$ORACLE_ROOT/usr/lib/python3.14 $(CURDIR)/$(BUILD)/inspect/trees > $(BUILD)/inspect/diff.out || \
+	$(ORACLE) python tests/inspect/diff.py $(abspath $(BUILD))/inspect/python3 $(INSPECT) \
+	  $$ORACLE_ROOT/usr/lib/python3.14 $(abspath $(BUILD))/inspect/trees > $(BUILD)/inspect/diff.out || \
 	  { grep -v '^PASS' $(BUILD)/inspect/diff.out; exit 1; }; tail -n1 $(BUILD)/inspect/diff.out
 
-check-compat: lib
+check-compat: lib stub-home
 	@mkdir -p $(BUILD); $(call with_oracle,check-compat,); set -e; \
 	$(CC) $(CSTD) $$ORACLE_CFLAGS capi-tests/compat_prog.c -o $(BUILD)/compat_cpython \
 	  -L$$ORACLE_ROOT/usr/lib/x86_64-linux-gnu -Wl,--allow-shlib-undefined -lpython3.14; \
 	$(CC) $(CFLAGS_PYRT) capi-tests/compat_prog.c -o $(BUILD)/compat_pyrt $(LDFLAGS_PYRT); \
-	env -i PATH=/usr/bin:/bin LD_LIBRARY_PATH=$(LIBDIR)/compat $(BUILD)/compat_cpython > $(BUILD)/compat_cpython.out; \
-	env -i PATH=/usr/bin:/bin $(BUILD)/compat_pyrt > $(BUILD)/compat_pyrt.out; \
+	env -i PATH=/usr/bin:/bin PYRT_TEST_HOME=$(STUB_HOME) LD_LIBRARY_PATH=$(LIBDIR)/compat $(BUILD)/compat_cpython > $(BUILD)/compat_cpython.out; \
+	env -i PATH=/usr/bin:/bin PYRT_TEST_HOME=$(STUB_HOME) $(BUILD)/compat_pyrt > $(BUILD)/compat_pyrt.out; \
 	diff -u $(BUILD)/compat_pyrt.out $(BUILD)/compat_cpython.out; \
 	echo "a CPython-built binary runs on pyrt through $(LIBDIR)/compat"
 
@@ -368,8 +376,11 @@ $(BUILD)/embed: examples/embed.c $(LIB) include/Python.h include/pyrt.h
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_PYRT) -o $@ examples/embed.c $(LDFLAGS_PYRT)
 
-demo: $(BUILD)/embed
-	$(BUILD)/embed
+# The example starts from PYTHONHOME when it is set, else from a stub home
+# (pyrt looks for the standard library where CPython would, and a machine
+# without Python 3.14 has none).
+demo: $(BUILD)/embed stub-home
+	PYTHONHOME=$${PYTHONHOME:-$(STUB_HOME)} $(BUILD)/embed
 
 # --- benchmarks: the same C program against pyrt and CPython 3.14 ----------
 BENCH_FLAGS := -O2 -std=c11 -Wall -Wextra -Werror
@@ -401,9 +412,10 @@ $(BUILD)/inspect/python3: tests/inspect/python_main.c
 	@mkdir -p $(@D)
 	@$(ORACLE) cc $@ $< || { echo "CPython 3.14 unavailable: no inspection rows"; rm -f $@; }
 
-bench: $(BUILD)/bench_pyrt $(BUILD)/bench_cpython $(BUILD)/bench_pyrt_hostlibc $(BUILD)/inspect_bench $(BUILD)/inspect/python3 inspect
-	PYRT_BENCH_HOME=$$($(ORACLE) env 2>/dev/null | sed -n 's/^ORACLE_HOME=//p') \
-	PYRT_BENCH_INSPECT=$(CURDIR)/$(BUILD)/inspect_bench PYRT_BENCH_PYTHON=$(CURDIR)/$(BUILD)/inspect/python3 \
+bench: $(BUILD)/bench_pyrt $(BUILD)/bench_cpython $(BUILD)/bench_pyrt_hostlibc $(BUILD)/inspect_bench $(BUILD)/inspect/python3 inspect stub-home
+	home=$$($(ORACLE) env 2>/dev/null | sed -n 's/^ORACLE_HOME=//p'); \
+	PYRT_BENCH_HOME=$${home:-$(STUB_HOME)} \
+	PYRT_BENCH_INSPECT=$(abspath $(BUILD))/inspect_bench PYRT_BENCH_PYTHON=$(abspath $(BUILD))/inspect/python3 \
 	PYRT_BENCH_PYRT_INSPECT=$(INSPECT) \
 	  tools/bench.sh $(BUILD)/bench_pyrt $(BUILD)/bench_cpython $(BUILD)/bench_pyrt_hostlibc > docs/performance.md
 	@cat docs/performance.md

@@ -11,6 +11,11 @@ int main(void) {
     config.install_signal_handlers = 0;
     PyStatus status = PyConfig_SetBytesString(&config, &config.program_name, "compat_prog");
     if (PyStatus_Exception(status)) Py_ExitStatusException(status);
+    /* The standard library's home (both pyrt and CPython look for it). */
+    if (getenv("PYRT_TEST_HOME")) {
+        status = PyConfig_SetBytesString(&config, &config.home, getenv("PYRT_TEST_HOME"));
+        if (PyStatus_Exception(status)) Py_ExitStatusException(status);
+    }
     status = Py_InitializeFromConfig(&config);
     PyConfig_Clear(&config);
     if (PyStatus_Exception(status)) Py_ExitStatusException(status);

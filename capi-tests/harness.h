@@ -100,7 +100,8 @@ static inline void print_list(const PyWideStringList *l) {
 }
 
 /* Initializes Python with the isolated configuration and config.home from
- * PYRT_TEST_HOME (CPython needs its standard library; pyrt records it);
+ * PYRT_TEST_HOME (both need a standard library there: CPython imports it,
+ * pyrt looks for it; without the reference, run.sh makes a stub home);
  * returns the first failed status, or success. */
 static inline PyStatus init_isolated_status(void) {
     PyConfig c;

@@ -171,6 +171,7 @@ static void sys_path_for(int layout, int main_entry, int argc, char **argv) {
 static void make_site_tree(void) {
     make_tree();
     put("py/lib/python3.14/os.py", "");
+    put("py/lib/python3.14/encodings/__init__.py", "");
     put("py/lib/python3.14/lib-dynload/x", "");
     put("py/lib/python3.14/site-packages/up.pth", "# upstream\n../../../extra-up\nimport sys\n");
     put("py/local/lib/python3.14/dist-packages/deb.pth", "../../../../extra-deb\nmissing\n");

@@ -36,7 +36,8 @@ static void one_cycle(void) {
     PyConfig_InitPythonConfig(&c);
     char *argv[] = {"prog", "-X", "dev", "-W", "error", "-c", "pass", "arg"};
     CHECK_OK(PyConfig_SetBytesArgv(&c, 8, argv));
-    CHECK_OK(PyConfig_SetBytesString(&c, &c.home, "/opt/python"));
+    const char *home = getenv("PYRT_TEST_HOME");
+    CHECK_OK(PyConfig_SetBytesString(&c, &c.home, home ? home : "/opt/python"));
     CHECK_OK(PyWideStringList_Append(&c.warnoptions, L"ignore::DeprecationWarning"));
     CHECK_OK(Py_InitializeFromConfig(&c));
     PyConfig_Clear(&c);

@@ -151,7 +151,13 @@ build=$(cd "$1" && pwd); shift
 if [ -z "${PYRT_TEST_HOME:-}" ]; then
     oracle_env=$("${ORACLE:-$here/../tools/cpython314}" env 2>/dev/null) &&
         PYRT_TEST_HOME=$(sed -n 's/^ORACLE_HOME=//p' <<<"$oracle_env")
-    export PYRT_TEST_HOME=${PYRT_TEST_HOME:-/nonexistent/python-home}
+    if [ -z "${PYRT_TEST_HOME:-}" ]; then
+        # No reference: a stub home with what pyrt looks for (the landmark
+        # and `encodings`), so that pyrt starts where CPython would.
+        PYRT_TEST_HOME=$build/stub-home
+        "$here/../tools/stub-home" "$PYRT_TEST_HOME"
+    fi
+    export PYRT_TEST_HOME
 fi
 pairs=()
 for t in "$@"; do

@@ -252,7 +252,45 @@ static int long_home_bytes_in_c_locale(void) {
     return 0;
 }
 
+/* Initialization where no standard library is: CPython's main phase
+ * cannot import `encodings`; it writes its path configuration report to
+ * stderr and returns an error status without a function name. */
+static int init_without_stdlib(void) {
+    PyConfig c;
+    PyConfig_InitIsolatedConfig(&c);
+    CHECK_OK(PyConfig_SetBytesString(&c, &c.program_name, "/nonexistent/bin/python3"));
+    CHECK_OK(PyConfig_SetBytesString(&c, &c.home, "/nonexistent/stdlib-less-home"));
+    PyStatus st = Py_InitializeFromConfig(&c);
+    PyConfig_Clear(&c);
+    fflush(stderr);
+    print_status("Py_InitializeFromConfig", st);
+    printf("func is NULL: %d\n", st.func == NULL);
+    printf("Py_IsInitialized: %d\n", Py_IsInitialized());
+    printf("Py_FinalizeEx: %d\n", Py_FinalizeEx());
+    return 0;
+}
+
+/* The same with the search path set by the caller: the standard library
+ * must be on it. */
+static int init_search_path_without_stdlib(void) {
+    PyConfig c;
+    PyConfig_InitIsolatedConfig(&c);
+    CHECK_OK(PyConfig_SetBytesString(&c, &c.program_name, "/nonexistent/bin/python3"));
+    CHECK_OK(PyConfig_SetBytesString(&c, &c.home, "/nonexistent/stdlib-less-home"));
+    c.module_search_paths_set = 1;
+    CHECK_OK(PyWideStringList_Append(&c.module_search_paths, L"/nonexistent/dir"));
+    CHECK_OK(PyWideStringList_Append(&c.module_search_paths, L"relative/dir"));
+    PyStatus st = Py_InitializeFromConfig(&c);
+    PyConfig_Clear(&c);
+    fflush(stderr);
+    print_status("Py_InitializeFromConfig", st);
+    printf("Py_IsInitialized: %d\n", Py_IsInitialized());
+    return 0;
+}
+
 static const struct test_case cases[] = {
+    {"init_without_stdlib", init_without_stdlib},
+    {"init_search_path_without_stdlib", init_search_path_without_stdlib},
     {"long_home", long_home},
     {"long_home_zip", long_home_zip},
     {"very_long_home", very_long_home},

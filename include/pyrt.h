@@ -1980,8 +1980,12 @@ int PyRT_ComputeSysPath0(const struct PyConfig *config, wchar_t **path0);
  `*sys_path` with the result (clear it with `PyWideStringList` rules: the
  entries are `PyMem_RawMalloc` strings). getpath's and `site`'s warnings
  are written to stderr, as starting would write them. Errors: NULL
- arguments, an unknown `layout` ("invalid site layout"), and what
- `PyRT_ComputePathConfig` returns.
+ arguments, an unknown `layout` ("invalid site layout"), what
+ `PyRT_ComputePathConfig` returns, and the status initialization returns
+ when the standard library cannot be imported from the computed search
+ path ("Failed to import encodings module", after CPython's "Python path
+ configuration:" report on stderr; "Failed to import the site module"
+ without frozen modules).
 
  # Safety
  `config` is NULL or an initialized config; `sys_path` is NULL or an

@@ -29,7 +29,7 @@ cc -std=gnu11 -g -Wall -Wextra -Werror -rdynamic -I"$here/include" -I"$here/capi
     -o "$out/fault_driver" "$here/capi-tests/fault_driver.c" "$here/capi-tests/fault_malloc.c" \
     -L"$lib" -Wl,-rpath,"$lib" -lpyrt -ldl || exit 1
 run() {
-    env -i PATH=/usr/bin:/bin "$@" >"$out/out" 2>&1
+    env -i PATH=/usr/bin:/bin PYRT_TEST_HOME="${PYRT_TEST_HOME:-/nonexistent}" "$@" >"$out/out" 2>&1
 }
 run PYRT_FAULT_COUNT="$out/count" "$out/fault_driver" || { cat "$out/out"; exit 1; }
 points=$(cat "$out/count")

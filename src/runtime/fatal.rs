@@ -74,9 +74,37 @@ fn thread_dump() -> String {
     out
 }
 
-/// Appends the runtime state line and the thread list to a report.
+/// The exception an initialization that failed left pending (0: none;
+/// else an index into [`EXCEPTIONS`] plus one), which CPython's fatal-error
+/// report prints after the runtime's state.
+static PENDING_EXCEPTION: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// The exceptions initialization can leave pending, as the report prints them.
+pub const EXCEPTIONS: [&str; 3] = [
+    "ModuleNotFoundError: No module named 'encodings'",
+    "LookupError: no codec search functions registered: can't find encoding",
+    "ModuleNotFoundError: No module named 'site'",
+];
+
+/// Records the exception a failed initialization leaves pending (one of
+/// [`EXCEPTIONS`]; None clears it).
+pub fn set_pending_exception(line: Option<&str>) {
+    let code = line
+        .and_then(|l| EXCEPTIONS.iter().position(|e| *e == l))
+        .map_or(0, |i| i + 1);
+    PENDING_EXCEPTION.store(code, std::sync::atomic::Ordering::SeqCst);
+}
+
+/// Appends the runtime state line, a pending exception and the thread list
+/// to a report.
 fn runtime_report(text: &mut String) {
-    text.push_str(&format!("Python runtime state: {}\n\n", runtime_state()));
+    text.push_str(&format!("Python runtime state: {}\n", runtime_state()));
+    let pending = PENDING_EXCEPTION.load(std::sync::atomic::Ordering::SeqCst);
+    if let Some(e) = pending.checked_sub(1).and_then(|i| EXCEPTIONS.get(i)) {
+        text.push_str(e);
+        text.push('\n');
+    }
+    text.push('\n');
     text.push_str(&thread_dump());
 }
 

@@ -29,6 +29,74 @@ pub struct Report {
     pub failure: Option<Status>,
 }
 
+/// How a startup fails for want of the standard library.
+pub struct ImportFailure {
+    /// The function the fatal error names (None: none).
+    pub func: Option<&'static str>,
+    /// The message.
+    pub msg: &'static str,
+    /// The runtime's state when it fails ("core initialized", "initialized").
+    pub state: &'static str,
+    /// The pending exception's line, as the fatal error prints it.
+    pub exception: &'static str,
+    /// The status initialization returns.
+    pub status: Status,
+    /// CPython writes its path configuration report first.
+    pub report_paths: bool,
+}
+
+/// What the main phase of initialization finds when it imports the
+/// standard library from `paths` (the configuration's computed
+/// `module_search_paths`, encoded): `encodings`, and `site` when it is
+/// imported and the frozen modules are off. None: both would be found.
+pub fn import_failure(
+    c: &Config,
+    paths: &[Vec<u8>],
+    fs: &dyn crate::getpath::Fs,
+) -> Option<ImportFailure> {
+    use crate::getpath::importcheck::{Found, find};
+    match find(b"encodings", paths, fs) {
+        Found::Missing => Some(ImportFailure {
+            func: None,
+            msg: "Failed to import encodings module",
+            state: "core initialized",
+            exception: "ModuleNotFoundError: No module named 'encodings'",
+            status: Status::Error {
+                func: None,
+                msg: c"Failed to import encodings module",
+            },
+            report_paths: true,
+        }),
+        // A namespace package registers no codec search function.
+        Found::Namespace(_) => Some(ImportFailure {
+            func: Some("init_fs_encoding"),
+            msg: "failed to get the Python codec of the filesystem encoding",
+            state: "core initialized",
+            exception: "LookupError: no codec search functions registered: can't find encoding",
+            status: Status::error(
+                c"init_fs_encoding",
+                c"failed to get the Python codec of the filesystem encoding",
+            ),
+            report_paths: true,
+        }),
+        Found::Module(_)
+            if c.site_import > 0
+                && c.use_frozen_modules == 0
+                && find(b"site", paths, fs) == Found::Missing =>
+        {
+            Some(ImportFailure {
+                func: Some("init_import_site"),
+                msg: "Failed to import the site module",
+                state: "initialized",
+                exception: "ModuleNotFoundError: No module named 'site'",
+                status: Status::error(c"init_import_site", c"Failed to import the site module"),
+                report_paths: false,
+            })
+        }
+        Found::Module(_) => None,
+    }
+}
+
 /// A wide string as Python's `repr` shows it.
 pub fn python_repr(w: &WideString) -> String {
     let units = w.units();
@@ -234,55 +302,21 @@ pub fn compute(model: &mut Config, layout: Layout, main: bool, library: bool) ->
             .iter()
             .map(|p| encode(&Some(p.clone()), utf8))
             .collect::<PyResult<_>>()?;
-        use crate::getpath::importcheck::{Found, find};
-        // (function, message, runtime state, exception line, status)
-        let failure = match find(b"encodings", &paths, fs) {
-            Found::Missing => Some((
-                None,
-                "Failed to import encodings module",
-                "core initialized",
-                "ModuleNotFoundError: No module named 'encodings'",
-                Status::Error {
-                    func: None,
-                    msg: c"Failed to import encodings module",
-                },
-            )),
-            // A namespace package registers no codec search function.
-            Found::Namespace(_) => Some((
-                Some("init_fs_encoding"),
-                "failed to get the Python codec of the filesystem encoding",
-                "core initialized",
-                "LookupError: no codec search functions registered: can't find encoding",
-                Status::error(
-                    c"init_fs_encoding",
-                    c"failed to get the Python codec of the filesystem encoding",
-                ),
-            )),
-            Found::Module(_)
-                if model.site_import > 0
-                    && model.use_frozen_modules == 0
-                    && find(b"site", &paths, fs) == Found::Missing =>
-            {
-                Some((
-                    Some("init_import_site"),
-                    "Failed to import the site module",
-                    "initialized",
-                    "ModuleNotFoundError: No module named 'site'",
-                    Status::error(c"init_import_site", c"Failed to import the site module"),
-                ))
-            }
-            Found::Module(_) => None,
-        };
-        if let Some((func, msg, state, exception, status)) = failure {
-            if state == "core initialized" {
+        let failure = traced_as("import", || import_failure(model, &paths, fs));
+        if let Some(f) = failure {
+            if f.report_paths {
                 report.stderr.push_str(&path_config_report(model));
             }
             if main {
-                report
-                    .stderr
-                    .push_str(&fatal_report(func, msg, state, exception, &comm_of(model)));
+                report.stderr.push_str(&fatal_report(
+                    f.func,
+                    f.msg,
+                    f.state,
+                    f.exception,
+                    &comm_of(model),
+                ));
             }
-            report.failure = Some(status);
+            report.failure = Some(f.status);
             report.sys_path = paths.into_iter().map(|p| (p, Origin::Config)).collect();
             return Ok(report);
         }

@@ -148,6 +148,22 @@ fn replace_config(interp: &mut Interp, config: Config) -> PyResult<()> {
     Ok(())
 }
 
+/// [`crate::runtime::inspect::import_failure`] for the configuration being
+/// initialized (a path that cannot be encoded is not searched).
+fn import_failure(
+    config: &crate::config::Config,
+    utf8: bool,
+) -> Option<crate::runtime::inspect::ImportFailure> {
+    let paths: Vec<Vec<u8>> = config
+        .module_search_paths
+        .iter()
+        .filter_map(|p| crate::locale::encode(p.units(), utf8).ok())
+        .collect();
+    crate::getpath::fs::traced_as("import", || {
+        crate::runtime::inspect::import_failure(config, &paths, &crate::getpath::RealFs)
+    })
+}
+
 fn init_main_phase() -> PyResult<()> {
     let mut rt = runtime::lock();
     if !rt.core_initialized {
@@ -190,6 +206,23 @@ fn init_main_phase() -> PyResult<()> {
         );
     }
     crate::runtime::pathconfig::update_legacy(&config);
+    // The standard library is imported next (`encodings`, then `site`):
+    // where CPython would not find it, initialization fails as CPython's.
+    crate::runtime::fatal::set_pending_exception(None);
+    if let Some(failure) = import_failure(&config, utf8) {
+        if failure.report_paths {
+            let report = crate::runtime::inspect::path_config_report(&config);
+            for line in report.lines() {
+                crate::runtime::host::write_stderr_line(line);
+            }
+        }
+        crate::runtime::fatal::set_pending_exception(Some(failure.exception));
+        if failure.state == "initialized" {
+            rt.initialized = true;
+        }
+        return Err(failure.status);
+    }
+    Status::check_alloc(watch, c"_PyConfig_InitPathConfig")?;
     for spec in crate::config::spec::CONFIG_SPECS {
         if spec.ty == crate::config::spec::MemberType::Bool {
             if let Some(crate::config::spec::MemberMut::Int(v)) = config.member_mut(spec.name) {
