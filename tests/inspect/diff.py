@@ -476,6 +476,30 @@ def sourceless_encodings(t):
     return [exe] + C(), {}, t
 
 
+def command_line(t):
+    """What the program answers without starting: the version, help and
+    command-line errors, with the same exit status on the same streams;
+    the texts are identical but for the help texts (pyrt's own words) and
+    the build information of -VV."""
+    exe = install(f"{t}/py")
+    problems = []
+    env = {"PATH": "/usr/bin:/bin", "HOME": t}
+    for args, exact in ((["--version"], True), (["-V"], True), (["-Z"], True), (["-c"], True),
+                        (["-X"], True), (["-m"], True), (["--unknown"], True),
+                        (["-h"], False), (["--help-env"], False), (["-VV"], False)):
+        a = subprocess.run([exe] + args, env=env, cwd=t, capture_output=True, stdin=subprocess.DEVNULL)
+        b = subprocess.run([INSPECT, "--json", exe] + args, env=env, cwd=t, capture_output=True,
+                           stdin=subprocess.DEVNULL)
+        same = (a.returncode == b.returncode and bool(a.stdout) == bool(b.stdout)
+                and bool(a.stderr) == bool(b.stderr))
+        if exact:
+            same = same and a.stdout == b.stdout and a.stderr == b.stderr
+        if not same:
+            problems.append(f"{args}: CPython exit {a.returncode} {a.stdout[:60]!r} {a.stderr[:200]!r}; "
+                            f"pyrt-inspect exit {b.returncode} {b.stdout[:60]!r} {b.stderr[:200]!r}")
+    return problems
+
+
 def refused(t):
     """pyrt-inspect's own refusals: exit status 2 and one line."""
     problems = []
@@ -550,6 +574,15 @@ def main():
             passed += 1
             print(f"PASS inspect/{name}")
     if not ONLY:
+        t = os.path.join(WORK, "command_line")
+        shutil.rmtree(t, ignore_errors=True)
+        os.makedirs(t)
+        problems = command_line(t)
+        failed += bool(problems)
+        passed += not problems
+        print(f"{'FAIL' if problems else 'PASS'} inspect/command_line")
+        for p in problems:
+            print("  " + p)
         t = os.path.join(WORK, "refused")
         shutil.rmtree(t, ignore_errors=True)
         os.makedirs(t)
