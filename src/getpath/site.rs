@@ -68,6 +68,8 @@ pub struct Input {
     pub abi_thread: Vec<u8>,
     /// Where the global site-packages are.
     pub layout: Layout,
+    /// `sys.warnoptions`, which decide what becomes of `site`'s warnings.
+    pub warnoptions: Vec<String>,
 }
 
 /// Why an entry is on `sys.path`.
@@ -120,6 +122,9 @@ pub struct Output {
     pub pth_imports: Vec<PthImport>,
     /// What `site` writes to stderr (its warnings).
     pub stderr: String,
+    /// `site` fails: a warning that the warning filters make an error ends
+    /// the import (the exception as the fatal error's report prints it).
+    pub error: Option<String>,
 }
 
 /* --- posixpath, on bytes ---------------------------------------------------- */
@@ -441,11 +446,35 @@ impl Site<'_> {
             ("exec_prefix", &input.exec_prefix),
         ] {
             if *value != site_prefix {
-                self.out.stderr.push_str(&format!(
-                    "<frozen site>:107: RuntimeWarning: Unexpected value in sys.{name}, expected {}, got {}\n",
+                let message = format!(
+                    "Unexpected value in sys.{name}, expected {}, got {}",
                     String::from_utf8_lossy(&site_prefix),
                     String::from_utf8_lossy(value)
-                ));
+                );
+                match warning_action(&input.warnoptions, &message) {
+                    "ignore" => {}
+                    "error" => {
+                        // The line of `venv` that warns.
+                        let line = if name == "prefix" { 654 } else { 656 };
+                        self.out.error = Some(format!(
+                            "Traceback (most recent call last):\n\
+                             \x20 File \"<frozen importlib._bootstrap>\", line 1371, in _find_and_load\n\
+                             \x20 File \"<frozen importlib._bootstrap>\", line 1342, in _find_and_load_unlocked\n\
+                             \x20 File \"<frozen importlib._bootstrap>\", line 938, in _load_unlocked\n\
+                             \x20 File \"<frozen importlib._bootstrap>\", line 1179, in exec_module\n\
+                             \x20 File \"<frozen site>\", line 741, in <module>\n\
+                             \x20 File \"<frozen site>\", line 724, in main\n\
+                             \x20 File \"<frozen site>\", line {line}, in venv\n\
+                             \x20 File \"<frozen site>\", line 107, in _warn\n\
+                             RuntimeWarning: {message}"
+                        ));
+                        return;
+                    }
+                    _ => self
+                        .out
+                        .stderr
+                        .push_str(&format!("<frozen site>:107: RuntimeWarning: {message}\n")),
+                }
             }
         }
         self.out.pyvenv_cfg = Some(cfg);
@@ -458,6 +487,67 @@ impl Site<'_> {
             self.out.enable_user_site = Some(false);
         }
     }
+}
+
+/// What the warning filters of `warnoptions` (`sys.warnoptions`, the last
+/// one first, then the default filters) do with `site`'s RuntimeWarning
+/// `message` (module `site`, line 107): "ignore", "error", or another action,
+/// all of which print each of `site`'s warnings once. Options the warnings
+/// module would refuse as invalid are passed over.
+pub fn warning_action(warnoptions: &[String], message: &str) -> &'static str {
+    const ACTIONS: [&str; 7] = [
+        "default", "always", "all", "ignore", "module", "once", "error",
+    ];
+    // Warning categories RuntimeWarning is not one of, which the warnings
+    // module knows (an unknown name makes the option invalid).
+    const OTHERS: [&str; 9] = [
+        "DeprecationWarning",
+        "PendingDeprecationWarning",
+        "SyntaxWarning",
+        "UserWarning",
+        "FutureWarning",
+        "ImportWarning",
+        "UnicodeWarning",
+        "BytesWarning",
+        "ResourceWarning",
+    ];
+    for opt in warnoptions.iter().rev() {
+        let parts: Vec<&str> = opt.split(':').map(str::trim).collect();
+        if parts.len() > 5 {
+            continue;
+        }
+        let field = |i: usize| parts.get(i).copied().unwrap_or("");
+        let action = match field(0) {
+            "" => "default",
+            a => match ACTIONS.iter().find(|x| x.starts_with(a)) {
+                Some(&"all") => "always",
+                Some(x) => x,
+                None => continue,
+            },
+        };
+        let lineno_ok = match field(4) {
+            "" => true,
+            n => match n.parse::<i64>() {
+                Ok(n) => n == 0 || n == 107,
+                Err(_) => continue,
+            },
+        };
+        let category = field(2).strip_prefix("builtins.").unwrap_or(field(2));
+        let category_ok = match category {
+            "" | "Warning" | "RuntimeWarning" => true,
+            c if OTHERS.contains(&c) => false,
+            _ => continue,
+        };
+        let msg = field(1).to_lowercase();
+        if lineno_ok
+            && category_ok
+            && message.to_lowercase().starts_with(&msg)
+            && (field(3).is_empty() || field(3) == "site")
+        {
+            return action;
+        }
+    }
+    "default"
 }
 
 /// Runs `site`'s part of startup over `fs` (the working directory is
@@ -481,6 +571,9 @@ pub fn compute(input: &Input, fs: &dyn Fs) -> Output {
     // would mean "disabled for security reasons".
     let mut decided = false;
     s.venv(input);
+    if s.out.error.is_some() {
+        return s.out;
+    }
     if s.out.enable_user_site.is_some() {
         decided = true;
     }
@@ -780,6 +873,27 @@ mod tests {
         );
         assert_eq!(o.sys_path[2].1, Origin::UserSite);
         assert!(o.stderr.is_empty());
+    }
+
+    #[test]
+    fn warning_filters() {
+        let m = "Unexpected value in sys.prefix, expected /v, got /v/../v";
+        let w = |opts: &[&str]| {
+            let opts: Vec<String> = opts.iter().map(|s| s.to_string()).collect();
+            warning_action(&opts, m)
+        };
+        assert_eq!(w(&[]), "default");
+        assert_eq!(w(&["error"]), "error");
+        assert_eq!(w(&["error", "i"]), "ignore");
+        assert_eq!(w(&["ignore", "error::RuntimeWarning:site:107"]), "error");
+        assert_eq!(w(&["error::DeprecationWarning"]), "default");
+        assert_eq!(w(&["ignore:unexpected VALUE"]), "ignore");
+        assert_eq!(w(&["ignore:other"]), "default");
+        assert_eq!(w(&["ignore:::other"]), "default");
+        assert_eq!(w(&["ignore::NoSuchWarning", "x"]), "default");
+        assert_eq!(w(&["error", "ignore::NoSuchWarning"]), "error");
+        assert_eq!(w(&["ignore::Warning::5"]), "default");
+        assert_eq!(w(&["a"]), "always");
     }
 
     #[test]

@@ -177,11 +177,16 @@ fn fatal_report(
         Some(f) => format!("Fatal Python error: {f}: {msg}"),
         None => format!("Fatal Python error: {msg}"),
     };
-    format!(
-        "{head}\nPython runtime state: {state}\n{exception}\n\n\
-         Current thread 0x{:016x} [{thread}] (most recent call first):\n  <no Python frame>\n",
-        crate::sys::thread::os_thread()
-    )
+    let mut out = format!("{head}\nPython runtime state: {state}\n{exception}\n");
+    // An exception with a traceback ends the report (CPython prints no
+    // thread list after it).
+    if !exception.starts_with("Traceback") {
+        out.push_str(&format!(
+            "\nCurrent thread 0x{:016x} [{thread}] (most recent call first):\n  <no Python frame>\n",
+            crate::sys::thread::os_thread()
+        ));
+    }
+    out
 }
 
 /// The thread name the kernel gives a program run as `argv0`.
@@ -266,6 +271,7 @@ fn site_input(c: &Config, layout: Layout, utf8: bool) -> PyResult<site::Input> {
         minor: 14,
         abi_thread: Vec::new(),
         layout,
+        warnoptions: c.warnoptions.iter().map(|w| w.to_string_lossy()).collect(),
     })
 }
 
@@ -325,6 +331,25 @@ pub fn compute(model: &mut Config, layout: Layout, main: bool, library: bool) ->
         let input = site_input(model, layout, utf8)?;
         let out = traced_as("site", || site::compute(&input, fs));
         report.stderr.push_str(&out.stderr);
+        if let Some(exception) = &out.error {
+            // A warning made an error: importing `site` fails.
+            if main {
+                report.stderr.push_str(&fatal_report(
+                    Some("init_import_site"),
+                    "Failed to import the site module",
+                    "initialized",
+                    exception,
+                    &comm_of(model),
+                ));
+            }
+            report.failure = Some(Status::error(
+                c"init_import_site",
+                c"Failed to import the site module",
+            ));
+            report.sys_path = out.sys_path.clone();
+            report.site = Some(out);
+            return Ok(report);
+        }
         report.sys_path = out.sys_path.clone();
         report.site = Some(out);
     } else {

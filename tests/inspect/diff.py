@@ -186,6 +186,43 @@ def venv_started_through_dotdot(t):
     return ["../venv/bin/python3"] + C(), {}, f"{t}/work"
 
 
+def dotdot_venv(t):
+    install(f"{t}/base")
+    venv(f"{t}/venv", f"{t}/base", "home = @BASE@\ninclude-system-site-packages = false\n", link=True)
+    os.makedirs(f"{t}/work")
+    return "../venv/bin/python3", f"{t}/work"
+
+
+@case
+def site_warning_ignored(t):
+    exe, cwd = dotdot_venv(t)
+    return [exe, "-W", "ignore"] + C(), {}, cwd
+
+
+@case
+def site_warning_ignored_by_env(t):
+    exe, cwd = dotdot_venv(t)
+    return [exe] + C(), {"PYTHONWARNINGS": "i::RuntimeWarning:site"}, cwd
+
+
+@case
+def site_warning_error(t):
+    exe, cwd = dotdot_venv(t)
+    return [exe, "-W", "error", "-c", "pass"], {}, cwd
+
+
+@case
+def site_warning_error_overridden(t):
+    exe, cwd = dotdot_venv(t)
+    return [exe, "-W", "error", "-W", "default:Unexpected value in sys.prefix"] + C(), {}, cwd
+
+
+@case
+def site_warning_other_category(t):
+    exe, cwd = dotdot_venv(t)
+    return [exe, "-W", "error::DeprecationWarning", "-X", "dev"] + C(), {}, cwd
+
+
 @case
 def venv_user_site_with_system(t):
     install(f"{t}/base")
