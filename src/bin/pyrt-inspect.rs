@@ -243,6 +243,22 @@ fn render_json(c: &Config, r: &Report) -> String {
         }
     }
     o.push(']');
+    for (k, v) in [
+        (
+            "sitecustomize",
+            r.site.as_ref().and_then(|s| s.sitecustomize.as_ref()),
+        ),
+        (
+            "usercustomize",
+            r.site.as_ref().and_then(|s| s.usercustomize.as_ref()),
+        ),
+    ] {
+        key(&mut o, k);
+        match v {
+            Some(p) => json_bytes(&mut o, p),
+            None => o.push_str("null"),
+        }
+    }
     key(&mut o, "exit_status");
     o.push_str(if r.failure.is_some() { "1" } else { "0" });
     key(&mut o, "pyvenv.cfg");
@@ -311,6 +327,14 @@ fn render_text(c: &Config, r: &Report) -> String {
         let _ = writeln!(o, "  {shown}\n      from {}", origin_text(origin, &pp, p));
     }
     if let Some(s) = &r.site {
+        for (name, found) in [
+            ("sitecustomize", &s.sitecustomize),
+            ("usercustomize", &s.usercustomize),
+        ] {
+            if let Some(p) = found {
+                let _ = writeln!(o, "not run: {name} ({})", String::from_utf8_lossy(p));
+            }
+        }
         for imp in &s.pth_imports {
             let _ = writeln!(
                 o,

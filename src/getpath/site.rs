@@ -120,6 +120,12 @@ pub struct Output {
     pub site_dirs: Vec<Vec<u8>>,
     /// The `.pth` lines `site` would execute, in order.
     pub pth_imports: Vec<PthImport>,
+    /// The `sitecustomize` module `site` would import last (and run),
+    /// if one is on the final `sys.path`.
+    pub sitecustomize: Option<Vec<u8>>,
+    /// The `usercustomize` module, likewise (looked for only with the user
+    /// site on).
+    pub usercustomize: Option<Vec<u8>>,
     /// What `site` writes to stderr (its warnings).
     pub stderr: String,
     /// `site` fails: a warning that the warning filters make an error ends
@@ -625,6 +631,17 @@ pub fn compute(input: &Input, fs: &dyn Fs) -> Output {
     s.out.user_site = user_site;
     let prefixes = s.out.prefixes.clone();
     s.add_site_packages(&prefixes, input);
+    // `execsitecustomize`, then `execusercustomize` with the user site on:
+    // whether each module would be found (not run).
+    let paths: Vec<Vec<u8>> = s.out.sys_path.iter().map(|(p, _)| p.clone()).collect();
+    let found = |name: &[u8]| match super::importcheck::find(name, &paths, fs) {
+        super::importcheck::Found::Module(p) => Some(p),
+        _ => None,
+    };
+    s.out.sitecustomize = found(b"sitecustomize");
+    if s.out.enable_user_site == Some(true) {
+        s.out.usercustomize = found(b"usercustomize");
+    }
     s.out
 }
 

@@ -19,7 +19,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 DUMP = open(os.path.join(HERE, "dump.py")).read()
 KEYS = ["version", "sys.executable", "sys._base_executable", "sys.prefix",
         "sys.base_prefix", "sys.exec_prefix", "sys.base_exec_prefix",
-        "sys.platlibdir", "sys._stdlib_dir", "sys.path", "sys.flags", "site"]
+        "sys.platlibdir", "sys._stdlib_dir", "sys.path", "sys.flags", "site",
+        "sitecustomize", "usercustomize"]
 DEB = "local/lib/python3.14/dist-packages"
 
 
@@ -323,6 +324,14 @@ def pth_non_ascii(t):
     exe, sp = pth_site(t)
     os.makedirs(f"{t}/caf\u00e9")
     mk(f"{sp}/a.pth", data=f"{t}/caf\u00e9\n".encode())
+    return [exe] + C(), {}, t
+
+
+@case
+def sitecustomize_found(t):
+    exe, sp = pth_site(t)
+    mk(f"{sp}/sitecustomize.py", "")
+    mk(f"{t}/home/.local/lib/python3.14/site-packages/usercustomize.py", "")
     return [exe] + C(), {}, t
 
 

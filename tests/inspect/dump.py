@@ -19,6 +19,8 @@ print(json.dumps({
     "sys._stdlib_dir": sys._stdlib_dir,
     "sys.path": sys.path,
     "sys.flags": {name: getattr(sys.flags, name) for name in FLAGS},
+    "sitecustomize": getattr(sys.modules.get("sitecustomize"), "__file__", None),
+    "usercustomize": getattr(sys.modules.get("usercustomize"), "__file__", None),
     "site": None if site is None else {
         "ENABLE_USER_SITE": site.ENABLE_USER_SITE,
         "USER_BASE": site.USER_BASE,
