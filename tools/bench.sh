@@ -152,7 +152,12 @@ cat <<'NOTES'
   The build from before that day's changes, timed alternately with the new
   one, gave 1618-1666 ns against 1652-1682 ns. What moved was CPython's
   time on the machine (4600-4790 ns, 4973 ns in the morning). The row sits
-  on the noise margin of this machine, as before.
+  on the noise margin of this machine, as before. Later that day the
+  trace's attribution of configuration values grew the read by 4.8% in
+  instructions (callgrind: 24.1k against 23.0k per iteration) though it
+  runs only when tracing: its code had been inlined into the read. Out of
+  line (`#[cold]`), the read is back to 23.0k, and the old and new builds
+  time the same (1640-1680 ns).
 
 ## Inspection (issue #16)
 
@@ -164,12 +169,14 @@ keys (`tests/inspect/dump.py`). `inspect_c_api` is `PyRT_ComputeSysPath`
 in process for the same command line (read, paths, `site`, `sys.path[0]`)
 against that spawn.
 
-The in-process row misses its target of 1/500 (about 1/260 on
-2026-12-05: 77 us against 20 ms). About two thirds of the 77 us are the
-kernel's: the computation makes about 55 system calls (getpath's
+The in-process row misses its target of 1/500 (about 1/250 on
+2026-12-05: 81 us against 20 ms). About two thirds of the 81 us are the
+kernel's: the computation makes about 56 system calls (getpath's
 landmark `stat`s, `._pth` and `pybuilddir.txt` probes, `pyvenv.cfg`, the
-site directories, the `.pth` file), each 0.8-1.3 us on this virtual
-machine. pyrt asks each question once per call (getpath and `site` ask
+look for `encodings`, the site directories, the `.pth` file), each
+0.8-1.3 us on this virtual machine. The C API does not look for
+`sitecustomize`/`usercustomize` (pyrt-inspect does: a dozen looks per
+`sys.path` entry). pyrt asks each question once per call (getpath and `site` ask
 some twice; `MemoFs`) and reads files without asking their size first.
 What is left is the file system CPython's own startup consults, in the
 same order; meeting 1/500 (40 us) would need answers kept across calls,

@@ -232,10 +232,19 @@ const INPUTS: &[(&str, &[&str])] = &[
 ];
 
 impl Sources {
+    #[inline(always)]
     fn start(c: &Config, host: &dyn ConfigHost) -> Option<Sources> {
         if !crate::sys::trace::enabled() {
             return None;
         }
+        Sources::start_traced(c, host)
+    }
+
+    /// [`Sources::start`] when tracing (out of line: the read itself stays
+    /// as small as without the trace).
+    #[cold]
+    #[inline(never)]
+    fn start_traced(c: &Config, host: &dyn ConfigHost) -> Option<Sources> {
         let mut env: Vec<&'static str> = INPUTS
             .iter()
             .flat_map(|(_, inputs)| inputs.iter().copied())
@@ -252,12 +261,15 @@ impl Sources {
     }
 
     /// Reports what the phase just ended changed.
+    #[inline(always)]
     fn phase(sources: &mut Option<Sources>, c: &Config, source: &str) {
         if let Some(s) = sources {
             s.note(c, source);
         }
     }
 
+    #[cold]
+    #[inline(never)]
     fn note(&mut self, c: &Config, source: &str) {
         let mut now = c.clone();
         for spec in crate::config::spec::CONFIG_SPECS {

@@ -70,6 +70,8 @@ pub struct Input {
     pub layout: Layout,
     /// `sys.warnoptions`, which decide what becomes of `site`'s warnings.
     pub warnoptions: Vec<String>,
+    /// Look for `sitecustomize` and `usercustomize` on the final path.
+    pub find_customize: bool,
 }
 
 /// Why an entry is on `sys.path`.
@@ -638,6 +640,9 @@ pub fn compute(input: &Input, fs: &dyn Fs) -> Output {
         super::importcheck::Found::Module(p) => Some(p),
         _ => None,
     };
+    if !input.find_customize {
+        return s.out;
+    }
     s.out.sitecustomize = found(b"sitecustomize");
     if s.out.enable_user_site == Some(true) {
         s.out.usercustomize = found(b"usercustomize");

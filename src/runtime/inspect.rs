@@ -54,7 +54,7 @@ pub fn import_failure(
     paths: &[Vec<u8>],
     fs: &dyn crate::getpath::Fs,
 ) -> Option<ImportFailure> {
-    use crate::getpath::importcheck::{Found, find};
+    use crate::getpath::importcheck::{Found, find_fast as find};
     match find(b"encodings", paths, fs) {
         Found::Missing => Some(ImportFailure {
             func: None,
@@ -245,7 +245,12 @@ fn encode(w: &Option<WideString>, utf8: bool) -> PyResult<Vec<u8>> {
 
 /// `site`'s input from a configuration whose paths are computed, and from
 /// the process (its ids and environment).
-fn site_input(c: &Config, layout: Layout, utf8: bool) -> PyResult<site::Input> {
+fn site_input(
+    c: &Config,
+    layout: Layout,
+    utf8: bool,
+    find_customize: bool,
+) -> PyResult<site::Input> {
     // SAFETY: the id getters have no preconditions.
     let ids_differ =
         unsafe { libc::geteuid() != libc::getuid() || libc::getegid() != libc::getgid() };
@@ -272,6 +277,7 @@ fn site_input(c: &Config, layout: Layout, utf8: bool) -> PyResult<site::Input> {
         abi_thread: Vec::new(),
         layout,
         warnoptions: c.warnoptions.iter().map(|w| w.to_string_lossy()).collect(),
+        find_customize,
     })
 }
 
@@ -328,7 +334,9 @@ pub fn compute(model: &mut Config, layout: Layout, main: bool, library: bool) ->
         }
     }
     if model.site_import > 0 {
-        let input = site_input(model, layout, utf8)?;
+        // Only a report names the customize modules: the C API answers
+        // with `sys.path` alone, and the search looks at many files.
+        let input = site_input(model, layout, utf8, !library)?;
         let out = traced_as("site", || site::compute(&input, fs));
         report.stderr.push_str(&out.stderr);
         if let Some(exception) = &out.error {
