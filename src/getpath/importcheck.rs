@@ -8,6 +8,7 @@
 //! to import `encodings` (or `site` without frozen modules).
 
 use super::Fs;
+use super::site::join;
 
 /// The extension-module suffixes of CPython 3.14 on Linux x86_64.
 const EXTENSION_SUFFIXES: [&str; 3] = [".cpython-314-x86_64-linux-gnu.so", ".abi3.so", ".so"];
@@ -21,15 +22,6 @@ pub enum Found {
     Namespace(Vec<u8>),
     /// Nothing.
     Missing,
-}
-
-fn join(a: &[u8], b: &[u8]) -> Vec<u8> {
-    let mut p = a.to_vec();
-    if !p.is_empty() && !p.ends_with(b"/") {
-        p.push(b'/');
-    }
-    p.extend_from_slice(b);
-    p
 }
 
 /// The names a module can have in one place, in the finders' order:

@@ -150,35 +150,14 @@ pub fn join(a: &[u8], b: &[u8]) -> Vec<u8> {
     out
 }
 
-/// `os.path.normpath(p)`.
+/// `os.path.normpath(p)`: getpath's normalization, but for the empty
+/// path, which is `.` here.
 pub fn normpath(p: &[u8]) -> Vec<u8> {
     if p.is_empty() {
-        return b".".to_vec();
-    }
-    let slashes = if p.starts_with(b"//") && !p.starts_with(b"///") {
-        2
-    } else if p.starts_with(b"/") {
-        1
+        b".".to_vec()
     } else {
-        0
-    };
-    let mut comps: Vec<&[u8]> = Vec::new();
-    for c in p.split(|&b| b == b'/') {
-        if c.is_empty() || c == b"." {
-            continue;
-        }
-        if c != b".." || (slashes == 0 && comps.is_empty()) || comps.last() == Some(&&b".."[..]) {
-            comps.push(c);
-        } else if !comps.is_empty() {
-            comps.pop();
-        }
+        super::path::normpath(p)
     }
-    let mut out = vec![b'/'; slashes];
-    out.extend_from_slice(&comps.join(&b'/'));
-    if out.is_empty() {
-        out.push(b'.');
-    }
-    out
 }
 
 /// `os.path.abspath(p)` with `cwd` as the working directory.
