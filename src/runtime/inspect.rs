@@ -243,10 +243,12 @@ fn encode(w: &Option<WideString>, utf8: bool) -> PyResult<Vec<u8>> {
     }
 }
 
-/// `site`'s input from a configuration whose paths are computed, and from
-/// the process (its ids and environment).
+/// `site`'s input from a configuration whose paths are computed (`sys_path`:
+/// its search path, encoded), and from the process (its ids and
+/// environment).
 fn site_input(
     c: &Config,
+    sys_path: Vec<Vec<u8>>,
     layout: Layout,
     utf8: bool,
     find_customize: bool,
@@ -256,11 +258,7 @@ fn site_input(
         unsafe { libc::geteuid() != libc::getuid() || libc::getegid() != libc::getgid() };
     let home_env = getenv(c"HOME");
     Ok(site::Input {
-        sys_path: c
-            .module_search_paths
-            .iter()
-            .map(|p| encode(&Some(p.clone()), utf8))
-            .collect::<PyResult<_>>()?,
+        sys_path,
         executable: encode(&c.executable, utf8)?,
         prefix: encode(&c.prefix, utf8)?,
         exec_prefix: encode(&c.exec_prefix, utf8)?,
@@ -306,14 +304,15 @@ pub fn compute(model: &mut Config, layout: Layout, main: bool, library: bool) ->
         report.stderr = err;
         r?;
     }
+    // The search path, encoded once for the import checks and `site`.
+    let paths: Vec<Vec<u8>> = model
+        .module_search_paths
+        .iter()
+        .map(|p| encode(&Some(p.clone()), utf8))
+        .collect::<PyResult<_>>()?;
     if model._install_importlib != 0 {
         // The main phase imports `encodings` (then `site`, which comes
         // from the frozen modules unless they are off).
-        let paths: Vec<Vec<u8>> = model
-            .module_search_paths
-            .iter()
-            .map(|p| encode(&Some(p.clone()), utf8))
-            .collect::<PyResult<_>>()?;
         let failure = traced_as("import", || import_failure(model, &paths, fs));
         if let Some(f) = failure {
             if f.report_paths {
@@ -336,7 +335,7 @@ pub fn compute(model: &mut Config, layout: Layout, main: bool, library: bool) ->
     if model.site_import > 0 {
         // Only a report names the customize modules: the C API answers
         // with `sys.path` alone, and the search looks at many files.
-        let input = site_input(model, layout, utf8, !library)?;
+        let input = site_input(model, paths, layout, utf8, !library)?;
         let out = traced_as("site", || site::compute(&input, fs));
         report.stderr.push_str(&out.stderr);
         if let Some(exception) = &out.error {
@@ -361,11 +360,7 @@ pub fn compute(model: &mut Config, layout: Layout, main: bool, library: bool) ->
         report.sys_path = out.sys_path.clone();
         report.site = Some(out);
     } else {
-        for p in &model.module_search_paths {
-            report
-                .sys_path
-                .push((encode(&Some(p.clone()), utf8)?, Origin::Config));
-        }
+        report.sys_path = paths.into_iter().map(|p| (p, Origin::Config)).collect();
     }
     if main {
         match pathconfig::sys_path0(model) {

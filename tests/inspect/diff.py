@@ -491,6 +491,48 @@ def missing_stdlib_platlibdir(t):
     return [exe, "-c", "pass"], {"PYTHONPLATLIBDIR": "lib64"}, t
 
 
+def zipped_stdlib(t, tops):
+    """An installation whose modules are lib/python314.zip's (stored, as
+    zipimport reads it; the tops of the reference's standard library named),
+    its extension modules lib-dynload's."""
+    import zipfile
+    os.makedirs(f"{t}/py/bin")
+    shutil.copy(PROGRAM, f"{t}/py/bin/python3")
+    os.makedirs(f"{t}/py/lib/python3.14")
+    os.symlink(os.path.join(STDLIB, "lib-dynload"), f"{t}/py/lib/python3.14/lib-dynload")
+    with zipfile.ZipFile(f"{t}/py/lib/python314.zip", "w", zipfile.ZIP_STORED) as z:
+        for top in tops:
+            src = os.path.join(STDLIB, top)
+            if not os.path.exists(src):
+                continue
+            if os.path.isdir(src):
+                for root, dirs, files in os.walk(src):
+                    dirs[:] = [d for d in dirs if d != "__pycache__"]
+                    for f in files:
+                        if f.endswith(".py"):
+                            full = os.path.join(root, f)
+                            z.write(full, os.path.relpath(full, STDLIB))
+            else:
+                z.write(src, top)
+    return f"{t}/py/bin/python3"
+
+
+@case
+def stdlib_in_zip(t):
+    exe = zipped_stdlib(t, ("encodings", "json", "re", "collections", "importlib", "enum.py",
+                            "functools.py", "keyword.py", "operator.py", "reprlib.py", "types.py",
+                            "copyreg.py", "warnings.py", "_py_warnings.py", "weakref.py",
+                            "_weakrefset.py", "contextlib.py", "linecache.py", "tokenize.py",
+                            "token.py", "heapq.py", "locale.py", "fnmatch.py", "ntpath.py"))
+    return [exe] + C(), {}, t
+
+
+@case
+def zip_without_encodings(t):
+    exe = zipped_stdlib(t, ("json",))
+    return [exe, "-c", "pass"], {}, t
+
+
 @case
 def namespace_encodings_only(t):
     install(f"{t}/py")
