@@ -329,8 +329,9 @@ check-misuse: lib stub-home
 check-inspect: inspect
 	@mkdir -p $(BUILD)/inspect; $(call with_oracle,check-inspect,); set -e; \
 	$(ORACLE) cc $(BUILD)/inspect/python3 tests/inspect/python_main.c; \
+	$(CC) $(CSTD) -Iinclude tests/inspect/python_main.c -o $(BUILD)/inspect/python3-pyrt $(LDFLAGS_PYRT); \
 	rm -rf $(BUILD)/inspect/trees; mkdir -p $(BUILD)/inspect/trees; \
-	$(ORACLE) python tests/inspect/diff.py $(abspath $(BUILD))/inspect/python3 $(INSPECT) \
+	PYRT_PROGRAM=$(abspath $(BUILD))/inspect/python3-pyrt $(ORACLE) python tests/inspect/diff.py $(abspath $(BUILD))/inspect/python3 $(INSPECT) \
 	  $$ORACLE_ROOT/usr/lib/python3.14 $(abspath $(BUILD))/inspect/trees > $(BUILD)/inspect/diff.out || \
 	  { grep -v '^PASS' $(BUILD)/inspect/diff.out; exit 1; }; tail -n1 $(BUILD)/inspect/diff.out
 

@@ -440,7 +440,7 @@ fn main() {
         }
         let mut out: Option<(Config, Report)> = None;
         let r = pyrt::runtime::configure::read_config_then(c"pyrt-inspect", &mut cfg, |model| {
-            let report = pyrt::runtime::inspect::compute(model, layout, true, false)?;
+            let report = pyrt::runtime::inspect::compute(model, layout, true, false, true)?;
             out = Some((model.clone(), report));
             Ok(())
         });

@@ -146,7 +146,7 @@ pub unsafe extern "C" fn PyRT_ComputeSysPath(
         };
         let mut entries = Vec::new();
         let r = read_config_then(FUNC, cfg, |model| {
-            let report = crate::runtime::inspect::compute(model, layout, main != 0, true)?;
+            let report = crate::runtime::inspect::compute(model, layout, main != 0, true, false)?;
             for line in report.stderr.lines() {
                 crate::runtime::host::write_stderr_line(line);
             }

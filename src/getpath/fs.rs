@@ -347,6 +347,11 @@ impl Fs for MemoFs<'_> {
         self.content(false, path, || self.inner.read(path))
     }
     fn read_all(&self, path: &[u8]) -> Result<Vec<u8>, ReadError> {
+        // A file [`Fs::read`] already read whole (it refuses only the large
+        // ones) is not read again (`pyvenv.cfg`: getpath, then `site`).
+        if let Some(Ok(b)) = self.reads.borrow().get(&(false, path.to_vec())) {
+            return Ok(b.clone());
+        }
         self.content(true, path, || self.inner.read_all(path))
     }
     fn listdir(&self, path: &[u8]) -> Option<Vec<Vec<u8>>> {

@@ -86,12 +86,10 @@ pub const EXCEPTIONS: [&str; 3] = [
     "ModuleNotFoundError: No module named 'site'",
 ];
 
-/// Records the exception a failed initialization leaves pending (one of
-/// [`EXCEPTIONS`]; None clears it).
-pub fn set_pending_exception(line: Option<&str>) {
-    let code = line
-        .and_then(|l| EXCEPTIONS.iter().position(|e| *e == l))
-        .map_or(0, |i| i + 1);
+/// Records the exception a failed initialization leaves pending (an index
+/// into [`EXCEPTIONS`]; None clears it).
+pub fn set_pending_exception(exception: Option<usize>) {
+    let code = exception.map_or(0, |i| i + 1);
     PENDING_EXCEPTION.store(code, std::sync::atomic::Ordering::SeqCst);
 }
 

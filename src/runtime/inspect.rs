@@ -8,6 +8,7 @@ use crate::getpath::RealFs;
 use crate::getpath::fs::{MemoFs, traced_as};
 use crate::getpath::site::{self, Layout, Origin};
 use crate::locale;
+use crate::runtime::fatal::EXCEPTIONS;
 use crate::runtime::pathconfig;
 use crate::status::{PyResult, Status};
 use crate::wstr::WideString;
@@ -31,18 +32,26 @@ pub struct Report {
 
 /// How a startup fails for want of the standard library.
 pub struct ImportFailure {
-    /// The function the fatal error names (None: none).
-    pub func: Option<&'static str>,
-    /// The message.
-    pub msg: &'static str,
-    /// The runtime's state when it fails ("core initialized", "initialized").
-    pub state: &'static str,
-    /// The pending exception's line, as the fatal error prints it.
-    pub exception: &'static str,
-    /// The status initialization returns.
+    /// The status initialization returns (its function and message are
+    /// the fatal error's).
     pub status: Status,
-    /// CPython writes its path configuration report first.
-    pub report_paths: bool,
+    /// The main phase had completed (`site` failed); otherwise the runtime
+    /// is "core initialized" and CPython first writes its path
+    /// configuration report.
+    pub initialized: bool,
+    /// The pending exception: an index into [`EXCEPTIONS`].
+    pub exception: usize,
+}
+
+impl ImportFailure {
+    /// The "Python runtime state" the failure leaves.
+    pub fn state(&self) -> &'static str {
+        if self.initialized {
+            "initialized"
+        } else {
+            "core initialized"
+        }
+    }
 }
 
 /// What the main phase of initialization finds when it imports the
@@ -57,27 +66,21 @@ pub fn import_failure(
     use crate::getpath::importcheck::{Found, find_fast as find};
     match find(b"encodings", paths, fs) {
         Found::Missing => Some(ImportFailure {
-            func: None,
-            msg: "Failed to import encodings module",
-            state: "core initialized",
-            exception: "ModuleNotFoundError: No module named 'encodings'",
             status: Status::Error {
                 func: None,
                 msg: c"Failed to import encodings module",
             },
-            report_paths: true,
+            initialized: false,
+            exception: 0,
         }),
         // A namespace package registers no codec search function.
         Found::Namespace(_) => Some(ImportFailure {
-            func: Some("init_fs_encoding"),
-            msg: "failed to get the Python codec of the filesystem encoding",
-            state: "core initialized",
-            exception: "LookupError: no codec search functions registered: can't find encoding",
             status: Status::error(
                 c"init_fs_encoding",
                 c"failed to get the Python codec of the filesystem encoding",
             ),
-            report_paths: true,
+            initialized: false,
+            exception: 1,
         }),
         Found::Module(_)
             if c.site_import > 0
@@ -85,17 +88,17 @@ pub fn import_failure(
                 && find(b"site", paths, fs) == Found::Missing =>
         {
             Some(ImportFailure {
-                func: Some("init_import_site"),
-                msg: "Failed to import the site module",
-                state: "initialized",
-                exception: "ModuleNotFoundError: No module named 'site'",
-                status: Status::error(c"init_import_site", c"Failed to import the site module"),
-                report_paths: false,
+                status: SITE_FAILED,
+                initialized: true,
+                exception: 2,
             })
         }
         Found::Module(_) => None,
     }
 }
+
+/// The status of an import of `site` that fails.
+const SITE_FAILED: Status = Status::error(c"init_import_site", c"Failed to import the site module");
 
 /// A wide string as Python's `repr` shows it.
 pub fn python_repr(w: &WideString) -> String {
@@ -163,19 +166,21 @@ pub fn path_config_report(c: &Config) -> String {
     o
 }
 
-/// The end of a fatal error's report as the `python` program writes it for
-/// a startup that failed: the runtime's state, the pending exception, the
-/// (only) thread. `thread` names the program's thread as the OS shows it.
-fn fatal_report(
-    func: Option<&str>,
-    msg: &str,
-    state: &str,
-    exception: &str,
-    thread: &str,
-) -> String {
+/// A fatal error's report as the `python` program writes it when its
+/// startup fails with `status`: the runtime's state, the pending exception,
+/// the (only) thread. `thread` names the program's thread as the OS shows
+/// it.
+fn fatal_report(status: Status, state: &str, exception: &str, thread: &str) -> String {
+    let Status::Error { func, msg } = status else {
+        return String::new();
+    };
     let head = match func {
-        Some(f) => format!("Fatal Python error: {f}: {msg}"),
-        None => format!("Fatal Python error: {msg}"),
+        Some(f) => format!(
+            "Fatal Python error: {}: {}",
+            f.to_string_lossy(),
+            msg.to_string_lossy()
+        ),
+        None => format!("Fatal Python error: {}", msg.to_string_lossy()),
     };
     let mut out = format!("{head}\nPython runtime state: {state}\n{exception}\n");
     // An exception with a traceback ends the report (CPython prints no
@@ -284,7 +289,15 @@ fn site_input(
 /// `sys.path[0]`. Warnings go to the report's `stderr`. `library`: the
 /// program holds the runtime in this process's shared library (the C API),
 /// as opposed to a program pyrt describes from outside (pyrt-inspect).
-pub fn compute(model: &mut Config, layout: Layout, main: bool, library: bool) -> PyResult<Report> {
+/// `customize`: look for `sitecustomize` and `usercustomize` on the final
+/// path (a report names them; the search looks at many files).
+pub fn compute(
+    model: &mut Config,
+    layout: Layout,
+    main: bool,
+    library: bool,
+    customize: bool,
+) -> PyResult<Report> {
     let utf8 = crate::runtime::utf8_mode();
     let mut report = Report::default();
     // Without the trace, each file is looked at once (getpath and `site`
@@ -315,15 +328,14 @@ pub fn compute(model: &mut Config, layout: Layout, main: bool, library: bool) ->
         // from the frozen modules unless they are off).
         let failure = traced_as("import", || import_failure(model, &paths, fs));
         if let Some(f) = failure {
-            if f.report_paths {
+            if !f.initialized {
                 report.stderr.push_str(&path_config_report(model));
             }
             if main {
                 report.stderr.push_str(&fatal_report(
-                    f.func,
-                    f.msg,
-                    f.state,
-                    f.exception,
+                    f.status,
+                    f.state(),
+                    EXCEPTIONS[f.exception],
                     &comm_of(model),
                 ));
             }
@@ -333,26 +345,20 @@ pub fn compute(model: &mut Config, layout: Layout, main: bool, library: bool) ->
         }
     }
     if model.site_import > 0 {
-        // Only a report names the customize modules: the C API answers
-        // with `sys.path` alone, and the search looks at many files.
-        let input = site_input(model, paths, layout, utf8, !library)?;
+        let input = site_input(model, paths, layout, utf8, customize)?;
         let out = traced_as("site", || site::compute(&input, fs));
         report.stderr.push_str(&out.stderr);
         if let Some(exception) = &out.error {
             // A warning made an error: importing `site` fails.
             if main {
                 report.stderr.push_str(&fatal_report(
-                    Some("init_import_site"),
-                    "Failed to import the site module",
+                    SITE_FAILED,
                     "initialized",
                     exception,
                     &comm_of(model),
                 ));
             }
-            report.failure = Some(Status::error(
-                c"init_import_site",
-                c"Failed to import the site module",
-            ));
+            report.failure = Some(SITE_FAILED);
             report.sys_path = out.sys_path.clone();
             report.site = Some(out);
             return Ok(report);

@@ -210,16 +210,14 @@ fn init_main_phase() -> PyResult<()> {
     // where CPython would not find it, initialization fails as CPython's.
     crate::runtime::fatal::set_pending_exception(None);
     if let Some(failure) = import_failure(&config, utf8) {
-        if failure.report_paths {
+        if !failure.initialized {
             let report = crate::runtime::inspect::path_config_report(&config);
             for line in report.lines() {
                 crate::runtime::host::write_stderr_line(line);
             }
         }
         crate::runtime::fatal::set_pending_exception(Some(failure.exception));
-        if failure.state == "initialized" {
-            rt.initialized = true;
-        }
+        rt.initialized = failure.initialized;
         return Err(failure.status);
     }
     Status::check_alloc(watch, c"_PyConfig_InitPathConfig")?;

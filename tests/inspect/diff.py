@@ -6,6 +6,10 @@
 # directory. Every key and the stderr text must be identical.
 #
 #   python diff.py PYTHON_PROGRAM PYRT_INSPECT STDLIB WORKDIR [CASE...]
+#
+# With PYRT_PROGRAM in the environment (the same python_main.c built against
+# pyrt), a startup that fails is also run with that program in place of the
+# real one: pyrt's own initialization must fail with CPython's report.
 import json
 import os
 import re
@@ -636,6 +640,16 @@ def main():
                 problems.append(f"exit status: CPython {cp.returncode}, pyrt {got.get('exit_status')}")
             if norm(cp.stderr.decode(errors="surrogateescape")) != norm(got.get("stderr", "")):
                 problems.append(f"stderr:\n    CPython: {cp.stderr!r}\n    pyrt:    {got.get('stderr')!r}")
+            own = os.environ.get("PYRT_PROGRAM")
+            real = os.path.realpath(os.path.join(cwd, argv[0]))
+            if own and os.path.isfile(real) and not os.path.islink(os.path.join(cwd, argv[0])):
+                # The same startup through pyrt's own initialization.
+                shutil.copy(own, real)
+                pr = subprocess.run(argv, env=full, cwd=cwd, capture_output=True,
+                                    stdin=subprocess.DEVNULL, timeout=60)
+                if (pr.returncode, norm(pr.stderr.decode(errors="surrogateescape"))) != \
+                        (cp.returncode, norm(cp.stderr.decode(errors="surrogateescape"))):
+                    problems.append(f"pyrt's initialization: exit {pr.returncode}, stderr {pr.stderr!r}")
             failed += bool(problems)
             passed += not problems
             print(f"{'FAIL' if problems else 'PASS'} inspect/{name}")
