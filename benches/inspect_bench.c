@@ -6,7 +6,11 @@
  *   inspect_json   pyrt-inspect --json PROGRAM -c DUMP against PROGRAM -c DUMP
  *                  (wall time of each process, spawn to exit);
  *   inspect_c_api  PyRT_ComputeSysPath in this process for the same command
- *                  line against the same PROGRAM spawn. */
+ *                  line against the same PROGRAM spawn (computed each call);
+ *   inspect_c_api_kept  PyRT_SysPathCache_Compute for the same command line,
+ *                  the answer kept (each call checks nothing changed);
+ *   inspect_c_api_fill  its first call on a new cache (computes, watches,
+ *                  asks again). */
 #define _GNU_SOURCE
 #include <Python.h>
 
@@ -73,6 +77,27 @@ static char *read_file(const char *path) {
     return buf;
 }
 
+/* Time of one computation of sys.path for argv `py` (with `cache`, or
+ * PyRT_ComputeSysPath without). */
+static double one_call(char **py, PyRT_SysPathCache *cache) {
+    double t0 = now_ns();
+    PyConfig c;
+    PyConfig_InitPythonConfig(&c);
+    PyStatus st = PyConfig_SetBytesArgv(&c, 3, py);
+    PyWideStringList path = {0, NULL};
+    if (!PyStatus_Exception(st))
+        st = cache ? PyRT_SysPathCache_Compute(cache, &c, PYRT_SITE_LAYOUT_BUILD, 1, &path)
+                   : PyRT_ComputeSysPath(&c, PYRT_SITE_LAYOUT_BUILD, 1, &path);
+    if (PyStatus_Exception(st)) {
+        fprintf(stderr, "computing sys.path failed\n");
+        exit(1);
+    }
+    for (Py_ssize_t k = 0; k < path.length; k++) PyMem_RawFree(path.items[k]);
+    PyMem_RawFree(path.items);
+    PyConfig_Clear(&c);
+    return now_ns() - t0;
+}
+
 int main(int argc, char **argv) {
     if (argc != 4) {
         fprintf(stderr, "usage: inspect_bench PROGRAM PYRT_INSPECT DUMP_SCRIPT\n");
@@ -88,26 +113,30 @@ int main(int argc, char **argv) {
     printf("pyrt inspect_json %.0f %.0f ns\n", pm, pw);
     printf("cpython inspect_c_api %.0f %.0f ns\n", cm, cw);
 
-    /* In process: read + paths + site + sys.path[0], as pyrt-inspect does. */
+    /* In process: read + paths + site + sys.path[0], as pyrt-inspect does;
+     * without a cache, with a kept answer, and a new cache's first call. */
     enum { N = 201 };
-    static double v[N];
+    static double v[N], kept[N], fill[N];
+    PyRT_SysPathCache *cache = PyRT_SysPathCache_New();
+    if (!cache) return 1;
     for (int i = 0; i < N; i++) {
-        double t0 = now_ns();
-        PyConfig c;
-        PyConfig_InitPythonConfig(&c);
-        PyStatus st = PyConfig_SetBytesArgv(&c, 3, py);
-        PyWideStringList path = {0, NULL};
-        if (!PyStatus_Exception(st)) st = PyRT_ComputeSysPath(&c, PYRT_SITE_LAYOUT_BUILD, 1, &path);
-        if (PyStatus_Exception(st)) {
-            fprintf(stderr, "PyRT_ComputeSysPath failed\n");
-            return 1;
-        }
-        for (Py_ssize_t k = 0; k < path.length; k++) PyMem_RawFree(path.items[k]);
-        PyMem_RawFree(path.items);
-        PyConfig_Clear(&c);
-        v[i] = now_ns() - t0;
+        v[i] = one_call(py, NULL);
+        kept[i] = one_call(py, cache);
+    }
+    PyRT_SysPathCache_Free(cache);
+    for (int i = 0; i < N; i++) {
+        cache = PyRT_SysPathCache_New();
+        if (!cache) return 1;
+        fill[i] = one_call(py, cache);
+        PyRT_SysPathCache_Free(cache);
     }
     qsort(v, N, sizeof v[0], cmp_double);
+    qsort(kept, N, sizeof kept[0], cmp_double);
+    qsort(fill, N, sizeof fill[0], cmp_double);
     printf("pyrt inspect_c_api %.0f %.0f ns\n", v[N / 2], v[N - 1]);
+    printf("cpython inspect_c_api_kept %.0f %.0f ns\n", cm, cw);
+    printf("pyrt inspect_c_api_kept %.0f %.0f ns\n", kept[N / 2], kept[N - 1]);
+    printf("cpython inspect_c_api_fill %.0f %.0f ns\n", cm, cw);
+    printf("pyrt inspect_c_api_fill %.0f %.0f ns\n", fill[N / 2], fill[N - 1]);
     return 0;
 }

@@ -1,10 +1,12 @@
-/* pyrt_paths: pyrt's path additions, PyRT_ComputeSysPath0, PyRT_ComputeSysPath and
- * PyRT_ComputePathConfig (which getpath_trees.sh also compares with CPython's
+/* pyrt_paths: pyrt's path additions, PyRT_ComputeSysPath0, PyRT_ComputeSysPath,
+ * the PyRT_SysPathCache functions and PyRT_ComputePathConfig (which getpath_trees.sh also compares with CPython's
  * initialization on 52 trees). The sys.path[0] expectations are CPython's
  * rules (the 18 sys.path[0] cases of tests/data/getpath-cases.json). */
 #include "harness.h"
 
+#include <pthread.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 /* Reads a Python config from a command line and computes sys.path[0]. */
@@ -147,7 +149,8 @@ static void put(const char *rel, const char *text) {
 /* An installation at dir/py (a standard library landmark, both layouts'
  * site directories, a .pth file in each), a program name in it, and
  * `sys_path` for `argv`. Prints the entries with dir shown as <dir>. */
-static void sys_path_for(int layout, int main_entry, int argc, char **argv) {
+static void sys_path_in(PyRT_SysPathCache *cache, int layout, int main_entry, int argc,
+                        char **argv) {
     PyConfig c;
     PyConfig_InitPythonConfig(&c);
     CHECK_OK(PyConfig_SetBytesArgv(&c, argc, argv));
@@ -155,8 +158,11 @@ static void sys_path_for(int layout, int main_entry, int argc, char **argv) {
     snprintf(prog, sizeof prog, "%s/py/bin/python3", dir);
     CHECK_OK(PyConfig_SetBytesString(&c, &c.program_name, prog));
     PyWideStringList path = {0, NULL};
-    PyStatus st = PyRT_ComputeSysPath(&c, layout, main_entry, &path);
+    PyStatus st = cache ? PyRT_SysPathCache_Compute(cache, &c, layout, main_entry, &path)
+                        : PyRT_ComputeSysPath(&c, layout, main_entry, &path);
     CHECK(!PyStatus_Exception(st));
+    /* The configuration is filled, whether the answer was kept or not. */
+    CHECK(c.prefix != NULL && c.stdlib_dir != NULL && c.module_search_paths.length >= 3);
     size_t n = strlen(dir);
     for (Py_ssize_t i = 0; i < path.length; i++) {
         char buf[1024];
@@ -166,6 +172,10 @@ static void sys_path_for(int layout, int main_entry, int argc, char **argv) {
     for (Py_ssize_t i = 0; i < path.length; i++) PyMem_RawFree(path.items[i]);
     PyMem_RawFree(path.items);
     PyConfig_Clear(&c);
+}
+
+static void sys_path_for(int layout, int main_entry, int argc, char **argv) {
+    sys_path_in(NULL, layout, main_entry, argc, argv);
 }
 
 static void make_site_tree(void) {
@@ -196,6 +206,194 @@ static int sys_path_layouts(void) {
     return 0;
 }
 
+/* A cache gives the answer again until something it depends on changes:
+ * each step prints sys.path and the number of answers given again. */
+static PyRT_SysPathCache *cache;
+static void step(const char *what) {
+    char *argv[] = {"python3", "-c", "pass"};
+    unsigned long before = (unsigned long)PyRT_SysPathCache_Hits(cache);
+    sys_path_in(cache, PYRT_SITE_LAYOUT_UPSTREAM, 1, 3, argv);
+    printf("%s: %s\n", what,
+           (unsigned long)PyRT_SysPathCache_Hits(cache) > before ? "kept" : "computed");
+}
+
+static void shell(const char *fmt) {
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd, fmt, dir, dir, dir);
+    CHECK(system(cmd) == 0);
+}
+
+static int sys_path_cache(void) {
+    make_site_tree();
+    CHECK(setenv("HOME", dir, 1) == 0);
+    CHECK(unsetenv("PYTHONPATH") == 0);
+    cache = PyRT_SysPathCache_New();
+    CHECK(cache != NULL);
+    step("first");
+    step("again");
+    step("and again");
+    /* A new .pth file naming a new directory. */
+    shell("mkdir %s/py/extra-new && echo ../../../extra-new > %s/py/lib/python3.14/site-packages/new.pth");
+    step("new .pth file");
+    step("again");
+    /* A .pth file written in place. */
+    shell("mkdir %s/py/extra-more && echo ../../../extra-more >> %s/py/lib/python3.14/site-packages/new.pth");
+    step("line appended");
+    /* A directory a .pth line names removed. */
+    shell("rm -r %s/py/extra-up");
+    step("extra-up removed");
+    step("again");
+    /* site-packages made a link to another directory, then the link
+     * pointed elsewhere. */
+    shell("mv %s/py/lib/python3.14/site-packages %s/py/sp1 && mkdir %s/py/sp2");
+    shell("ln -s ../../sp1 %s/py/lib/python3.14/site-packages && printf '/tmp\\n%s/py/later\\n' > %s/py/sp2/b.pth");
+    step("site-packages a link");
+    step("again");
+    shell("ln -sfn ../../sp2 %s/py/lib/python3.14/site-packages");
+    step("link changed");
+    step("again");
+    /* The environment and the working directory. */
+    char sub[128];
+    snprintf(sub, sizeof sub, "%s/py", dir);
+    CHECK(chdir(sub) == 0);
+    step("working directory changed, not used");
+    CHECK(setenv("PYTHONPATH", "rel", 1) == 0);
+    step("PYTHONPATH=rel");
+    step("again");
+    CHECK(chdir(dir) == 0);
+    step("working directory changed");
+    step("again");
+    CHECK(unsetenv("PYTHONPATH") == 0);
+    step("PYTHONPATH unset");
+    /* A file looked at but missing created: the program's directory's
+     * parent becomes a virtual environment. */
+    shell("echo include-system-site-packages = false > %s/py/pyvenv.cfg");
+    step("pyvenv.cfg created");
+    step("again");
+    shell("mkdir %s/py/later");
+    step("a directory a .pth line names created");
+    step("again");
+    PyRT_SysPathCache_Free(cache);
+    remove_tree();
+    return 0;
+}
+
+/* A child of fork does not read its parent's watches: each sees its own
+ * changes. */
+static int sys_path_cache_fork(void) {
+    make_site_tree();
+    CHECK(setenv("HOME", dir, 1) == 0);
+    cache = PyRT_SysPathCache_New();
+    CHECK(cache != NULL);
+    step("parent");
+    step("parent again");
+    fflush(stdout);
+    pid_t pid = fork();
+    CHECK(pid >= 0);
+    if (pid == 0) {
+        step("child");
+        step("child again");
+        shell("mkdir %s/py/extra-child && echo ../../../extra-child > %s/py/lib/python3.14/site-packages/child.pth");
+        step("child's .pth file");
+        fflush(stdout);
+        PyRT_SysPathCache_Free(cache);
+        _exit(0);
+    }
+    int status;
+    CHECK(waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    step("parent after the child");
+    step("parent again");
+    PyRT_SysPathCache_Free(cache);
+    remove_tree();
+    return 0;
+}
+
+/* Two threads using one cache: each call gives the answer or says the
+ * cache is in use; the answers are the same. */
+static int busy, answered;
+static Py_ssize_t expected_length = -1;
+static void *hammer(void *arg) {
+    (void)arg;
+    char prog[256];
+    snprintf(prog, sizeof prog, "%s/py/bin/python3", dir);
+    for (int i = 0; i < 100; i++) {
+        PyConfig c;
+        PyConfig_InitIsolatedConfig(&c);
+        CHECK_OK(PyConfig_SetBytesString(&c, &c.program_name, prog));
+        PyWideStringList path = {0, NULL};
+        PyStatus st = PyRT_SysPathCache_Compute(cache, &c, PYRT_SITE_LAYOUT_UPSTREAM, 0, &path);
+        if (PyStatus_Exception(st)) {
+            CHECK(strcmp(st.err_msg, "cache in use by another thread") == 0);
+            __atomic_add_fetch(&busy, 1, __ATOMIC_RELAXED);
+        } else {
+            CHECK(path.length == expected_length);
+            __atomic_add_fetch(&answered, 1, __ATOMIC_RELAXED);
+        }
+        for (Py_ssize_t k = 0; k < path.length; k++) PyMem_RawFree(path.items[k]);
+        PyMem_RawFree(path.items);
+        PyConfig_Clear(&c);
+    }
+    return NULL;
+}
+
+static int sys_path_cache_threads(void) {
+    make_site_tree();
+    CHECK(setenv("HOME", dir, 1) == 0);
+    cache = PyRT_SysPathCache_New();
+    CHECK(cache != NULL);
+    char *argv[] = {"python3", "-I", "-c", "pass"};
+    PyConfig c;
+    PyConfig_InitPythonConfig(&c);
+    CHECK_OK(PyConfig_SetBytesArgv(&c, 4, argv));
+    char prog[256];
+    snprintf(prog, sizeof prog, "%s/py/bin/python3", dir);
+    CHECK_OK(PyConfig_SetBytesString(&c, &c.program_name, prog));
+    PyWideStringList path = {0, NULL};
+    CHECK_OK(PyRT_SysPathCache_Compute(cache, &c, PYRT_SITE_LAYOUT_UPSTREAM, 0, &path));
+    expected_length = path.length;
+    for (Py_ssize_t k = 0; k < path.length; k++) PyMem_RawFree(path.items[k]);
+    PyMem_RawFree(path.items);
+    PyConfig_Clear(&c);
+    pthread_t t[2];
+    for (int i = 0; i < 2; i++) CHECK(pthread_create(&t[i], NULL, hammer, NULL) == 0);
+    for (int i = 0; i < 2; i++) CHECK(pthread_join(t[i], NULL) == 0);
+    printf("calls: %d, entries: %d\n", busy + answered, (int)expected_length);
+    CHECK(answered > 0);
+    PyRT_SysPathCache_Free(cache);
+    remove_tree();
+    return 0;
+}
+
+/* The cache's errors; a failing startup is kept too (same status, same
+ * report on stderr). */
+static int sys_path_cache_errors(void) {
+    PyConfig c;
+    PyConfig_InitIsolatedConfig(&c);
+    PyWideStringList path = {0, NULL};
+    print_status("NULL cache", PyRT_SysPathCache_Compute(NULL, &c, 0, 0, &path));
+    PyRT_SysPathCache *k = PyRT_SysPathCache_New();
+    CHECK(k != NULL);
+    print_status("NULL config", PyRT_SysPathCache_Compute(k, NULL, 0, 0, &path));
+    print_status("NULL list", PyRT_SysPathCache_Compute(k, &c, 0, 0, NULL));
+    print_status("layout 3", PyRT_SysPathCache_Compute(k, &c, 3, 0, &path));
+    printf("hits of NULL: %lu\n", (unsigned long)PyRT_SysPathCache_Hits(NULL));
+    PyRT_SysPathCache_Free(NULL);
+    PyConfig_Clear(&c);
+    CHECK(setenv("HOME", "/", 1) == 0);
+    for (int i = 0; i < 2; i++) {
+        PyConfig_InitIsolatedConfig(&c);
+        CHECK_OK(PyConfig_SetString(&c, &c.home, L"/nonexistent-pyrt"));
+        CHECK_OK(PyConfig_SetString(&c, &c.program_name, L"/nonexistent-pyrt/bin/python3"));
+        PyStatus st = PyRT_SysPathCache_Compute(k, &c, PYRT_SITE_LAYOUT_UPSTREAM, 0, &path);
+        printf("no standard library: %s (%s), hits %lu\n", st.func ? st.func : "-",
+               st.err_msg ? st.err_msg : "-", (unsigned long)PyRT_SysPathCache_Hits(k));
+        CHECK(path.length == 0);
+        PyConfig_Clear(&c);
+    }
+    PyRT_SysPathCache_Free(k);
+    return 0;
+}
+
 /* Errors: NULL arguments and an unknown layout. */
 static int sys_path_errors(void) {
     PyConfig c;
@@ -212,6 +410,10 @@ static int sys_path_errors(void) {
 static const struct test_case cases[] = {
     {"sys_path_layouts", sys_path_layouts},
     {"sys_path_errors", sys_path_errors},
+    {"sys_path_cache", sys_path_cache},
+    {"sys_path_cache_fork", sys_path_cache_fork},
+    {"sys_path_cache_errors", sys_path_cache_errors},
+    {"sys_path_cache_threads", sys_path_cache_threads},
     {"command_module_interactive", command_module_interactive},
     {"scripts", scripts},
     {"bad_arguments", bad_arguments},

@@ -95,6 +95,15 @@ typedef struct PyInitConfig PyInitConfig;
 typedef struct PyInterpreterState PyInterpreterState;
 
 /*
+ pyrt addition: a kept answer of `PyRT_SysPathCache_Compute`, for a
+ program that asks for the same `sys.path` again and again (a language
+ server, on each keystroke). Created by `PyRT_SysPathCache_New`, freed by
+ `PyRT_SysPathCache_Free`. One thread at a time uses it: a call while
+ another thread's runs returns an error.
+ */
+typedef struct PyRT_SysPathCache PyRT_SysPathCache;
+
+/*
  The state of one thread in one interpreter. Opaque in pyrt's headers.
  Methods: `PyThreadState_Get`, `_GetUnchecked`, `_Swap`, `_GetInterpreter`, `_GetID`.
  */
@@ -1995,6 +2004,55 @@ struct PyStatus PyRT_ComputeSysPath(struct PyConfig *config,
                                     int layout,
                                     int main,
                                     struct PyWideStringList *sys_path);
+
+/*
+ A new, empty `sys.path` cache (it holds one answer and an inotify
+ instance while it keeps one); NULL when memory is exhausted.
+ */
+struct PyRT_SysPathCache *PyRT_SysPathCache_New(void);
+
+/*
+ Frees a cache from `PyRT_SysPathCache_New` (NULL: nothing).
+
+ # Safety
+ `cache` is NULL or from `PyRT_SysPathCache_New`, not freed yet and not
+ in use by another thread (nor later).
+ */
+void PyRT_SysPathCache_Free(struct PyRT_SysPathCache *cache);
+
+/*
+ `PyRT_ComputeSysPath` with a cache: the same result, status, stderr
+ output and filled `config`, given again without looking at the file
+ system while nothing it depends on has changed. Each call compares the
+ configuration as read, the environment, the process's ids and (when the
+ answer depends on it) the working directory, and asks inotify whether a
+ directory or file the answer depends on has changed (a name created,
+ deleted, renamed, written or its attributes changed); `sys.path[0]` is
+ computed on each call. An answer is not kept (each call computes) when
+ inotify refuses a watch, without `HOME`, or with `__PYVENV_LAUNCHER__`
+ set. inotify does not see mounts, changes of a directory's permissions,
+ nor changes another host makes on a network file system. Errors: a NULL
+ `cache` ("cache is NULL"), a call while another thread's runs ("cache in
+ use by another thread"), then those of `PyRT_ComputeSysPath`.
+
+ # Safety
+ `cache` is NULL or from `PyRT_SysPathCache_New`; `config` is NULL or an
+ initialized config; `sys_path` is NULL or an initialized list.
+ */
+struct PyStatus PyRT_SysPathCache_Compute(struct PyRT_SysPathCache *cache,
+                                          struct PyConfig *config,
+                                          int layout,
+                                          int main,
+                                          struct PyWideStringList *sys_path);
+
+/*
+ How many answers `cache` gave again without computing them (0 for
+ NULL): for tests and for a tool's own statistics.
+
+ # Safety
+ `cache` is NULL or from `PyRT_SysPathCache_New`.
+ */
+uint64_t PyRT_SysPathCache_Hits(const struct PyRT_SysPathCache *cache);
 
 /*
  pyrt addition: turns pyrt's checks on (`enable` non-zero) or off and

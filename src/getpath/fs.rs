@@ -319,6 +319,74 @@ impl<'a> MemoFs<'a> {
     }
 }
 
+/// A path one of [`MemoFs`]'s answers depends on.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Look {
+    /// The path as it was asked about.
+    pub path: Vec<u8>,
+    /// The answer depends on the object itself (a file's bytes or mode, a
+    /// directory's names), not only on its entry (whether it exists, its
+    /// type, a link's target).
+    pub content: bool,
+}
+
+impl MemoFs<'_> {
+    /// Every path looked at, each once (with `content` when any answer
+    /// about it depends on what it holds).
+    pub fn looks(&self) -> Vec<Look> {
+        let mut seen: std::collections::HashMap<Vec<u8>, bool> = Default::default();
+        let mut note = |p: &Vec<u8>, content: bool| {
+            *seen.entry(p.clone()).or_default() |= content;
+        };
+        // `is_exec` asks for a file's mode.
+        self.bools
+            .borrow()
+            .keys()
+            .for_each(|(kind, p)| note(p, *kind == 2));
+        self.links.borrow().keys().for_each(|p| note(p, false));
+        self.reads.borrow().keys().for_each(|(_, p)| note(p, true));
+        self.dirs.borrow().keys().for_each(|p| note(p, true));
+        let mut looks: Vec<Look> = seen
+            .into_iter()
+            .map(|(path, content)| Look { path, content })
+            .collect();
+        looks.sort_by(|a, b| a.path.cmp(&b.path));
+        looks
+    }
+
+    /// The working directory, when it was asked for.
+    pub fn cwd_asked(&self) -> Option<&Vec<u8>> {
+        self.cwd.get()
+    }
+
+    /// Asks `fs` every question asked so far again: true when each answer
+    /// is the one remembered.
+    pub fn still_true(&self, fs: &dyn Fs) -> bool {
+        let bools = self.bools.borrow().iter().all(|((kind, p), &v)| {
+            v == match kind {
+                0 => fs.is_file(p),
+                1 => fs.is_dir(p),
+                2 => fs.is_exec(p),
+                3 => fs.exists(p),
+                _ => fs.lstat_exists(p),
+            }
+        });
+        bools
+            && self
+                .links
+                .borrow()
+                .iter()
+                .all(|(p, v)| fs.readlink(p) == *v)
+            && self
+                .reads
+                .borrow()
+                .iter()
+                .all(|((all, p), v)| *v == if *all { fs.read_all(p) } else { fs.read(p) })
+            && self.dirs.borrow().iter().all(|(p, v)| fs.listdir(p) == *v)
+            && self.cwd.get().is_none_or(|c| fs.cwd() == *c)
+    }
+}
+
 impl Fs for MemoFs<'_> {
     fn is_file(&self, path: &[u8]) -> bool {
         self.flag(0, path, || self.inner.is_file(path))

@@ -16,7 +16,7 @@ pub mod site;
 pub mod syspath0;
 
 pub use fs::{Fs, ReadError, RealFs};
-use path::{abspath, basename, dirname, join, partition, strip};
+use path::{abspath, basename, dirname, is_abs, join, partition, strip};
 
 /// The build settings of the computation (CPython's compile-time values).
 #[derive(Clone, Debug)]
@@ -350,7 +350,11 @@ fn compute_in(
         executable = real_executable.clone();
     }
     if executable.is_empty() && program_name.contains(&b'/') {
-        executable = abspath(&program_name, cwd());
+        executable = if is_abs(&program_name) {
+            abspath(&program_name, b"")
+        } else {
+            abspath(&program_name, cwd())
+        };
     }
     if executable.is_empty() {
         executable = real_executable.clone();

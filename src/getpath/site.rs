@@ -262,7 +262,8 @@ fn text_lines(s: &str) -> Vec<&str> {
 
 struct Site<'a> {
     fs: &'a dyn Fs,
-    cwd: Vec<u8>,
+    /// The working directory, asked for when a relative path needs it.
+    cwd: std::cell::OnceCell<Vec<u8>>,
     known: std::collections::HashSet<Vec<u8>>,
     out: Output,
 }
@@ -272,13 +273,22 @@ fn trace(event: &str, fields: &[(&str, &[u8])]) {
 }
 
 impl Site<'_> {
+    /// `os.path.abspath(p)`.
+    fn abs(&self, p: &[u8]) -> Vec<u8> {
+        if p.first() == Some(&b'/') {
+            normpath(p)
+        } else {
+            abspath(p, self.cwd.get_or_init(|| self.fs.cwd()))
+        }
+    }
+
     fn makepath(&self, a: &[u8], b: &[u8]) -> Vec<u8> {
-        abspath(&join(a, b), &self.cwd)
+        self.abs(&join(a, b))
     }
 
     /// `addsitedir`: the directory, then its `.pth` files.
     fn add_site_dir(&mut self, dir: &[u8], origin: Origin) {
-        let dir = abspath(dir, &self.cwd);
+        let dir = self.abs(dir);
         trace("sitedir", &[("path", &dir)]);
         self.out.site_dirs.push(dir.clone());
         if self.known.insert(dir.clone()) {
@@ -396,7 +406,7 @@ impl Site<'_> {
 
     /// `venv`: `pyvenv.cfg` beside the executable or one directory up.
     fn venv(&mut self, input: &Input) {
-        let exe_dir = dirname(&abspath(&input.executable, &self.cwd));
+        let exe_dir = dirname(&self.abs(&input.executable));
         let site_prefix = dirname(&exe_dir);
         let Some(cfg) = [
             join(&exe_dir, b"pyvenv.cfg"),
@@ -538,17 +548,17 @@ pub fn warning_action(warnoptions: &[String], message: &str) -> &'static str {
 }
 
 /// Runs `site`'s part of startup over `fs` (the working directory is
-/// `fs.cwd()`).
+/// `fs.cwd()`, asked for only when a relative path needs it).
 pub fn compute(input: &Input, fs: &dyn Fs) -> Output {
     let mut s = Site {
         fs,
-        cwd: fs.cwd(),
+        cwd: std::cell::OnceCell::new(),
         known: std::collections::HashSet::new(),
         out: Output::default(),
     };
     // `removeduppaths`.
     for p in &input.sys_path {
-        let p = abspath(p, &s.cwd);
+        let p = s.abs(p);
         if s.known.insert(p.clone()) {
             s.out.sys_path.push((p, Origin::Config));
         }

@@ -22,12 +22,12 @@ pub fn compute(
     fs: &dyn Fs,
     realpath: &dyn Fn(&[u8]) -> Option<Vec<u8>>,
 ) -> Option<Vec<u8>> {
-    let cwd = fs.cwd();
+    // The working directory is asked for only where it is used.
     if let Some(pkg) = t.package {
         if is_abs(pkg) {
             return Some(pkg.to_vec());
         }
-        let mut p = cwd;
+        let mut p = fs.cwd();
         p.push(b'/');
         p.extend_from_slice(pkg);
         return Some(p);
@@ -37,7 +37,10 @@ pub fn compute(
     }
     match t.argv0 {
         b"-c" => return Some(Vec::new()),
-        b"-m" => return (!cwd.is_empty()).then_some(cwd),
+        b"-m" => {
+            let cwd = fs.cwd();
+            return (!cwd.is_empty()).then_some(cwd);
+        }
         _ => {}
     }
     let mut path = t.argv0.to_vec();

@@ -75,6 +75,39 @@ unsafe extern "C" {
     static environ: *const *const libc::c_char;
 }
 
+/// Every entry of the environment (`NAME=value`), in order.
+pub fn environment() -> Vec<Vec<u8>> {
+    let mut all = Vec::new();
+    // SAFETY: `environ` is NULL or a NULL-terminated array of NUL-terminated
+    // strings; pyrt reads it as getenv does.
+    unsafe {
+        let mut p = environ;
+        while !p.is_null() && !(*p).is_null() {
+            all.push(CStr::from_ptr(*p).to_bytes().to_vec());
+            p = p.add(1);
+        }
+    }
+    all
+}
+
+/// The environment holds exactly `entries`, in order ([`environment`]'s
+/// answer, compared in place).
+pub fn environment_is(entries: &[Vec<u8>]) -> bool {
+    let mut expected = entries.iter();
+    // SAFETY: as in [`environment`].
+    unsafe {
+        let mut p = environ;
+        while !p.is_null() && !(*p).is_null() {
+            match expected.next() {
+                Some(e) if CStr::from_ptr(*p).to_bytes() == e.as_slice() => {}
+                _ => return false,
+            }
+            p = p.add(1);
+        }
+    }
+    expected.next().is_none()
+}
+
 impl Process {
     /// The process without a snapshot: every lookup calls `getenv`.
     pub const fn new() -> Process {

@@ -14,7 +14,7 @@ use crate::status::{PyResult, Status};
 use crate::wstr::WideString;
 
 /// The answer for one configuration.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct Report {
     /// `sys.path` with each entry's origin (`sys.path[0]` included when
     /// asked for, with the origin [`Origin::Main`]).
@@ -298,8 +298,6 @@ pub fn compute(
     library: bool,
     customize: bool,
 ) -> PyResult<Report> {
-    let utf8 = crate::runtime::utf8_mode();
-    let mut report = Report::default();
     // Without the trace, each file is looked at once (getpath and `site`
     // look at some twice); with it, every look is shown.
     let memo = MemoFs::new(&RealFs);
@@ -308,6 +306,39 @@ pub fn compute(
     } else {
         &memo
     };
+    let mut report = compute_over(model, layout, main, library, customize, fs)?;
+    if main && report.failure.is_none() {
+        if let Some(p0) = main_entry(model)? {
+            report.sys_path.insert(0, (p0, Origin::Main));
+        }
+    }
+    Ok(report)
+}
+
+/// The entry the main program inserts at `sys.path[0]` for `model`, if
+/// any (it looks at the file system and the working directory afresh).
+pub fn main_entry(model: &Config) -> PyResult<Option<Vec<u8>>> {
+    let cannot = || Status::error(c"PyRT_ComputeSysPath", c"cannot encode sys.path[0]");
+    match pathconfig::sys_path0(model) {
+        Ok(Some(p0)) => encode(&Some(p0), crate::runtime::utf8_mode()).map(Some),
+        Ok(None) => Ok(None),
+        Err(_) => Err(cannot()),
+    }
+}
+
+/// [`compute`] over the file system `fs`, without `sys.path[0]` (the
+/// report's `stderr` has the fatal error's report of a failing startup
+/// when `main` is set).
+pub fn compute_over(
+    model: &mut Config,
+    layout: Layout,
+    main: bool,
+    library: bool,
+    customize: bool,
+    fs: &dyn crate::getpath::Fs,
+) -> PyResult<Report> {
+    let utf8 = crate::runtime::utf8_mode();
+    let mut report = Report::default();
     if model._install_importlib != 0 {
         let mut err = String::new();
         let r = pathconfig::compute_with(model, utf8, fs, library, &mut |w| {
@@ -367,21 +398,6 @@ pub fn compute(
         report.site = Some(out);
     } else {
         report.sys_path = paths.into_iter().map(|p| (p, Origin::Config)).collect();
-    }
-    if main {
-        match pathconfig::sys_path0(model) {
-            Ok(Some(p0)) => {
-                let p0 = encode(&Some(p0), utf8)?;
-                report.sys_path.insert(0, (p0, Origin::Main));
-            }
-            Ok(None) => {}
-            Err(_) => {
-                return Err(Status::error(
-                    c"PyRT_ComputeSysPath",
-                    c"cannot encode sys.path[0]",
-                ));
-            }
-        }
     }
     Ok(report)
 }

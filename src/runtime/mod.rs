@@ -30,6 +30,7 @@ pub mod perfmap;
 pub mod pythread;
 pub mod recursion;
 pub mod state;
+pub mod syspath_cache;
 pub mod thread;
 
 /// A handle or pointer the runtime keeps in its lists (see [`crate::sys::SendPtr`]).

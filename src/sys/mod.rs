@@ -4,12 +4,14 @@
 //! slots in the static TLS block ([`tls`]), the lock of the runtime's own
 //! state ([`mutex`]), the lock behind `PyThread_type_lock` ([`sem`]), the
 //! panic guard of the exports ([`panic`]), a pointer wrapper for handles
-//! kept in shared lists ([`SendPtr`]), the trace's sink ([`trace`]), and
-//! the last-resort fatal-error report ([`fatal`]).
+//! kept in shared lists ([`SendPtr`]), the trace's sink ([`trace`]), being
+//! told of file-system changes ([`inotify`]), and the last-resort
+//! fatal-error report ([`fatal`]).
 
 pub mod alloc;
 pub mod fatal;
 pub mod futex;
+pub mod inotify;
 pub mod mutex;
 pub mod panic;
 pub mod sem;
