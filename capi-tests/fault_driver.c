@@ -7,7 +7,9 @@
  *   - a Python configuration read from a command line (PyConfig_SetBytesArgv,
  *     PyConfig_Read), then initialization from it;
  *   - an own-GIL sub-interpreter, made and ended; a second thread state;
- *   - finalization.
+ *   - finalization;
+ *   - against pyrt, sys.path through a PyRT_SysPathCache, computed then
+ *     kept.
  * Prints what each step returned. Against pyrt it also checks that a failed
  * allocation of pyrt's own heap (PyRT_Mem_HeapFailures) is reported by the
  * step that made it: a step that succeeded although its count went up
@@ -112,6 +114,42 @@ static PyStatus read_python_config(PyConfig *c) {
     return st;
 }
 
+/* pyrt's sys.path cache (looked up: CPython has none): a new cache, the
+ * answer computed, then given again. */
+static void sys_path_cache(void) {
+    void *n = sym("PyRT_SysPathCache_New"), *c = sym("PyRT_SysPathCache_Compute"),
+         *f = sym("PyRT_SysPathCache_Free");
+    if (!n || !c || !f) return;
+    void *(*new_cache)(void);
+    PyStatus (*compute)(void *, PyConfig *, int, int, PyWideStringList *);
+    void (*free_cache)(void *);
+    memcpy(&new_cache, &n, sizeof n);
+    memcpy(&compute, &c, sizeof c);
+    memcpy(&free_cache, &f, sizeof f);
+    void *cache = new_cache();
+    step("PyRT_SysPathCache_New", cache != NULL);
+    if (!cache) {
+        puts("  sys.path cache: no memory");
+        return;
+    }
+    const char *home = getenv("PYRT_TEST_HOME");
+    for (int i = 0; i < 2; i++) {
+        PyConfig cfg;
+        PyConfig_InitIsolatedConfig(&cfg);
+        PyStatus st = PyConfig_SetBytesString(&cfg, &cfg.home, home ? home : "/nonexistent");
+        status_step("  set home", st);
+        if (!PyStatus_Exception(st)) {
+            PyWideStringList path = {0, NULL};
+            st = compute(cache, &cfg, 0, 0, &path);
+            status_step(i ? "  sys.path again" : "  sys.path", st);
+            for (Py_ssize_t k = 0; k < path.length; k++) PyMem_RawFree(path.items[k]);
+            PyMem_RawFree(path.items);
+        }
+        PyConfig_Clear(&cfg);
+    }
+    free_cache(cache);
+}
+
 static int run(const char *label) {
     printf("%s\n", label);
     mark = heap_failures();
@@ -144,10 +182,14 @@ static int run(const char *label) {
     }
     printf("  finalize: %d\n", Py_FinalizeEx());
     mark = heap_failures();
+    sys_path_cache();
     return 0;
 }
 
 int main(void) {
+    /* A home, for the sys.path cache to keep its answer (it computes on
+     * each call without one). */
+    setenv("HOME", "/", 1);
     call("pyrt_fault_arm");
     run("with a failing allocation:");
     call("pyrt_fault_disarm");

@@ -53,7 +53,7 @@ static void make_venv(void) {
  * with the timestamp dropped and the tree shown as <root>. The order is
  * CPython's: strace shows CPython 3.14 looking at the tree's files in the
  * same order (checked when this case was written). */
-static void print_trace(const char *path, const char *category) {
+static void print_lines(const char *path, const char *const *prefixes, int only_tree) {
     FILE *f = fopen(path, "r");
     CHECK(f != NULL);
     char line[1024];
@@ -63,10 +63,12 @@ static void print_trace(const char *path, const char *category) {
         rest = strchr(rest + 11, ' ');
         CHECK(rest != NULL);
         rest++;
-        if (strncmp(rest, category, strlen(category)) != 0) continue;
+        int wanted = 0;
+        for (const char *const *p = prefixes; *p; p++) wanted |= !strncmp(rest, *p, strlen(*p));
+        if (!wanted) continue;
         /* Only the tree's paths: the library's own directory and the
          * directories above the tree depend on the machine. */
-        if (!strstr(rest, root)) continue;
+        if (only_tree && !strstr(rest, root)) continue;
         for (char *p = rest; *p; p++) {
             if (!strncmp(p, root, strlen(root))) {
                 fputs("<root>", stdout);
@@ -77,6 +79,11 @@ static void print_trace(const char *path, const char *category) {
         }
     }
     fclose(f);
+}
+
+static void print_trace(const char *path, const char *category) {
+    const char *const prefixes[] = {category, NULL};
+    print_lines(path, prefixes, 1);
 }
 
 static void remove_tree(void) {
@@ -130,6 +137,50 @@ static int venv_site(void) {
     PyMem_RawFree(path.items);
     PyConfig_Clear(&c);
     print_trace(trace, "site ");
+    remove_tree();
+    return 0;
+}
+
+/* The cache lines of PyRT_SysPathCache_Compute: the first answer kept,
+ * given again twice, computed after a .pth file appears, and after the
+ * environment changes. */
+static void cache_call(PyRT_SysPathCache *cache) {
+    PyConfig c;
+    PyConfig_InitPythonConfig(&c);
+    char *argv[] = {"python3", "-s", "-c", "pass"};
+    CHECK_OK(PyConfig_SetBytesArgv(&c, 4, argv));
+    char program[128];
+    snprintf(program, sizeof program, "%s/venv/bin/python3", root);
+    CHECK_OK(PyConfig_SetBytesString(&c, &c.program_name, program));
+    PyWideStringList path = {0, NULL};
+    CHECK_OK(PyRT_SysPathCache_Compute(cache, &c, PYRT_SITE_LAYOUT_DEBIAN, 0, &path));
+    printf("%d entries\n", (int)path.length);
+    for (Py_ssize_t i = 0; i < path.length; i++) PyMem_RawFree(path.items[i]);
+    PyMem_RawFree(path.items);
+    PyConfig_Clear(&c);
+}
+
+static int sys_path_cache(void) {
+    make_venv();
+    mkdirs("venv/lib/python3.14/site-packages");
+    mkdirs("src");
+    char trace[128];
+    snprintf(trace, sizeof trace, "%s/trace.txt", root);
+    CHECK(setenv("PYRT_TRACE", trace, 1) == 0);
+    CHECK(setenv("HOME", root, 1) == 0);
+    PyRT_SysPathCache *cache = PyRT_SysPathCache_New();
+    CHECK(cache != NULL);
+    for (int i = 0; i < 3; i++) cache_call(cache);
+    char pth[256];
+    snprintf(pth, sizeof pth, "%s/src\n", root);
+    mkfile("venv/lib/python3.14/site-packages/dev.pth", pth, 0);
+    cache_call(cache);
+    CHECK(setenv("PYRT_TEST_CHANGED", "1", 1) == 0);
+    cache_call(cache);
+    PyRT_SysPathCache_Free(cache);
+    /* The decisions (the cache's own looks name the machine's paths). */
+    const char *const decisions[] = {"cache hit", "cache miss", NULL};
+    print_lines(trace, decisions, 0);
     remove_tree();
     return 0;
 }
@@ -223,6 +274,7 @@ static int off_by_default(void) {
 static const struct test_case cases[] = {
     {"venv_getpath", venv_getpath},
     {"venv_site", venv_site},
+    {"sys_path_cache", sys_path_cache},
     {"lifecycle_json", lifecycle_json},
     {"config_sources", config_sources},
     {"off_by_default", off_by_default},

@@ -3,7 +3,7 @@
 # fail at each call of the run in capi-tests/fault_driver.c in turn (locale
 # codecs, a PEP 741 config, a Python config read from a command line,
 # initialization, an own-GIL sub-interpreter, a thread state,
-# finalization), through the shim capi-tests/fault_malloc.c linked into the
+# finalization, then sys.path through a PyRT_SysPathCache), through the shim capi-tests/fault_malloc.c linked into the
 # driver, which then retries the whole run without failure.
 #
 # Every point must end normally (no signal), the retry must succeed, and a

@@ -33,7 +33,7 @@ use std::ffi::CString;
 use crate::config::Config;
 use crate::config::legacy_paths::LegacyPaths;
 use crate::getpath::RealFs;
-use crate::getpath::fs::{Look, MemoFs};
+use crate::getpath::fs::{Look, MemoFs, traced_as};
 use crate::getpath::site::Layout;
 use crate::runtime::host;
 use crate::runtime::inspect::{self, Report};
@@ -210,16 +210,19 @@ impl SysPathCache {
             self.entry = None;
             self.pid = pid;
         }
-        let hit = self
-            .entry
-            .as_ref()
-            .is_some_and(|e| e.key.holds(model, layout, main) && e.still_true());
-        if hit {
+        // Why the kept answer (if any) cannot be given again.
+        let stale: Option<&'static [u8]> = match &self.entry {
+            None => Some(b"first"),
+            Some(e) if !e.key.holds(model, layout, main) => Some(b"configuration or process"),
+            Some(e) if !e.still_true() => Some(b"file system"),
+            Some(_) => None,
+        };
+        let Some(why) = stale else {
             crate::sys::trace::event("cache", "hit", &[]);
-            let e = self.entry.as_ref().expect("a kept entry");
+            let e = self.entry.as_ref().expect("an answer is kept");
             model.clone_from(&e.computed);
             return Ok((&e.report, true));
-        }
+        };
         // Dropped first: its watches go with its instance.
         self.entry = None;
         let key = Key::now(model, layout, main);
@@ -233,15 +236,21 @@ impl SysPathCache {
             None if relative => Some(crate::getpath::Fs::cwd(&RealFs)),
             None => None,
         };
-        let watched = ino.and_then(|ino| {
-            let watches = watch(&ino, &looks, cwd.as_deref().unwrap_or(b"/"))?;
-            // Asked again once all is watched (the module's text).
-            memo.still_true(&RealFs).then_some((ino, watches))
+        // The trace shows these looks as the cache's.
+        let watched = traced_as("cache", || {
+            ino.and_then(|ino| {
+                let watches = watch(&ino, &looks, cwd.as_deref().unwrap_or(b"/"))?;
+                // Asked again once all is watched (the module's text).
+                memo.still_true(&RealFs).then_some((ino, watches))
+            })
         });
         crate::sys::trace::event(
             "cache",
             "miss",
-            &[("kept", if watched.is_some() { b"yes" } else { b"no" })],
+            &[
+                ("reason", why),
+                ("kept", if watched.is_some() { b"yes" } else { b"no" }),
+            ],
         );
         let entry = self.entry.insert(Entry {
             key,
