@@ -547,6 +547,275 @@ pub fn warning_action(warnoptions: &[String], message: &str) -> &'static str {
     "default"
 }
 
+/// A string of code points (lone surrogates included) as Python's `repr`
+/// shows it.
+pub fn python_repr(units: impl Iterator<Item = u32> + Clone) -> String {
+    let has = |c: char| units.clone().any(|u| u == c as u32);
+    let quote = if has('\'') && !has('"') { '"' } else { '\'' };
+    let mut out = String::new();
+    out.push(quote);
+    for u in units {
+        match char::from_u32(u) {
+            Some('\\') => out.push_str("\\\\"),
+            Some('\t') => out.push_str("\\t"),
+            Some('\n') => out.push_str("\\n"),
+            Some('\r') => out.push_str("\\r"),
+            Some(c) if c == quote => {
+                out.push('\\');
+                out.push(c);
+            }
+            Some(c) if (' '..='~').contains(&c) => out.push(c),
+            Some(c) if u >= 0xa0 && !c.is_control() && !c.is_whitespace() && u != 0xad => {
+                out.push(c)
+            }
+            _ if u < 0x100 => out.push_str(&format!("\\x{u:02x}")),
+            _ if u < 0x10000 => out.push_str(&format!("\\u{u:04x}")),
+            _ => out.push_str(&format!("\\U{u:08x}")),
+        }
+    }
+    out.push(quote);
+    out
+}
+
+/// The builtin names that are warning categories.
+const BUILTIN_WARNINGS: [&str; 12] = [
+    "BytesWarning",
+    "DeprecationWarning",
+    "EncodingWarning",
+    "FutureWarning",
+    "ImportWarning",
+    "PendingDeprecationWarning",
+    "ResourceWarning",
+    "RuntimeWarning",
+    "SyntaxWarning",
+    "UnicodeWarning",
+    "UserWarning",
+    "Warning",
+];
+
+/// The builtin names that are not classes (a category naming one makes
+/// the `warnings` module's import fail with a traceback, which pyrt does
+/// not report).
+const BUILTIN_NON_CLASSES: [&str; 61] = [
+    "Ellipsis",
+    "False",
+    "None",
+    "NotImplemented",
+    "True",
+    "__build_class__",
+    "__debug__",
+    "__doc__",
+    "__import__",
+    "__name__",
+    "__package__",
+    "__spec__",
+    "abs",
+    "aiter",
+    "all",
+    "anext",
+    "any",
+    "ascii",
+    "bin",
+    "breakpoint",
+    "callable",
+    "chr",
+    "compile",
+    "copyright",
+    "credits",
+    "delattr",
+    "dir",
+    "divmod",
+    "eval",
+    "exec",
+    "exit",
+    "format",
+    "getattr",
+    "globals",
+    "hasattr",
+    "hash",
+    "help",
+    "hex",
+    "id",
+    "input",
+    "isinstance",
+    "issubclass",
+    "iter",
+    "len",
+    "license",
+    "locals",
+    "max",
+    "min",
+    "next",
+    "oct",
+    "open",
+    "ord",
+    "pow",
+    "print",
+    "quit",
+    "repr",
+    "round",
+    "setattr",
+    "sorted",
+    "sum",
+    "vars",
+];
+
+/// The builtin classes that are not warning categories (Python 3.14's
+/// `builtins`).
+const BUILTIN_CLASSES: [&str; 86] = [
+    "ArithmeticError",
+    "AssertionError",
+    "AttributeError",
+    "BaseException",
+    "BaseExceptionGroup",
+    "BlockingIOError",
+    "BrokenPipeError",
+    "BufferError",
+    "ChildProcessError",
+    "ConnectionAbortedError",
+    "ConnectionError",
+    "ConnectionRefusedError",
+    "ConnectionResetError",
+    "EOFError",
+    "EnvironmentError",
+    "Exception",
+    "ExceptionGroup",
+    "FileExistsError",
+    "FileNotFoundError",
+    "FloatingPointError",
+    "GeneratorExit",
+    "IOError",
+    "ImportError",
+    "IndentationError",
+    "IndexError",
+    "InterruptedError",
+    "IsADirectoryError",
+    "KeyError",
+    "KeyboardInterrupt",
+    "LookupError",
+    "MemoryError",
+    "ModuleNotFoundError",
+    "NameError",
+    "NotADirectoryError",
+    "NotImplementedError",
+    "OSError",
+    "OverflowError",
+    "PermissionError",
+    "ProcessLookupError",
+    "PythonFinalizationError",
+    "RecursionError",
+    "ReferenceError",
+    "RuntimeError",
+    "StopAsyncIteration",
+    "StopIteration",
+    "SyntaxError",
+    "SystemError",
+    "SystemExit",
+    "TabError",
+    "TimeoutError",
+    "TypeError",
+    "UnboundLocalError",
+    "UnicodeDecodeError",
+    "UnicodeEncodeError",
+    "UnicodeError",
+    "UnicodeTranslateError",
+    "ValueError",
+    "ZeroDivisionError",
+    "bool",
+    "bytearray",
+    "bytes",
+    "classmethod",
+    "complex",
+    "dict",
+    "enumerate",
+    "filter",
+    "float",
+    "frozenset",
+    "int",
+    "list",
+    "map",
+    "memoryview",
+    "object",
+    "property",
+    "range",
+    "reversed",
+    "set",
+    "slice",
+    "staticmethod",
+    "str",
+    "super",
+    "tuple",
+    "type",
+    "zip",
+    "_IncompleteInputError",
+    "__loader__",
+];
+
+/// What the `warnings` module prints on stderr, when it is imported at
+/// startup, for the options of `warnoptions` it ignores as invalid
+/// ("Invalid -W option ignored: ..." lines, in order). `module_found`
+/// tells whether a category's module (`json` of `json.Foo`) would be
+/// imported. A category naming a class of a module that is found is taken
+/// as valid (pyrt does not look inside modules), and one naming a builtin
+/// that is not a class (which makes the import fail) is passed over.
+pub fn invalid_warnoptions(warnoptions: &[String], module_found: &dyn Fn(&str) -> bool) -> String {
+    let mut out = String::new();
+    for opt in warnoptions {
+        if let Some(why) = option_error(opt, module_found) {
+            out.push_str("Invalid -W option ignored: ");
+            out.push_str(&why);
+            out.push('\n');
+        }
+    }
+    out
+}
+
+fn repr(s: &str) -> String {
+    python_repr(s.chars().map(|c| c as u32))
+}
+
+/// Why the `warnings` module ignores the option `arg`, if it does.
+fn option_error(arg: &str, module_found: &dyn Fn(&str) -> bool) -> Option<String> {
+    const ACTIONS: [&str; 7] = [
+        "default", "always", "all", "ignore", "module", "once", "error",
+    ];
+    let parts: Vec<&str> = arg.split(':').collect();
+    if parts.len() > 5 {
+        return Some(format!("too many fields (max 5): {}", repr(arg)));
+    }
+    let field = |i: usize| parts.get(i).map_or("", |p| p.trim());
+    let action = field(0);
+    if !action.is_empty() && !ACTIONS.iter().any(|a| a.starts_with(action)) {
+        return Some(format!("invalid action: {}", repr(action)));
+    }
+    let category = field(2);
+    if !category.is_empty() {
+        let (module, class) = match category.rsplit_once('.') {
+            None | Some(("builtins", _)) => ("builtins", category.rsplit('.').next().unwrap_or("")),
+            Some((m, c)) => (m, c),
+        };
+        if module == "builtins" {
+            if BUILTIN_CLASSES.contains(&class) {
+                return Some(format!("invalid warning category: {}", repr(category)));
+            }
+            if !BUILTIN_WARNINGS.contains(&class) && !BUILTIN_NON_CLASSES.contains(&class) {
+                return Some(format!("unknown warning category: {}", repr(category)));
+            }
+        } else if !module.is_empty() && !module_found(module) {
+            return Some(format!("invalid module name: {}", repr(module)));
+        }
+    }
+    let lineno = field(4);
+    if !lineno.is_empty() {
+        match lineno.parse::<i64>() {
+            Ok(n) if n < 0 => return Some(format!("invalid lineno {n}")),
+            Ok(_) => {}
+            Err(_) => return Some(format!("invalid lineno {}", repr(lineno))),
+        }
+    }
+    None
+}
+
 /// Runs `site`'s part of startup over `fs` (the working directory is
 /// `fs.cwd()`, asked for only when a relative path needs it).
 pub fn compute(input: &Input, fs: &dyn Fs) -> Output {
@@ -935,5 +1204,37 @@ mod tests {
             b"/w".to_vec(),
         ];
         assert_eq!(paths(&compute(&i, &fs)), ["/w/a", "/w"]);
+    }
+    #[test]
+    fn invalid_warning_options_are_reported_in_order() {
+        let opts: Vec<String> = [
+            "foo",
+            "ignore",
+            "error::Foo",
+            "a:b:c:d:e:f",
+            "::Warning::-1",
+            "::Warning::x'y",
+            "i::nosuch.X",
+            "i::found.X",
+            "::int",
+            "::print",
+            "d::builtins.Nope",
+            " e : : UserWarning : : 3 ",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        let found = |m: &str| m == "found";
+        assert_eq!(
+            invalid_warnoptions(&opts, &found),
+            "Invalid -W option ignored: invalid action: 'foo'\n\
+             Invalid -W option ignored: unknown warning category: 'Foo'\n\
+             Invalid -W option ignored: too many fields (max 5): 'a:b:c:d:e:f'\n\
+             Invalid -W option ignored: invalid lineno -1\n\
+             Invalid -W option ignored: invalid lineno \"x'y\"\n\
+             Invalid -W option ignored: invalid module name: 'nosuch'\n\
+             Invalid -W option ignored: invalid warning category: 'int'\n\
+             Invalid -W option ignored: unknown warning category: 'builtins.Nope'\n"
+        );
     }
 }

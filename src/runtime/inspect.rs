@@ -100,35 +100,109 @@ pub fn import_failure(
 /// The status of an import of `site` that fails.
 const SITE_FAILED: Status = Status::error(c"init_import_site", c"Failed to import the site module");
 
+/// The modules built into the reference build's `python` program.
+const BUILTIN_MODULES: [&str; 64] = [
+    "_abc",
+    "_ast",
+    "_bisect",
+    "_blake2",
+    "_codecs",
+    "_collections",
+    "_contextvars",
+    "_csv",
+    "_datetime",
+    "_elementtree",
+    "_functools",
+    "_heapq",
+    "_imp",
+    "_io",
+    "_json",
+    "_locale",
+    "_md5",
+    "_opcode",
+    "_operator",
+    "_pickle",
+    "_posixsubprocess",
+    "_random",
+    "_sha1",
+    "_sha2",
+    "_sha3",
+    "_signal",
+    "_socket",
+    "_sre",
+    "_stat",
+    "_statistics",
+    "_string",
+    "_struct",
+    "_suggestions",
+    "_symtable",
+    "_sysconfig",
+    "_thread",
+    "_tokenize",
+    "_tracemalloc",
+    "_types",
+    "_typing",
+    "_warnings",
+    "_weakref",
+    "array",
+    "atexit",
+    "binascii",
+    "builtins",
+    "cmath",
+    "errno",
+    "faulthandler",
+    "fcntl",
+    "gc",
+    "grp",
+    "itertools",
+    "marshal",
+    "math",
+    "posix",
+    "pwd",
+    "pyexpat",
+    "select",
+    "sys",
+    "syslog",
+    "time",
+    "unicodedata",
+    "zlib",
+];
+
+/// The top-level modules CPython 3.14 freezes (used unless
+/// `use_frozen_modules` is off).
+const FROZEN_MODULES: [&str; 15] = [
+    "_collections_abc",
+    "_frozen_importlib",
+    "_frozen_importlib_external",
+    "_sitebuiltins",
+    "abc",
+    "codecs",
+    "genericpath",
+    "io",
+    "ntpath",
+    "os",
+    "posixpath",
+    "runpy",
+    "site",
+    "stat",
+    "zipimport",
+];
+
+/// Whether `import MODULE` would find its top-level module: built in,
+/// frozen, or on `paths` (a package's submodules are not looked for).
+fn module_found(c: &Config, paths: &[Vec<u8>], module: &str, fs: &dyn crate::getpath::Fs) -> bool {
+    let top = module.split('.').next().unwrap_or("");
+    BUILTIN_MODULES.contains(&top)
+        || (c.use_frozen_modules != 0 && FROZEN_MODULES.contains(&top))
+        || !matches!(
+            crate::getpath::importcheck::find(top.as_bytes(), paths, fs),
+            crate::getpath::importcheck::Found::Missing
+        )
+}
+
 /// A wide string as Python's `repr` shows it.
 pub fn python_repr(w: &WideString) -> String {
-    let units = w.units();
-    let has = |c: char| units.contains(&(c as crate::wstr::WChar));
-    let quote = if has('\'') && !has('"') { '"' } else { '\'' };
-    let mut out = String::new();
-    out.push(quote);
-    for &u in units {
-        let u = u as u32;
-        match char::from_u32(u) {
-            Some('\\') => out.push_str("\\\\"),
-            Some('\t') => out.push_str("\\t"),
-            Some('\n') => out.push_str("\\n"),
-            Some('\r') => out.push_str("\\r"),
-            Some(c) if c == quote => {
-                out.push('\\');
-                out.push(c);
-            }
-            Some(c) if (' '..='~').contains(&c) => out.push(c),
-            Some(c) if u >= 0xa0 && !c.is_control() && !c.is_whitespace() && u != 0xad => {
-                out.push(c)
-            }
-            _ if u < 0x100 => out.push_str(&format!("\\x{u:02x}")),
-            _ if u < 0x10000 => out.push_str(&format!("\\u{u:04x}")),
-            _ => out.push_str(&format!("\\U{u:08x}")),
-        }
-    }
-    out.push(quote);
-    out
+    site::python_repr(w.units().iter().map(|&u| u as u32))
 }
 
 /// CPython's "Python path configuration:" report, written before
@@ -374,6 +448,18 @@ pub fn compute_over(
             report.sys_path = paths.into_iter().map(|p| (p, Origin::Config)).collect();
             return Ok(report);
         }
+    }
+    // The `warnings` module, imported by `site` to warn or after it, first
+    // reports the `-W` options it ignores.
+    let warnoptions: Vec<String> = model
+        .warnoptions
+        .iter()
+        .map(|w| w.to_string_lossy())
+        .collect();
+    if !warnoptions.is_empty() {
+        let found = |module: &str| module_found(model, &paths, module, fs);
+        let lines = traced_as("import", || site::invalid_warnoptions(&warnoptions, &found));
+        report.stderr.push_str(&lines);
     }
     if model.site_import > 0 {
         let input = site_input(model, paths, layout, utf8, customize)?;

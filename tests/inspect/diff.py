@@ -229,6 +229,38 @@ def site_warning_other_category(t):
 
 
 @case
+def invalid_warning_options(t):
+    # The options the warnings module ignores, each with its line (those
+    # pyrt can decide: not a class looked up inside a module it finds).
+    exe = install(f"{t}/py")
+    bad = ["foo", "error::Foo", "a:b:c:d:e:f", "::Warning::-1", "::Warning::x",
+           "i::nosuchmod.X", "::int", "d::builtins.Nope", "::RuntimeWarning::5",
+           " e : : UserWarning "]
+    argv = [exe]
+    for b in bad:
+        argv += ["-W", b]
+    return argv + C(), {"PYTHONWARNINGS": "bogus, ok"}, t
+
+
+@case
+def invalid_warning_option_before_site_warning(t):
+    exe, cwd = dotdot_venv(t)
+    return [exe, "-W", "foo"] + C(), {}, cwd
+
+
+@case
+def invalid_warning_option_then_site_error(t):
+    exe, cwd = dotdot_venv(t)
+    return [exe, "-W", "foo", "-W", "error", "-c", "pass"], {}, cwd
+
+
+@case
+def invalid_warning_option_without_site(t):
+    exe = install(f"{t}/py")
+    return [exe, "-S", "-W", "::nosuchmod.X"] + C(), {}, t
+
+
+@case
 def venv_user_site_with_system(t):
     install(f"{t}/base")
     exe = venv(f"{t}/venv", f"{t}/base", "home = @BASE@\ninclude-system-site-packages = true\n", link=True)
