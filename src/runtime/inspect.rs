@@ -188,16 +188,49 @@ const FROZEN_MODULES: [&str; 15] = [
     "zipimport",
 ];
 
-/// Whether `import MODULE` would find its top-level module: built in,
-/// frozen, or on `paths` (a package's submodules are not looked for).
+/// Whether `import MODULE` would find the module: a top-level one built
+/// in, frozen, or on `paths`, then each submodule in its package's
+/// directory (a frozen package's, or a package in a zip archive, are taken
+/// as found; a namespace package's first portion is looked in).
 fn module_found(c: &Config, paths: &[Vec<u8>], module: &str, fs: &dyn crate::getpath::Fs) -> bool {
-    let top = module.split('.').next().unwrap_or("");
-    BUILTIN_MODULES.contains(&top)
+    use crate::getpath::importcheck::{Found, find};
+    let mut names = module.split('.');
+    let top = names.next().unwrap_or("");
+    if BUILTIN_MODULES.contains(&top)
         || (c.use_frozen_modules != 0 && FROZEN_MODULES.contains(&top))
-        || !matches!(
-            crate::getpath::importcheck::find(top.as_bytes(), paths, fs),
-            crate::getpath::importcheck::Found::Missing
-        )
+    {
+        return true;
+    }
+    let mut search = paths.to_vec();
+    let mut name = top;
+    loop {
+        let dir = match find(name.as_bytes(), &search, fs) {
+            Found::Missing => return false,
+            Found::Namespace(d) => d,
+            Found::Module(file) => {
+                let (dir, base) = match file.iter().rposition(|&b| b == b'/') {
+                    Some(i) => (file[..i].to_vec(), &file[i + 1..]),
+                    None => (Vec::new(), file.as_slice()),
+                };
+                if !base.starts_with(b"__init__.") {
+                    // A module, not a package: it has no submodules.
+                    return names.next().is_none();
+                }
+                if !fs.is_dir(&dir) {
+                    // A package in a zip archive.
+                    return true;
+                }
+                dir
+            }
+        };
+        match names.next() {
+            None => return true,
+            Some(n) => {
+                name = n;
+                search = vec![dir];
+            }
+        }
+    }
 }
 
 /// A wide string as Python's `repr` shows it.

@@ -235,7 +235,7 @@ def invalid_warning_options(t):
     exe = install(f"{t}/py")
     bad = ["foo", "error::Foo", "a:b:c:d:e:f", "::Warning::-1", "::Warning::x",
            "i::nosuchmod.X", "::int", "d::builtins.Nope", "::RuntimeWarning::5",
-           " e : : UserWarning "]
+           " e : : UserWarning ", "i::json.nosub.X", "i::json.decoder.nosub.X"]
     argv = [exe]
     for b in bad:
         argv += ["-W", b]
