@@ -216,6 +216,14 @@ With the trace off, every trace point is one relaxed load.
   GIL) and pyrt's GIL (through glibc's `__libc_single_threaded`) both skip
   atomic instructions. `gilstate_kept_threaded` is the same pair with a
   second (idle) thread alive, where neither can.
+- **GIL hand-off against the futex floor**: `floor_futex_ping_pong` passes
+  a turn between two threads that each sleep on a futex until woken (about
+  30 us a round trip on this virtual machine, where a wake-up is slow).
+  In `gil_handoff_round_trip` the thread waiting for its turn keeps
+  releasing and retaking the GIL, and on two cores pyrt's GIL hands over
+  without either thread sleeping, hence a ratio far below 1 (0.04x). The
+  row guards against a hand-off that became slower than a sleep and a
+  wake-up; it does not measure how close the GIL comes to the floor.
 - **Contention**: the threads start together (a barrier), so the fairness
   (fewest / most operations of one thread) compares them over the same
   window. pyrt's GIL serves waiting threads in arrival order, in turns of
