@@ -50,20 +50,12 @@ pub fn set(enable: bool) -> bool {
 /// Reads `PYRT_CHECKS` and `PYRT_CHECKS_WAIT` (pre-initialization calls
 /// this once; pyrt's own variables, read whatever `-E` or isolation say).
 pub fn read_env() {
-    if getenv(c"PYRT_CHECKS").as_deref() == Some(b"1".as_slice()) {
+    if crate::sys::getenv(c"PYRT_CHECKS").as_deref() == Some(b"1".as_slice()) {
         ON.store(true, Ordering::SeqCst);
     }
-    if let Some(ms) = getenv(c"PYRT_CHECKS_WAIT").and_then(|v| parse_seconds_ms(&v)) {
+    if let Some(ms) = crate::sys::getenv(c"PYRT_CHECKS_WAIT").and_then(|v| parse_seconds_ms(&v)) {
         WAIT_LIMIT_MS.store(ms, Ordering::SeqCst);
     }
-}
-
-/// A variable of the environment, copied.
-fn getenv(name: &CStr) -> Option<Vec<u8>> {
-    // SAFETY: getenv with a NUL-terminated name; the value is copied at once.
-    let v = unsafe { libc::getenv(name.as_ptr()) };
-    // SAFETY: a non-NULL result is a NUL-terminated string of the environment.
-    (!v.is_null()).then(|| unsafe { CStr::from_ptr(v) }.to_bytes().to_vec())
 }
 
 /// `PYRT_CHECKS_WAIT`'s value: seconds, a decimal number ("2", "0.5"),

@@ -313,13 +313,6 @@ fn comm_of(c: &Config) -> String {
     base.chars().take(15).collect()
 }
 
-fn getenv(name: &std::ffi::CStr) -> Option<Vec<u8>> {
-    // SAFETY: getenv with a NUL-terminated name; the value is copied at once.
-    let v = unsafe { libc::getenv(name.as_ptr()) };
-    // SAFETY: a non-NULL result is a NUL-terminated string of the environment.
-    (!v.is_null()).then(|| unsafe { std::ffi::CStr::from_ptr(v) }.to_bytes().to_vec())
-}
-
 /// The password database's home directory of the real user.
 fn pwd_home() -> Option<Vec<u8>> {
     let mut buf = vec![0 as libc::c_char; 16 * 1024];
@@ -368,7 +361,7 @@ fn site_input(
     // SAFETY: the id getters have no preconditions.
     let ids_differ =
         unsafe { libc::geteuid() != libc::getuid() || libc::getegid() != libc::getgid() };
-    let home_env = getenv(c"HOME");
+    let home_env = crate::sys::getenv(c"HOME");
     Ok(site::Input {
         sys_path,
         executable: encode(&c.executable, utf8)?,
@@ -379,7 +372,7 @@ fn site_input(
         platlibdir: encode(&c.platlibdir, utf8)?,
         no_user_site: c.user_site_directory == 0,
         ids_differ,
-        pythonuserbase: getenv(c"PYTHONUSERBASE").filter(|v| !v.is_empty()),
+        pythonuserbase: crate::sys::getenv(c"PYTHONUSERBASE").filter(|v| !v.is_empty()),
         home_pwd: if home_env.is_none() { pwd_home() } else { None },
         home_env,
         major: 3,

@@ -38,19 +38,12 @@ pub fn enabled() -> bool {
     }
 }
 
-fn getenv(name: &std::ffi::CStr) -> Option<Vec<u8>> {
-    // SAFETY: getenv with a NUL-terminated name; the value is copied at once.
-    let p = unsafe { libc::getenv(name.as_ptr()) };
-    // SAFETY: a non-NULL result is a NUL-terminated string of the environment.
-    (!p.is_null()).then(|| unsafe { std::ffi::CStr::from_ptr(p) }.to_bytes().to_vec())
-}
-
 #[cold]
 fn read_settings() -> bool {
-    let target = getenv(c"PYRT_TRACE").filter(|v| !v.is_empty() && v != b"0");
+    let target = super::getenv(c"PYRT_TRACE").filter(|v| !v.is_empty() && v != b"0");
     let state = match &target {
         None => OFF,
-        Some(_) if getenv(c"PYRT_TRACE_FORMAT").as_deref() == Some(b"json") => JSON,
+        Some(_) if super::getenv(c"PYRT_TRACE_FORMAT").as_deref() == Some(b"json") => JSON,
         Some(_) => TEXT,
     };
     let fd = match target.as_deref() {
