@@ -189,6 +189,11 @@ fn c_getenv(name: &str) -> Option<Vec<u8>> {
 /// Locales tried, in order, when coercing the C locale (PEP 538).
 const COERCION_TARGETS: &[&CStr] = &[c"C.UTF-8", c"C.utf8", c"UTF-8"];
 
+/// The name of the current `LC_CTYPE` locale.
+pub fn lc_ctype() -> Option<Vec<u8>> {
+    setlocale(libc::LC_CTYPE, None)
+}
+
 fn setlocale(category: libc::c_int, name: Option<&CStr>) -> Option<Vec<u8>> {
     let arg = name.map_or(std::ptr::null(), CStr::as_ptr);
     // SAFETY: `arg` is NULL or a NUL-terminated string; setlocale returns NULL
@@ -222,7 +227,7 @@ impl PreHost for Process {
     }
 
     fn lc_ctype(&self) -> Option<Vec<u8>> {
-        setlocale(libc::LC_CTYPE, None)
+        lc_ctype()
     }
 
     fn lc_ctype_in(&self, names: &[&[u8]]) -> bool {

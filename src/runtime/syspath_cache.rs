@@ -56,7 +56,8 @@ struct Key {
     env: Vec<Vec<u8>>,
     ids: [libc::uid_t; 4],
     utf8: bool,
-    ctype: Vec<u8>,
+    /// `LC_CTYPE` outside the UTF-8 mode (encoding paths follows it).
+    ctype: Option<Vec<u8>>,
     layout: Layout,
     main: bool,
 }
@@ -73,21 +74,6 @@ fn ids() -> [libc::uid_t; 4] {
     }
 }
 
-/// The `LC_CTYPE` locale's name (encoding paths outside the UTF-8 mode
-/// follows it).
-fn ctype() -> Vec<u8> {
-    // SAFETY: a query (NULL locale) returns NULL or a NUL-terminated string,
-    // copied at once.
-    unsafe {
-        let p = libc::setlocale(libc::LC_CTYPE, std::ptr::null());
-        if p.is_null() {
-            Vec::new()
-        } else {
-            std::ffi::CStr::from_ptr(p).to_bytes().to_vec()
-        }
-    }
-}
-
 impl Key {
     fn now(model: &Config, layout: Layout, main: bool) -> Key {
         let utf8 = crate::runtime::utf8_mode();
@@ -97,7 +83,7 @@ impl Key {
             env: host::environment(),
             ids: ids(),
             utf8,
-            ctype: if utf8 { Vec::new() } else { ctype() },
+            ctype: if utf8 { None } else { host::lc_ctype() },
             layout,
             main,
         }
@@ -113,7 +99,7 @@ impl Key {
             && self.ids == ids()
             && host::environment_is(&self.env)
             && *crate::runtime::LEGACY_PATHS.lock() == self.legacy
-            && (utf8 || self.ctype == ctype())
+            && (utf8 || self.ctype == host::lc_ctype())
     }
 
     /// The environment leaves something unwatched (see the module's text).
