@@ -492,56 +492,22 @@ impl Site<'_> {
 /// all of which print each of `site`'s warnings once. Options the warnings
 /// module would refuse as invalid are passed over.
 pub fn warning_action(warnoptions: &[String], message: &str) -> &'static str {
-    const ACTIONS: [&str; 7] = [
-        "default", "always", "all", "ignore", "module", "once", "error",
-    ];
-    // Warning categories RuntimeWarning is not one of, which the warnings
-    // module knows (an unknown name makes the option invalid).
-    const OTHERS: [&str; 9] = [
-        "DeprecationWarning",
-        "PendingDeprecationWarning",
-        "SyntaxWarning",
-        "UserWarning",
-        "FutureWarning",
-        "ImportWarning",
-        "UnicodeWarning",
-        "BytesWarning",
-        "ResourceWarning",
-    ];
     for opt in warnoptions.iter().rev() {
-        let parts: Vec<&str> = opt.split(':').map(str::trim).collect();
-        if parts.len() > 5 {
+        // An invalid option is passed over, as is a valid one naming a
+        // category of a module (none of which is `site`'s RuntimeWarning
+        // or one of its bases, `Warning` aside, which `builtins` has).
+        let Ok(f) = parse_warnoption(opt, &|_| true) else {
             continue;
-        }
-        let field = |i: usize| parts.get(i).copied().unwrap_or("");
-        let action = match field(0) {
-            "" => "default",
-            a => match ACTIONS.iter().find(|x| x.starts_with(a)) {
-                Some(&"all") => "always",
-                Some(x) => x,
-                None => continue,
-            },
         };
-        let lineno_ok = match field(4) {
-            "" => true,
-            n => match n.parse::<i64>() {
-                Ok(n) => n == 0 || n == 107,
-                Err(_) => continue,
-            },
-        };
-        let category = field(2).strip_prefix("builtins.").unwrap_or(field(2));
-        let category_ok = match category {
-            "" | "Warning" | "RuntimeWarning" => true,
-            c if OTHERS.contains(&c) => false,
-            _ => continue,
-        };
-        let msg = field(1).to_lowercase();
-        if lineno_ok
-            && category_ok
-            && message.to_lowercase().starts_with(&msg)
-            && (field(3).is_empty() || field(3) == "site")
+        let category = f.category.strip_prefix("builtins.").unwrap_or(f.category);
+        if matches!(category, "" | "Warning" | "RuntimeWarning")
+            && (f.lineno == 0 || f.lineno == 107)
+            && message
+                .to_lowercase()
+                .starts_with(&f.message.to_lowercase())
+            && (f.module.is_empty() || f.module == "site")
         {
-            return action;
+            return f.action;
         }
     }
     "default"
@@ -761,7 +727,7 @@ const BUILTIN_CLASSES: [&str; 86] = [
 pub fn invalid_warnoptions(warnoptions: &[String], module_found: &dyn Fn(&str) -> bool) -> String {
     let mut out = String::new();
     for opt in warnoptions {
-        if let Some(why) = option_error(opt, module_found) {
+        if let Err(why) = parse_warnoption(opt, module_found) {
             out.push_str("Invalid -W option ignored: ");
             out.push_str(&why);
             out.push('\n');
@@ -774,46 +740,71 @@ fn repr(s: &str) -> String {
     python_repr(s.chars().map(|c| c as u32))
 }
 
-/// Why the `warnings` module ignores the option `arg`, if it does.
-fn option_error(arg: &str, module_found: &dyn Fn(&str) -> bool) -> Option<String> {
+/// One warning option (`action:message:category:module:lineno`) as the
+/// `warnings` module reads it, fields stripped.
+struct WarnOption<'a> {
+    /// The full action name ("all" is "always").
+    action: &'static str,
+    message: &'a str,
+    category: &'a str,
+    module: &'a str,
+    lineno: i64,
+}
+
+/// Reads the option `arg` as the `warnings` module does, or says why it
+/// ignores it. `module_found`: as [`invalid_warnoptions`]'s.
+fn parse_warnoption<'a>(
+    arg: &'a str,
+    module_found: &dyn Fn(&str) -> bool,
+) -> Result<WarnOption<'a>, String> {
     const ACTIONS: [&str; 7] = [
         "default", "always", "all", "ignore", "module", "once", "error",
     ];
     let parts: Vec<&str> = arg.split(':').collect();
     if parts.len() > 5 {
-        return Some(format!("too many fields (max 5): {}", repr(arg)));
+        return Err(format!("too many fields (max 5): {}", repr(arg)));
     }
     let field = |i: usize| parts.get(i).map_or("", |p| p.trim());
-    let action = field(0);
-    if !action.is_empty() && !ACTIONS.iter().any(|a| a.starts_with(action)) {
-        return Some(format!("invalid action: {}", repr(action)));
-    }
+    let action = match field(0) {
+        "" => "default",
+        a => match ACTIONS.iter().find(|x| x.starts_with(a)) {
+            Some(&"all") => "always",
+            Some(x) => x,
+            None => return Err(format!("invalid action: {}", repr(a))),
+        },
+    };
     let category = field(2);
     if !category.is_empty() {
         let (module, class) = match category.rsplit_once('.') {
-            None | Some(("builtins", _)) => ("builtins", category.rsplit('.').next().unwrap_or("")),
-            Some((m, c)) => (m, c),
+            None => ("builtins", category),
+            Some(mc) => mc,
         };
         if module == "builtins" {
             if BUILTIN_CLASSES.contains(&class) {
-                return Some(format!("invalid warning category: {}", repr(category)));
+                return Err(format!("invalid warning category: {}", repr(category)));
             }
             if !BUILTIN_WARNINGS.contains(&class) && !BUILTIN_NON_CLASSES.contains(&class) {
-                return Some(format!("unknown warning category: {}", repr(category)));
+                return Err(format!("unknown warning category: {}", repr(category)));
             }
         } else if !module.is_empty() && !module_found(module) {
-            return Some(format!("invalid module name: {}", repr(module)));
+            return Err(format!("invalid module name: {}", repr(module)));
         }
     }
-    let lineno = field(4);
-    if !lineno.is_empty() {
-        match lineno.parse::<i64>() {
-            Ok(n) if n < 0 => return Some(format!("invalid lineno {n}")),
-            Ok(_) => {}
-            Err(_) => return Some(format!("invalid lineno {}", repr(lineno))),
-        }
-    }
-    None
+    let lineno = match field(4) {
+        "" => 0,
+        n => match n.parse::<i64>() {
+            Ok(n) if n < 0 => return Err(format!("invalid lineno {n}")),
+            Ok(n) => n,
+            Err(_) => return Err(format!("invalid lineno {}", repr(n))),
+        },
+    };
+    Ok(WarnOption {
+        action,
+        message: field(1),
+        category,
+        module: field(3),
+        lineno,
+    })
 }
 
 /// Runs `site`'s part of startup over `fs` (the working directory is
