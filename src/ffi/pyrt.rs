@@ -316,7 +316,8 @@ unsafe fn compute_sys_path(
         };
         match cache {
             None => {
-                let report = crate::runtime::inspect::compute(model, layout, main, true, false)?;
+                let report =
+                    crate::runtime::inspect::compute_paths(model, layout, main, true, false)?;
                 decode_all(&report)?;
             }
             Some(handle) => {
@@ -330,13 +331,15 @@ unsafe fn compute_sys_path(
                     handle.hits.fetch_add(1, Ordering::Relaxed);
                 }
                 decoded?;
-                if main {
-                    if let Some(p0) = crate::runtime::inspect::main_entry(model)? {
-                        let w = crate::locale::decode(&p0, utf8)
-                            .map_err(|_| Status::error(func, c"cannot decode a path"))?;
-                        entries.insert(0, w);
-                    }
-                }
+            }
+        }
+        // Looked at afresh on each call (a script's directory, the working
+        // directory).
+        if main {
+            if let Some(p0) = crate::runtime::inspect::main_entry(model)? {
+                let w = crate::locale::decode(&p0, utf8)
+                    .map_err(|_| Status::error(func, c"cannot decode a path"))?;
+                entries.insert(0, w);
             }
         }
         Ok(())

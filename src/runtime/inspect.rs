@@ -57,7 +57,7 @@ impl ImportFailure {
 /// What the main phase of initialization finds when it imports the
 /// standard library from `paths` (the configuration's computed
 /// `module_search_paths`, encoded): `encodings`, and `site` when it is
-/// imported and the frozen modules are off. None: both would be found.
+/// imported and not frozen. None: both would be found.
 pub fn import_failure(
     c: &Config,
     paths: &[Vec<u8>],
@@ -82,11 +82,7 @@ pub fn import_failure(
             initialized: false,
             exception: 1,
         }),
-        Found::Module(_)
-            if c.site_import > 0
-                && c.use_frozen_modules == 0
-                && find(b"site", paths, fs) == Found::Missing =>
-        {
+        Found::Module(_) if c.site_import > 0 && !module_found(c, paths, "site", fs) => {
             Some(ImportFailure {
                 status: SITE_FAILED,
                 initialized: true,
@@ -193,7 +189,7 @@ const FROZEN_MODULES: [&str; 15] = [
 /// directory (a frozen package's, or a package in a zip archive, are taken
 /// as found; a namespace package's first portion is looked in).
 fn module_found(c: &Config, paths: &[Vec<u8>], module: &str, fs: &dyn crate::getpath::Fs) -> bool {
-    use crate::getpath::importcheck::{Found, find};
+    use crate::getpath::importcheck::{Found, find_fast as find};
     let mut names = module.split('.');
     let top = names.next().unwrap_or("");
     if BUILTIN_MODULES.contains(&top)
@@ -398,6 +394,24 @@ pub fn compute(
     library: bool,
     customize: bool,
 ) -> PyResult<Report> {
+    let mut report = compute_paths(model, layout, main, library, customize)?;
+    if main && report.failure.is_none() {
+        if let Some(p0) = main_entry(model)? {
+            report.sys_path.insert(0, (p0, Origin::Main));
+        }
+    }
+    Ok(report)
+}
+
+/// [`compute`] without `sys.path[0]` (the report's `stderr` has the fatal
+/// error's report of a failing startup when `main` is set).
+pub fn compute_paths(
+    model: &mut Config,
+    layout: Layout,
+    main: bool,
+    library: bool,
+    customize: bool,
+) -> PyResult<Report> {
     // Without the trace, each file is looked at once (getpath and `site`
     // look at some twice); with it, every look is shown.
     let memo = MemoFs::new(&RealFs);
@@ -406,13 +420,7 @@ pub fn compute(
     } else {
         &memo
     };
-    let mut report = compute_over(model, layout, main, library, customize, fs)?;
-    if main && report.failure.is_none() {
-        if let Some(p0) = main_entry(model)? {
-            report.sys_path.insert(0, (p0, Origin::Main));
-        }
-    }
-    Ok(report)
+    compute_over(model, layout, main, library, customize, fs)
 }
 
 /// The entry the main program inserts at `sys.path[0]` for `model`, if
@@ -426,9 +434,7 @@ pub fn main_entry(model: &Config) -> PyResult<Option<Vec<u8>>> {
     }
 }
 
-/// [`compute`] over the file system `fs`, without `sys.path[0]` (the
-/// report's `stderr` has the fatal error's report of a failing startup
-/// when `main` is set).
+/// [`compute_paths`] over the file system `fs`.
 pub fn compute_over(
     model: &mut Config,
     layout: Layout,
