@@ -146,32 +146,49 @@ static void put(const char *rel, const char *text) {
     fclose(f);
 }
 
-/* An installation at dir/py (a standard library landmark, both layouts'
- * site directories, a .pth file in each), a program name in it, and
- * `sys_path` for `argv`. Prints the entries with dir shown as <dir>. */
-static void sys_path_in(PyRT_SysPathCache *cache, int layout, int main_entry, int argc,
-                        char **argv) {
+/* `sys.path` for `argv` with the program name dir/py/bin/python3 (the
+ * installation of make_site_tree), with `cache` or without, into `path`. */
+static void sys_path_list(PyRT_SysPathCache *cache, int layout, int main_entry, int argc,
+                          char **argv, PyWideStringList *path) {
     PyConfig c;
     PyConfig_InitPythonConfig(&c);
     CHECK_OK(PyConfig_SetBytesArgv(&c, argc, argv));
     char prog[256];
     snprintf(prog, sizeof prog, "%s/py/bin/python3", dir);
     CHECK_OK(PyConfig_SetBytesString(&c, &c.program_name, prog));
-    PyWideStringList path = {0, NULL};
-    PyStatus st = cache ? PyRT_SysPathCache_Compute(cache, &c, layout, main_entry, &path)
-                        : PyRT_ComputeSysPath(&c, layout, main_entry, &path);
+    PyStatus st = cache ? PyRT_SysPathCache_Compute(cache, &c, layout, main_entry, path)
+                        : PyRT_ComputeSysPath(&c, layout, main_entry, path);
     CHECK(!PyStatus_Exception(st));
     /* The configuration is filled, whether the answer was kept or not. */
     CHECK(c.prefix != NULL && c.stdlib_dir != NULL && c.module_search_paths.length >= 3);
+    PyConfig_Clear(&c);
+}
+
+static void free_list(PyWideStringList *path) {
+    for (Py_ssize_t i = 0; i < path->length; i++) PyMem_RawFree(path->items[i]);
+    PyMem_RawFree(path->items);
+}
+
+/* Prints the entries with dir shown as <dir>. With a cache, the answer
+ * must be the one PyRT_ComputeSysPath computes now. */
+static void sys_path_in(PyRT_SysPathCache *cache, int layout, int main_entry, int argc,
+                        char **argv) {
+    PyWideStringList path = {0, NULL};
+    sys_path_list(cache, layout, main_entry, argc, argv, &path);
+    if (cache) {
+        PyWideStringList fresh = {0, NULL};
+        sys_path_list(NULL, layout, main_entry, argc, argv, &fresh);
+        CHECK(fresh.length == path.length);
+        for (Py_ssize_t i = 0; i < path.length; i++) CHECK(wcscmp(fresh.items[i], path.items[i]) == 0);
+        free_list(&fresh);
+    }
     size_t n = strlen(dir);
     for (Py_ssize_t i = 0; i < path.length; i++) {
         char buf[1024];
         CHECK(wcstombs(buf, path.items[i], sizeof buf) != (size_t)-1);
         printf("  %s%s\n", strncmp(buf, dir, n) == 0 ? "<dir>" : "", strncmp(buf, dir, n) == 0 ? buf + n : buf);
     }
-    for (Py_ssize_t i = 0; i < path.length; i++) PyMem_RawFree(path.items[i]);
-    PyMem_RawFree(path.items);
-    PyConfig_Clear(&c);
+    free_list(&path);
 }
 
 static void sys_path_for(int layout, int main_entry, int argc, char **argv) {
@@ -329,8 +346,7 @@ static void *hammer(void *arg) {
             CHECK(path.length == expected_length);
             __atomic_add_fetch(&answered, 1, __ATOMIC_RELAXED);
         }
-        for (Py_ssize_t k = 0; k < path.length; k++) PyMem_RawFree(path.items[k]);
-        PyMem_RawFree(path.items);
+        free_list(&path);
         PyConfig_Clear(&c);
     }
     return NULL;
@@ -342,18 +358,10 @@ static int sys_path_cache_threads(void) {
     cache = PyRT_SysPathCache_New();
     CHECK(cache != NULL);
     char *argv[] = {"python3", "-I", "-c", "pass"};
-    PyConfig c;
-    PyConfig_InitPythonConfig(&c);
-    CHECK_OK(PyConfig_SetBytesArgv(&c, 4, argv));
-    char prog[256];
-    snprintf(prog, sizeof prog, "%s/py/bin/python3", dir);
-    CHECK_OK(PyConfig_SetBytesString(&c, &c.program_name, prog));
     PyWideStringList path = {0, NULL};
-    CHECK_OK(PyRT_SysPathCache_Compute(cache, &c, PYRT_SITE_LAYOUT_UPSTREAM, 0, &path));
+    sys_path_list(cache, PYRT_SITE_LAYOUT_UPSTREAM, 0, 4, argv, &path);
     expected_length = path.length;
-    for (Py_ssize_t k = 0; k < path.length; k++) PyMem_RawFree(path.items[k]);
-    PyMem_RawFree(path.items);
-    PyConfig_Clear(&c);
+    free_list(&path);
     pthread_t t[2];
     for (int i = 0; i < 2; i++) CHECK(pthread_create(&t[i], NULL, hammer, NULL) == 0);
     for (int i = 0; i < 2; i++) CHECK(pthread_join(t[i], NULL) == 0);
